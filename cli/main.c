@@ -1,0 +1,81 @@
+/* main.c - `anelint COMMAND [options] MODEL`: dispatch to the commands. */
+#include "cli/cli.h"
+
+#include <string.h>
+
+#ifndef ANELINT_VERSION
+#define ANELINT_VERSION "0.0.0"
+#endif
+
+static int cmd_help(int argc, char **argv);
+
+const Command commands[] = {
+	{ "dump", cmd_dump, "print a model as MIL text (the IR)",
+	  "usage: anelint dump [-o FILE] MODEL\n"
+	  "\n"
+	  "Read MODEL (.mil text, .mlmodel, .mlmodel.gz, .mlpackage or .mlmodelc;\n"
+	  "'-' reads MIL text from standard input), verify it and print it as MIL\n"
+	  "text in the model.mil syntax.  The output parses back to the same IR.\n"
+	  "\n"
+	  "options:\n"
+	  "  -o FILE   write to FILE (atomically) instead of standard output\n"
+	  "\n"
+	  "exit status: 0 printed, 2 unusable input or bad options\n" },
+	{ "help", cmd_help, "show help for a command",
+	  "usage: anelint help [COMMAND]\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const Command *cli_find_command(const char *name)
+{
+	for (const Command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void print_usage(FILE *out)
+{
+	fputs("usage: anelint [--help] [--version] COMMAND [options] MODEL\n"
+	      "\n"
+	      "Offline static analysis of Core ML models for the Apple Neural Engine.\n"
+	      "\n"
+	      "commands:\n", out);
+	for (const Command *c = commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fputs("\nRun 'anelint help COMMAND' for a command's options.\n", out);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	const Command *c = cli_find_command(argv[1]);
+	if (!c)
+		return cli_usage_error(NULL, "no command '%s' (see 'anelint --help')", argv[1]);
+	fputs(c->usage, stdout);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_UNUSABLE;
+	}
+	const char *arg = argv[1];
+	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(arg, "--version") == 0) {
+		printf("anelint %s\n", ANELINT_VERSION);
+		return EXIT_OK;
+	}
+	const Command *c = cli_find_command(arg);
+	if (!c)
+		return cli_usage_error(NULL, "unknown command '%s' (see 'anelint --help')", arg);
+	return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,146 @@
+/* dtype.c - the dtype traits table and conversions to and from the stored
+ * floating-point formats (fp16, bf16, fp8).  Names and proto numbers:
+ * spec/mil-text.md §3 and spec/protobuf.md §3. */
+#include "ir/ir.h"
+
+#include <math.h>
+#include <string.h>
+
+
+const DTypeInfo dtype_info[DT_COUNT] = {
+#define X(e, nm, b, c, p) [e] = { .name = nm, .bits = b, .cls = c, .pb = p, \
+	.elem_size = (c) == DTC_STRING ? sizeof(const char *) : ((b) <= 8 ? 1 : (b) / 8) },
+	DTYPE_LIST(X)
+#undef X
+};
+
+DType dtype_from_name(const char *name, size_t len)
+{
+	for (int d = 0; d < DT_COUNT; d++)
+		if (strlen(dtype_info[d].name) == len && memcmp(dtype_info[d].name, name, len) == 0)
+			return (DType)d;
+	return DT_COUNT;
+}
+
+DType dtype_from_pb(int pb)
+{
+	for (int d = 0; d < DT_COUNT; d++)
+		if (dtype_info[d].pb == pb)
+			return (DType)d;
+	return DT_COUNT;
+}
+
+/* Round x to a binary float with `mbits` mantissa bits and exponent bias
+ * `bias`, IEEE style (subnormals, round to nearest even).  Returns the
+ * biased exponent and mantissa packed as (exp << mbits) | mant, or
+ * `inf_code` when the value overflows. */
+static uint32_t round_minifloat(double ax, int mbits, int bias, int max_exp, uint32_t inf_code)
+{
+	if (ax == 0)
+		return 0;
+	int e;
+	double fr = frexp(ax, &e);      /* ax = fr * 2^e, fr in [0.5, 1) */
+	int exp = e - 1 + bias;         /* biased exponent of 1.fff form */
+	double scaled;
+	if (exp <= 0)                   /* subnormal: fixed scale 2^(1-bias-mbits) */
+		scaled = ldexp(ax, bias - 1 + mbits);
+	else
+		scaled = ldexp(fr * 2 - 1, mbits);
+	double r = nearbyint(scaled);  /* default rounding: to nearest even */
+	uint32_t mant = (uint32_t)r;
+	if (exp <= 0) {
+		/* Rounding a subnormal up may make it the smallest normal. */
+		return mant;
+	}
+	if (mant >> mbits) {
+		mant = 0;
+		exp++;
+	}
+	if (exp > max_exp)
+		return inf_code;
+	return ((uint32_t)exp << mbits) | mant;
+}
+
+uint16_t fp16_from_f64(double x)
+{
+	uint16_t sign = signbit(x) ? 0x8000 : 0;
+	if (isnan(x))
+		return 0x7e00;
+	if (isinf(x))
+		return sign | 0x7c00;
+	return sign | (uint16_t)round_minifloat(fabs(x), 10, 15, 30, 0x7c00);
+}
+
+static double decode_minifloat(uint32_t bits, int ebits, int mbits, int bias)
+{
+	uint32_t exp = (bits >> mbits) & ((1u << ebits) - 1);
+	uint32_t mant = bits & ((1u << mbits) - 1);
+	if (exp == 0)
+		return ldexp((double)mant, 1 - bias - mbits);
+	return ldexp((double)(mant | (1u << mbits)), (int)exp - bias - mbits);
+}
+
+double fp16_to_f64(uint16_t h)
+{
+	double s = (h & 0x8000) ? -1.0 : 1.0;
+	if ((h & 0x7c00) == 0x7c00)
+		return (h & 0x3ff) ? NAN : s * INFINITY;
+	return s * decode_minifloat(h & 0x7fff, 5, 10, 15);
+}
+
+uint16_t bf16_from_f64(double x)
+{
+	uint16_t sign = signbit(x) ? 0x8000 : 0;
+	if (isnan(x))
+		return 0x7fc0;
+	if (isinf(x))
+		return sign | 0x7f80;
+	return sign | (uint16_t)round_minifloat(fabs(x), 7, 127, 254, 0x7f80);
+}
+
+double bf16_to_f64(uint16_t h)
+{
+	double s = (h & 0x8000) ? -1.0 : 1.0;
+	if ((h & 0x7f80) == 0x7f80)
+		return (h & 0x7f) ? NAN : s * INFINITY;
+	return s * decode_minifloat(h & 0x7fff, 8, 7, 127);
+}
+
+/* fp8e4m3fn: bias 7, no infinities; S.1111.111 is NaN, so the largest
+ * finite value is 448 (S.1111.110).  Out-of-range values become NaN. */
+uint8_t fp8e4m3fn_from_f64(double x)
+{
+	uint8_t sign = signbit(x) ? 0x80 : 0;
+	if (isnan(x) || isinf(x))
+		return sign | 0x7f;
+	uint32_t c = round_minifloat(fabs(x), 3, 7, 15, 0x7f);
+	if (c >= 0x7f)
+		return sign | 0x7f;
+	return sign | (uint8_t)c;
+}
+
+double fp8e4m3fn_to_f64(uint8_t b)
+{
+	double s = (b & 0x80) ? -1.0 : 1.0;
+	if ((b & 0x7f) == 0x7f)
+		return NAN;
+	return s * decode_minifloat(b & 0x7f, 4, 3, 7);
+}
+
+uint8_t fp8e5m2_from_f64(double x)
+{
+	uint8_t sign = signbit(x) ? 0x80 : 0;
+	if (isnan(x))
+		return 0x7e;
+	if (isinf(x))
+		return sign | 0x7c;
+	return sign | (uint8_t)round_minifloat(fabs(x), 2, 15, 30, 0x7c);
+}
+
+double fp8e5m2_to_f64(uint8_t b)
+{
+	double s = (b & 0x80) ? -1.0 : 1.0;
+	if ((b & 0x7c) == 0x7c)
+		return (b & 0x3) ? NAN : s * INFINITY;
+	return s * decode_minifloat(b & 0x7f, 5, 2, 15);
+}

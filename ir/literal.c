@@ -1,0 +1,71 @@
+/* literal.c - reading elements of literal tensors in their stored dtype. */
+#include "ir/ir.h"
+
+#include <math.h>
+
+/* The signed value of a sub-byte integer stored one per byte. */
+static int64_t sext(uint8_t v, unsigned bits)
+{
+	uint8_t m = (uint8_t)(1u << (bits - 1));
+	return (int64_t)(int8_t)((v ^ m)) - (int8_t)m;
+}
+
+double lit_elem_f64(const Lit *l, int64_t i)
+{
+	const void *d = l->u.tensor.data;
+	switch (l->type->dt) {
+	case DT_FP16: return fp16_to_f64(((const uint16_t *)d)[i]);
+	case DT_BF16: return bf16_to_f64(((const uint16_t *)d)[i]);
+	case DT_FP32: return ((const float *)d)[i];
+	case DT_FP64: return ((const double *)d)[i];
+	case DT_FP8E4M3FN: return fp8e4m3fn_to_f64(((const uint8_t *)d)[i]);
+	case DT_FP8E5M2: return fp8e5m2_to_f64(((const uint8_t *)d)[i]);
+	case DT_STRING: return NAN;
+	case DT_UINT64: return (double)((const uint64_t *)d)[i];
+	default: return (double)lit_elem_i64(l, i);
+	}
+}
+
+int64_t lit_elem_i64(const Lit *l, int64_t i)
+{
+	const void *d = l->u.tensor.data;
+	switch (l->type->dt) {
+	case DT_BOOL: return ((const uint8_t *)d)[i] != 0;
+	case DT_INT8: return ((const int8_t *)d)[i];
+	case DT_INT16: return ((const int16_t *)d)[i];
+	case DT_INT32: return ((const int32_t *)d)[i];
+	case DT_INT64: return ((const int64_t *)d)[i];
+	case DT_INT4: return sext(((const uint8_t *)d)[i], 4);
+	case DT_UINT8: case DT_UINT4: case DT_UINT2: case DT_UINT1: case DT_UINT6: case DT_UINT3:
+		return ((const uint8_t *)d)[i];
+	case DT_UINT16: return ((const uint16_t *)d)[i];
+	case DT_UINT32: return ((const uint32_t *)d)[i];
+	case DT_UINT64: return (int64_t)((const uint64_t *)d)[i];
+	case DT_STRING: return 0;
+	default: {
+		double x = lit_elem_f64(l, i);
+		if (isnan(x))
+			return 0;
+		if (x >= 9.2e18)
+			return INT64_MAX;
+		if (x <= -9.2e18)
+			return INT64_MIN;
+		return (int64_t)x;
+	}
+	}
+}
+
+const char *lit_elem_str(const Lit *l, int64_t i)
+{
+	if (l->type->dt != DT_STRING)
+		return NULL;
+	return ((const char *const *)l->u.tensor.data)[i];
+}
+
+const char *lit_as_string(const Lit *l)
+{
+	if (!l || l->kind != LIT_TENSOR || l->type->kind != TY_TENSOR ||
+	    l->type->dt != DT_STRING || l->u.tensor.count != 1)
+		return NULL;
+	return lit_elem_str(l, 0);
+}

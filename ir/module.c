@@ -1,0 +1,190 @@
+/* module.c - building and walking the IR: modules, functions, blocks,
+ * values and ops. */
+#include "ir/ir.h"
+
+#include <string.h>
+
+Module *ir_module_new(const char *file)
+{
+	Arena *a = arena_new();
+	Module *m = arena_alloc(a, sizeof *m);
+	m->arena = a;
+	m->types = type_table_new(a);
+	m->file = arena_strdup(a, file ? file : "<input>");
+	m->version = "1.0";
+	m->syntax = MIL_SYNTAX_OLD;
+	return m;
+}
+
+void ir_module_free(Module *m)
+{
+	if (!m)
+		return;
+	for (uint32_t i = m->finalizers.n; i-- > 0;)
+		m->finalizers.v[i].fn(m->finalizers.v[i].ctx);
+	arena_free(m->arena);
+}
+
+void ir_module_on_free(Module *m, void (*fn)(void *), void *ctx)
+{
+	vec_push(m->arena, &m->finalizers, ((Finalizer){ fn, ctx }));
+}
+
+Func *ir_module_find_func(const Module *m, const char *name)
+{
+	for (uint32_t i = 0; i < m->funcs.n; i++)
+		if (strcmp(m->funcs.v[i]->name, name) == 0)
+			return m->funcs.v[i];
+	return NULL;
+}
+
+const void *ir_blob_bytes(Module *m, const Lit *blob, uint64_t *nbytes, DiagList *dl)
+{
+	if (!m->blob_resolver) {
+		diag_add(dl, SEV_ERROR, "E0301", (SrcLoc){ .file = m->file },
+		         "weights of %s are not available (no weight file reader for this input)",
+		         blob->u.blob.path);
+		return NULL;
+	}
+	return m->blob_resolver(m, blob, nbytes, dl);
+}
+
+Func *ir_func_new(Module *m, const char *name, const char *opset, SrcLoc loc)
+{
+	Func *f = arena_alloc(m->arena, sizeof *f);
+	f->name = arena_strdup(m->arena, name);
+	f->opset = opset ? arena_strdup(m->arena, opset) : NULL;
+	f->loc = loc;
+	f->module = m;
+	f->body = ir_block_new(f, NULL, loc);
+	vec_push(m->arena, &m->funcs, f);
+	return f;
+}
+
+Block *ir_block_new(Func *f, Op *parent_op, SrcLoc loc)
+{
+	Block *b = arena_alloc(f->module->arena, sizeof *b);
+	b->func = f;
+	b->parent_op = parent_op;
+	b->loc = loc;
+	return b;
+}
+
+ValueId ir_value_new(Func *f, const char *name, const Type *type, Block *b, SrcLoc loc)
+{
+	Value v = { .name = name, .type = type, .block = b, .loc = loc };
+	vec_push(f->module->arena, &f->values, v);
+	return f->values.n - 1;
+}
+
+Op *ir_op_new(Func *f, Block *b, const char *kind, SrcLoc loc)
+{
+	Op *op = arena_alloc(f->module->arena, sizeof *op);
+	op->kind = kind;
+	op->parent = b;
+	op->loc = loc;
+	op->index = f->nops++;
+	if (b) {
+		if (b->nops == b->ops_cap)
+			vec_grow_(f->module->arena, (void **)&b->ops, &b->ops_cap, sizeof *b->ops);
+		b->ops[b->nops++] = op;
+	}
+	return op;
+}
+
+Block *ir_op_add_block(Op *op, SrcLoc loc)
+{
+	Func *f = op->parent->func;
+	Block *b = ir_block_new(f, op, loc);
+	Block **nb = arena_array(f->module->arena, op->nblocks + 1, sizeof *nb);
+	for (uint32_t i = 0; i < op->nblocks; i++)
+		nb[i] = op->blocks[i];
+	nb[op->nblocks++] = b;
+	op->blocks = nb;
+	return b;
+}
+
+const Lit *ir_attr_find(uint32_t n, const Attr *attrs, const char *name)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(attrs[i].name, name) == 0)
+			return attrs[i].val;
+	return NULL;
+}
+
+const Operand *ir_op_operand(const Op *op, const char *name)
+{
+	for (uint32_t i = 0; i < op->nargs; i++)
+		if (strcmp(op->args[i].name, name) == 0)
+			return &op->args[i];
+	return NULL;
+}
+
+const char *ir_op_name(const Func *f, const Op *op)
+{
+	const char *s = lit_as_string(ir_attr_find(op->nattrs, op->attrs, "name"));
+	if (s)
+		return s;
+	if (op->nouts)
+		return ir_value(f, op->outs[0])->name;
+	return op->kind;
+}
+
+static int walk_block(Func *f, Block *b, OpVisitor fn, void *ctx)
+{
+	for (uint32_t i = 0; i < b->nops; i++) {
+		Op *op = b->ops[i];
+		int r = fn(f, op, ctx);
+		if (r)
+			return r;
+		for (uint32_t j = 0; j < op->nblocks; j++)
+			if ((r = walk_block(f, op->blocks[j], fn, ctx)))
+				return r;
+	}
+	return 0;
+}
+
+int ir_walk_ops(Func *f, OpVisitor fn, void *ctx)
+{
+	return walk_block(f, f->body, fn, ctx);
+}
+
+typedef struct UseFill {
+	uint32_t index;
+	bool count_pass;
+} UseFill;
+
+static int visit_uses(Func *f, Op *op, void *ctx)
+{
+	UseFill *u = ctx;
+	if (u->count_pass)
+		op->index = u->index++;
+	for (uint32_t i = 0; i < op->nargs; i++)
+		for (uint32_t j = 0; j < op->args[i].n; j++) {
+			Binding *b = &op->args[i].b[j];
+			if (b->kind != BIND_VALUE || b->value >= f->values.n)
+				continue;
+			Value *v = ir_value(f, b->value);
+			if (u->count_pass)
+				v->nuses++;
+			else
+				v->uses[v->nuses++] = (Use){ op, i };
+		}
+	return 0;
+}
+
+void ir_fill_uses(Func *f)
+{
+	UseFill u = { 0, true };
+	for (uint32_t i = 0; i < f->values.n; i++)
+		f->values.v[i].nuses = 0;
+	ir_walk_ops(f, visit_uses, &u);
+	f->nops = u.index;
+	for (uint32_t i = 0; i < f->values.n; i++) {
+		Value *v = &f->values.v[i];
+		v->uses = v->nuses ? arena_array(f->module->arena, v->nuses, sizeof *v->uses) : NULL;
+		v->nuses = 0;
+	}
+	u.count_pass = false;
+	ir_walk_ops(f, visit_uses, &u);
+}
