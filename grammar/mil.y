@@ -405,8 +405,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, MilParser *p)
 	int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
 	yysymbol_kind_t found = yypcontext_token(ctx);
 	const MIL_YYLTYPE *l = yypcontext_location(ctx);
-	char what[128], exp[256] = "";
-	token_text(p, found, what, sizeof what);
+	char buf[128], exp[256] = "";
+	const char *what = token_text(p, found, buf, sizeof buf);
 	if (found == YYSYMBOL_YYEOF && l->first_line == 1 && l->first_column == 1) {
 		mil_error(p, L(*l), "empty input: expected 'program(VERSION) { ... }'");
 		return 0;
