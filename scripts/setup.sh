@@ -1,0 +1,33 @@
+#!/bin/sh
+# setup.sh - install what is missing (Debian, as root; idempotent), build,
+# and optionally run every test.
+#
+#   scripts/setup.sh            build ./build (release) for use
+#   scripts/setup.sh --test     build ./build-test with ASan + UBSan and run ctest
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="build-essential cmake pkg-config flex bison libprotobuf-c-dev protobuf-c-compiler
+libxml2-dev libcmocka-dev libjson-c-dev zlib1g-dev"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup: installing$missing"
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+if [ "${1:-}" = "--test" ]; then
+	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DANELINT_SANITIZE=ON >/dev/null
+	cmake --build build-test -j "$jobs"
+	ctest --test-dir build-test --output-on-failure -j "$jobs"
+else
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build -j "$jobs"
+fi
