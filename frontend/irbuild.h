@@ -1,0 +1,89 @@
+/*
+ * irbuild.h - helpers the frontend readers share to build IR: a scoped
+ * name table, an op builder that collects operands, outputs and
+ * attributes, and constructors for common literals.  No protobuf here.
+ */
+#ifndef ANELINT_FRONTEND_IRBUILD_H
+#define ANELINT_FRONTEND_IRBUILD_H
+
+#include "ir/ir.h"
+#include "ir/model_desc.h"
+
+/* ---- scoped names: define, look up, and drop back to a mark ---- */
+
+typedef struct NameEnt {
+	const char *name;
+	ValueId id;
+	int32_t prev;           /* the entry this one shadows, or -1 */
+} NameEnt;
+
+typedef struct NameTab {
+	Arena *a;
+	VEC(NameEnt) stack;
+	const char **keys;      /* open addressing: key per slot */
+	int32_t *top;           /* slot -> stack index of the visible entry, -1 */
+	uint32_t cap, n;
+} NameTab;
+
+void nt_init(NameTab *s, Arena *a);
+void nt_define(NameTab *s, const char *name, ValueId id);
+ValueId nt_lookup(const NameTab *s, const char *name);     /* VALUE_NONE */
+static inline uint32_t nt_mark(const NameTab *s) { return s->stack.n; }
+void nt_pop(NameTab *s, uint32_t mark);
+
+/* ---- building one op ---- */
+
+typedef struct OpBuild {
+	Func *f;
+	Block *b;
+	Op *op;
+	VEC(Operand) args;
+	VEC(ValueId) outs;
+	VEC(Attr) attrs;
+	VEC(Block *) blocks;
+} OpBuild;
+
+/* Start an op in block b (not yet appended: see ob_finish). */
+void ob_start(OpBuild *ob, Func *f, Block *b, const char *kind, SrcLoc loc);
+void ob_value(OpBuild *ob, const char *name, ValueId v);
+void ob_lit(OpBuild *ob, const char *name, const Lit *l);
+/* A tuple-bound operand `name = (v0, v1, ...)`. */
+void ob_values(OpBuild *ob, const char *name, uint32_t n, const ValueId *v);
+/* A new output value; returns its id. */
+ValueId ob_out(OpBuild *ob, const char *name, const Type *t);
+void ob_attr(OpBuild *ob, const char *name, const Lit *l);
+void ob_block(OpBuild *ob, Block *blk);
+/* Store the collected arrays in the op and return it; the caller appends
+ * it to its block's op list. */
+Op *ob_finish(OpBuild *ob);
+
+/* A growable op list for a block; blk_done stores it in the block. */
+typedef struct OpList {
+	VEC(Op *) ops;
+} OpList;
+void blk_done(Arena *a, Block *b, OpList *l);
+
+/* ---- literals (all in the module arena) ---- */
+
+const Lit *fe_lit_tensor(Module *m, const Type *t, int64_t count, const void *data);
+const Lit *fe_lit_scalar_i32(Module *m, int32_t v);
+const Lit *fe_lit_scalar_i64(Module *m, int64_t v);
+const Lit *fe_lit_scalar_f32(Module *m, float v);
+const Lit *fe_lit_scalar_bool(Module *m, bool v);
+const Lit *fe_lit_scalar_str(Module *m, const char *s);
+const Lit *fe_lit_vec_i32(Module *m, uint32_t n, const int64_t *v);
+const Lit *fe_lit_vec_f32(Module *m, uint32_t n, const float *v);
+const Lit *fe_lit_vec_str(Module *m, uint32_t n, const char *const *v);
+const Lit *fe_lit_vec_i64(Module *m, uint32_t n, const int64_t *v);
+
+/* ---- model interface -> IR types ---- */
+
+/* The tensor type a feature stands for: multiarray by its default shape
+ * (flexible dims unknown), image as [1, C, H, W], int64/double/string as
+ * scalars, dictionary, sequence (list) and state types. */
+const Type *feature_ir_type(Module *m, const FeatureDesc *fd);
+
+/* A name that is a MIL identifier ([A-Za-z_][A-Za-z0-9_@]*). */
+bool is_identifier(const char *s);
+
+#endif

@@ -1,0 +1,48 @@
+/* model_desc.c - small lookups over the model interface (model_desc.h). */
+#include "ir/model_desc.h"
+
+#include <string.h>
+
+const char *feature_kind_name(FeatureKind k)
+{
+	static const char *const names[FEAT_KIND_COUNT] = {
+		[FEAT_INVALID] = "invalid", [FEAT_MULTIARRAY] = "multiArray",
+		[FEAT_IMAGE] = "image", [FEAT_INT64] = "int64", [FEAT_DOUBLE] = "double",
+		[FEAT_STRING] = "string", [FEAT_DICTIONARY] = "dictionary",
+		[FEAT_SEQUENCE] = "sequence", [FEAT_STATE] = "state",
+	};
+	return (unsigned)k < FEAT_KIND_COUNT ? names[k] : "invalid";
+}
+
+/* spec/protobuf.md §5: specification version -> first OS releases. */
+MinOS model_min_os(int32_t v)
+{
+	static const MinOS table[] = {
+		[1] = { "11.0", "10.13", "11.0", "4.0" },
+		[2] = { "11.2", "10.13.2", "11.2", "4.2" },
+		[3] = { "12.0", "10.14", "12.0", "5.0" },
+		[4] = { "13.0", "10.15", "13.0", "6.0" },
+		[5] = { "14.0", "11.0", "14.0", "7.0" },
+		[6] = { "15.0", "12.0", "15.0", "8.0" },
+		[7] = { "16.0", "13.0", "16.0", "9.0" },
+		[8] = { "17.0", "14.0", "17.0", "10.0" },
+		[9] = { "18.0", "15.0", "18.0", "11.0" },
+		[10] = { "26.0", "26.0", "26.0", "26.0" },
+	};
+	if (v < 1 || v >= (int32_t)(sizeof table / sizeof table[0]))
+		return (MinOS){ 0 };
+	return table[v];
+}
+
+const FuncDesc *model_desc_func(const ModelDesc *d, const char *name)
+{
+	if (!d || !d->nfuncs)
+		return NULL;
+	if (!name)
+		name = d->default_func;
+	if (name)
+		for (uint32_t i = 0; i < d->nfuncs; i++)
+			if (d->funcs[i].name && strcmp(d->funcs[i].name, name) == 0)
+				return &d->funcs[i];
+	return &d->funcs[0];
+}
