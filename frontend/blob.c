@@ -329,7 +329,7 @@ static void map_file(BlobCtx *c, BlobFile *f)
 	close(fd);
 	f->size = size;
 	if (blob_check_header(f->base, f->size, NULL, err, sizeof err)) {
-		f->error = arena_strdup(a, err);
+		f->error = arena_printf(a, "weight file %s", err);
 		return;
 	}
 	f->state = FILE_MAPPED;
@@ -367,19 +367,19 @@ static const void *blob_resolve(Module *m, const Lit *blob, uint64_t *nbytes, Di
 	if (f->state == FILE_FAILED) {
 		if (dl)
 			diag_add(dl, SEV_ERROR, f->path ? FE_E_BLOB_FILE : FE_E_BLOB_PATH, loc,
-			         "%s: %s", f->path ? f->path : f->written, f->error);
+			         "%s", f->error);
 		return NULL;
 	}
 	char err[512];
 	BlobRecord r;
 	if (blob_read_record(f->base, f->size, blob->u.blob.offset, &r, err, sizeof err)) {
 		if (dl)
-			diag_add(dl, SEV_ERROR, FE_E_BLOB_RECORD, loc, "%s: %s", f->path, err);
+			diag_add(dl, SEV_ERROR, FE_E_BLOB_RECORD, loc, "%s", err);
 		return NULL;
 	}
 	if (blob_check_type(&r, blob->type, err, sizeof err)) {
 		if (dl)
-			diag_add(dl, SEV_ERROR, FE_E_BLOB_TYPE, loc, "%s: %s", f->path, err);
+			diag_add(dl, SEV_ERROR, FE_E_BLOB_TYPE, loc, "%s", err);
 		return NULL;
 	}
 	if (nbytes)
