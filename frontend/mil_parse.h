@@ -66,15 +66,21 @@ typedef enum RawKind {
 typedef struct RawLit RawLit;
 typedef struct RawArg RawArg;
 
-struct RawLit {
+struct RawLit {                 /* kept small: one per scalar of a literal */
 	RawKind kind;
 	MilLoc loc;
-	MilInt i;
-	double f;
-	const char *s;
-	uint32_t n;             /* items (dict: 2 per entry) */
-	RawLit **items;
-	RawArg *blob_args;      /* RAW_BLOB: path = ..., offset = ... */
+	union {
+		MilInt i;                       /* RAW_INT */
+		double f;                       /* RAW_FLOAT */
+		struct {
+			const char *s;          /* RAW_STRING, RAW_WORD, RAW_BLOB's name */
+			RawArg *blob_args;      /* RAW_BLOB: path = ..., offset = ... */
+		};
+		struct {
+			uint32_t n;             /* items (dict: 2 per entry) */
+			RawLit **items;
+		};
+	};
 };
 
 /* One `name = value` inside an op call or BLOBFILE(...). */
@@ -139,7 +145,8 @@ typedef struct MilParser {
 	bool fatal;             /* stop: nesting too deep, input not text */
 	bool saw_bare_scalar;   /* new-generation scalar spelling seen */
 	int depth;              /* open brackets, for MIL_MAX_DEPTH */
-	char last_text[48];     /* the last token, for "found ..." */
+	const char *last_tok;   /* the last token, for "found ..." (flex's buffer) */
+	int last_len;
 	void *scanner;
 } MilParser;
 

@@ -45,7 +45,7 @@ static RawLit *raw_seq(MilParser *p, RawKind k, RawSeq s, MIL_YYLTYPE l)
 
 %union {
 	MilStr str;
-	struct { MilInt i; double f; char text[32]; } num;
+	struct { MilInt i; double f; char text[16]; } num;
 	TyExpr *ty;
 	TyArg *tyarg;
 	struct { uint32_t n, cap; TyArg *v; } tyargs;
@@ -386,10 +386,12 @@ static const char *token_text(MilParser *p, yysymbol_kind_t k, char *buf, size_t
 {
 	if (k == YYSYMBOL_YYEOF)
 		return "end of file";
+	int len = p->last_len > 40 ? 40 : p->last_len;
+	const char *more = p->last_len > 40 ? "..." : "";
 	if (k == YYSYMBOL_IDENT || k == YYSYMBOL_INT || k == YYSYMBOL_FLOAT)
-		snprintf(buf, n, "%s '%s'", yysymbol_name(k), p->last_text);
+		snprintf(buf, n, "%s '%.*s%s'", yysymbol_name(k), len, p->last_tok, more);
 	else if (k == YYSYMBOL_STRING)
-		snprintf(buf, n, "string %s", p->last_text);
+		snprintf(buf, n, "string %.*s%s", len, p->last_tok, more);
 	else
 		snprintf(buf, n, "%s", yysymbol_name(k));
 	return buf;

@@ -61,14 +61,41 @@ static uint32_t round_minifloat(double ax, int mbits, int bias, int max_exp, uin
 	return ((uint32_t)exp << mbits) | mant;
 }
 
+/* Round-to-nearest-even shift of an integer mantissa. */
+static uint64_t shift_round(uint64_t m, unsigned s)
+{
+	if (s == 0)
+		return m;
+	if (s >= 64)
+		return 0;
+	uint64_t q = m >> s, rem = m & ((UINT64_C(1) << s) - 1), half = UINT64_C(1) << (s - 1);
+	return q + (rem > half || (rem == half && (q & 1)));
+}
+
+/* Integer-only conversion on the double's bits: this sits on the parser's
+ * hot path (every fp16 literal). */
 uint16_t fp16_from_f64(double x)
 {
-	uint16_t sign = signbit(x) ? 0x8000 : 0;
-	if (isnan(x))
-		return 0x7e00;
-	if (isinf(x))
+	uint64_t b;
+	memcpy(&b, &x, sizeof b);
+	uint16_t sign = (uint16_t)((b >> 48) & 0x8000);
+	int e = (int)((b >> 52) & 0x7ff);
+	uint64_t m = b & ((UINT64_C(1) << 52) - 1);
+	if (e == 0x7ff)
+		return m ? 0x7e00 : (uint16_t)(sign | 0x7c00);
+	if (e == 0)
+		return sign;            /* double subnormals are far below fp16's */
+	int exp = e - 1023;
+	if (exp > 15)
 		return sign | 0x7c00;
-	return sign | (uint16_t)round_minifloat(fabs(x), 10, 15, 30, 0x7c00);
+	uint64_t full = m | (UINT64_C(1) << 52);
+	if (exp >= -14) {
+		/* normal: 10 mantissa bits; a carry rolls into the exponent */
+		uint64_t h = ((uint64_t)(exp + 15) << 10) + shift_round(full, 42) - (1u << 10);
+		return (uint16_t)(sign | (h >= 0x7c00 ? 0x7c00 : h));
+	}
+	/* subnormal: units of 2^-24 */
+	return (uint16_t)(sign | shift_round(full, (unsigned)(28 - exp)));
 }
 
 static double decode_minifloat(uint32_t bits, int ebits, int mbits, int bias)

@@ -32,7 +32,7 @@ Arena *arena_new(void);
 void arena_free(Arena *a);
 /* Forget everything allocated, keeping one chunk for reuse (scratch use). */
 void arena_reset(Arena *a);
-/* Zeroed, 16-byte aligned.  Returns NULL only when n is absurd (the caller
+/* Zeroed, 8-byte aligned.  Returns NULL only when n is absurd (the caller
  * reports it); allocation failure of sane sizes aborts via ir_die. */
 void *arena_alloc(Arena *a, size_t n);
 /* n * size with overflow check; NULL on overflow. */
@@ -332,7 +332,9 @@ struct Func {
 	uint32_t nattrs;
 	Attr *attrs;
 	Block *body;            /* params are body->params, results body->outs */
-	VEC(Value) values;
+	/* Every value, id = index; stored in fixed chunks so that growth never
+	 * copies and a Value * stays valid.  Use ir_value(f, id). */
+	struct { Value **chunks; uint32_t n, nchunks; } values;
 	uint32_t nops;          /* ops in all blocks, walk order */
 	SrcLoc loc;
 	Module *module;
@@ -384,7 +386,11 @@ Func *ir_module_find_func(const Module *m, const char *name);
 Func *ir_func_new(Module *m, const char *name, const char *opset, SrcLoc loc);
 Block *ir_block_new(Func *f, Op *parent_op, SrcLoc loc);
 ValueId ir_value_new(Func *f, const char *name, const Type *type, Block *b, SrcLoc loc);
-static inline Value *ir_value(const Func *f, ValueId id) { return &f->values.v[id]; }
+enum { VALUE_CHUNK_BITS = 10, VALUE_CHUNK = 1u << VALUE_CHUNK_BITS };
+static inline Value *ir_value(const Func *f, ValueId id)
+{
+	return &f->values.chunks[id >> VALUE_CHUNK_BITS][id & (VALUE_CHUNK - 1)];
+}
 /* A new op appended to block b (its ops are in order of creation). */
 Op *ir_op_new(Func *f, Block *b, const char *kind, SrcLoc loc);
 /* A new nested block appended to op's blocks. */

@@ -72,9 +72,19 @@ Block *ir_block_new(Func *f, Op *parent_op, SrcLoc loc)
 
 ValueId ir_value_new(Func *f, const char *name, const Type *type, Block *b, SrcLoc loc)
 {
-	Value v = { .name = name, .type = type, .block = b, .loc = loc };
-	vec_push(f->module->arena, &f->values, v);
-	return f->values.n - 1;
+	Arena *a = f->module->arena;
+	ValueId id = f->values.n;
+	if (id == UINT32_MAX - 1)
+		IR_DIE("too many values");
+	if ((id & (VALUE_CHUNK - 1)) == 0) {
+		uint32_t k = id >> VALUE_CHUNK_BITS;
+		if (k == f->values.nchunks)
+			vec_grow_(a, (void **)&f->values.chunks, &f->values.nchunks, sizeof(Value *));
+		f->values.chunks[k] = arena_array(a, VALUE_CHUNK, sizeof(Value));
+	}
+	f->values.n++;
+	*ir_value(f, id) = (Value){ .name = name, .type = type, .block = b, .loc = loc };
+	return id;
 }
 
 Op *ir_op_new(Func *f, Block *b, const char *kind, SrcLoc loc)
@@ -177,11 +187,11 @@ void ir_fill_uses(Func *f)
 {
 	UseFill u = { 0, true };
 	for (uint32_t i = 0; i < f->values.n; i++)
-		f->values.v[i].nuses = 0;
+		ir_value(f, i)->nuses = 0;
 	ir_walk_ops(f, visit_uses, &u);
 	f->nops = u.index;
 	for (uint32_t i = 0; i < f->values.n; i++) {
-		Value *v = &f->values.v[i];
+		Value *v = ir_value(f, i);
 		v->uses = v->nuses ? arena_array(f->module->arena, v->nuses, sizeof *v->uses) : NULL;
 		v->nuses = 0;
 	}

@@ -9,7 +9,8 @@ struct TypeTable {
 	Arena *arena;
 	const Type **slots;     /* open addressing, power-of-two size */
 	uint32_t cap, n;
-	const char **syms;      /* interned dimension symbols */
+	const char **syms;      /* interned strings: dimension symbols, names */
+	uint32_t *shash;        /* their hashes, compared before the bytes */
 	uint32_t scap, sn;
 };
 
@@ -196,23 +197,26 @@ const char *type_intern_sym(TypeTable *t, const char *s, size_t len)
 	if ((t->sn + 1) * 4 > t->scap * 3) {
 		uint32_t ncap = t->scap ? t->scap * 2 : 64;
 		const char **ns = arena_array(t->arena, ncap, sizeof *ns);
+		uint32_t *nh = arena_array(t->arena, ncap, sizeof *nh);
 		for (uint32_t i = 0; i < t->scap; i++) {
-			const char *sym = t->syms[i];
-			if (!sym)
+			if (!t->syms[i])
 				continue;
-			uint32_t j = hash_str(sym, strlen(sym)) & (ncap - 1);
+			uint32_t j = t->shash[i] & (ncap - 1);
 			while (ns[j])
 				j = (j + 1) & (ncap - 1);
-			ns[j] = sym;
+			ns[j] = t->syms[i];
+			nh[j] = t->shash[i];
 		}
 		t->syms = ns;
+		t->shash = nh;
 		t->scap = ncap;
 	}
 	uint32_t j = h & (t->scap - 1);
 	for (; t->syms[j]; j = (j + 1) & (t->scap - 1))
-		if (strncmp(t->syms[j], s, len) == 0 && t->syms[j][len] == 0)
+		if (t->shash[j] == h && strncmp(t->syms[j], s, len) == 0 && t->syms[j][len] == 0)
 			return t->syms[j];
 	t->syms[j] = arena_strndup(t->arena, s, len);
+	t->shash[j] = h;
 	t->sn++;
 	return t->syms[j];
 }

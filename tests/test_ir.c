@@ -195,7 +195,7 @@ static void test_ir_arena(void **state)
 	p[(1 << 20) - 1] = 1;
 	for (int i = 0; i < 10000; i++) {
 		unsigned char *q = arena_alloc(a, 24);
-		assert_int_equal((uintptr_t)q % 16, 0);
+		assert_int_equal((uintptr_t)q % 8, 0);
 		assert_int_equal(q[0] | q[23], 0);                   /* zeroed */
 	}
 	assert_string_equal(arena_printf(a, "%s-%d", "x", 42), "x-42");
