@@ -121,9 +121,12 @@ typedef struct Rd {
 	VEC(const char *) fnames;       /* function names taken */
 } Rd;
 
+/* Where a function-level problem is: the file (messages name the
+ * function; SrcLoc.func would print as an op position). */
 static SrcLoc floc(const Rd *r, const char *func)
 {
-	return (SrcLoc){ .file = r->file, .func = func };
+	(void)func;
+	return (SrcLoc){ .file = r->file };
 }
 
 #define RD_ERR(r, code, loc, ...) \
