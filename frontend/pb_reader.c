@@ -155,6 +155,28 @@ static const char *func_name(Rd *r, const char *want)
 	return n;
 }
 
+/* A value name for a neural-network blob or a feature: the name itself
+ * when it is a MIL identifier, else with every other character turned
+ * into '_' (and a leading '_' before a digit), so the printed IR parses
+ * back.  Lookups keep using the original names. */
+static const char *vname(Rd *r, const char *orig)
+{
+	if (is_identifier(orig))
+		return orig;
+	size_t n = strlen(orig);
+	char *s = arena_alloc(r->a, n + 2), *p = s;
+	if (!n || (orig[0] >= '0' && orig[0] <= '9') || orig[0] == '@')
+		*p++ = '_';
+	for (size_t i = 0; i < n; i++) {
+		char c = orig[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		          (c >= '0' && c <= '9') || c == '_' || c == '@';
+		*p++ = ok ? c : '_';
+	}
+	*p = 0;
+	return s;
+}
+
 /* The name of the set field of a oneof, from the schema. */
 static const char *oneof_name(const ProtobufCMessageDescriptor *d, unsigned number)
 {
@@ -736,7 +758,6 @@ static Op *read_op(Rd *r, Func *f, Block *b, const MILS(Operation) *po)
 		Binding *bs = arena_array(r->a, n ? n : 1, sizeof *bs);
 		for (size_t j = 0; j < n; j++) {
 			const MILS(Argument__Binding) *pb = arg->arguments[j];
-			bs[j].loc = loc;
 			bs[j].value = VALUE_NONE;
 			if (pb->binding_case == MILC(ARGUMENT__BINDING__BINDING_NAME)) {
 				bs[j].kind = BIND_VALUE;
@@ -920,7 +941,7 @@ static void desc_params(Rd *r, Func *f, const FuncDesc *fd)
 	b->params = arena_array(r->a, n ? n : 1, sizeof *b->params);
 	for (uint32_t i = 0; i < n; i++) {
 		const FeatureDesc *in = i < fd->ninputs ? &fd->inputs[i] : &fd->states[i - fd->ninputs];
-		ValueId id = ir_value_new(f, in->name, feature_ir_type(r->m, in), b, f->loc);
+		ValueId id = ir_value_new(f, vname(r, in->name), feature_ir_type(r->m, in), b, f->loc);
 		ir_value(f, id)->def_index = i;
 		b->params[i] = id;
 		nt_define(&r->syms, in->name, id);
@@ -941,7 +962,7 @@ static int read_opaque(Rd *r, const PbModel *pm, const ModelDesc *d, const char 
 		ob_values(&ob, "inputs", f->body->nparams, f->body->params);
 	ob_attr(&ob, "name", fe_lit_scalar_str(r->m, model_kind(pm)));
 	for (uint32_t i = 0; i < fd->noutputs; i++)
-		ob_out(&ob, fd->outputs[i].name, feature_ir_type(r->m, &fd->outputs[i]));
+		ob_out(&ob, vname(r, fd->outputs[i].name), feature_ir_type(r->m, &fd->outputs[i]));
 	Op *op = ob_finish(&ob);
 	OpList ol = { 0 };
 	vec_push(r->a, &ol.ops, op);
@@ -1021,8 +1042,8 @@ static void nn_finish(Nn *nn, OpBuild *ob)
 	const PbLayer *l = nn->layer;
 	for (size_t i = 0; i < l->n_output; i++) {
 		const Type *t = nn_tensor_type(nn, i < l->n_outputtensor ? l->outputtensor[i] : NULL);
-		ValueId id = ob_out(ob, l->output[i], t);
-		nt_define(&nn->r->syms, ir_value(nn->f, id)->name, id);
+		ValueId id = ob_out(ob, vname(nn->r, l->output[i]), t);
+		nt_define(&nn->r->syms, dup(nn->r, l->output[i]), id);
 	}
 	nn_push(nn, ob, l->name);
 }
@@ -1031,7 +1052,7 @@ static void nn_finish(Nn *nn, OpBuild *ob)
 static ValueId nn_step(Nn *nn, OpBuild *ob, const char *suffix)
 {
 	const char *name = arena_printf(nn->r->a, "%s_%s", nn->layer->name, suffix);
-	ValueId id = ob_out(ob, name, type_tensor(nn->r->m->types, DT_FP32, -1, NULL));
+	ValueId id = ob_out(ob, vname(nn->r, name), type_tensor(nn->r->m->types, DT_FP32, -1, NULL));
 	nn_push(nn, ob, name);
 	return id;
 }
@@ -2244,8 +2265,8 @@ static void nn_classify(Rd *r, Func *f, OpList *ol, const SPEC(NeuralNetworkClas
 				out = &fd->outputs[i];
 		const Type *t = out ? feature_ir_type(r->m, out)
 		                : type_tensor(r->m->types, DT_FP32, -1, NULL);
-		ValueId id = ob_out(&ob, names[k], t);
-		nt_define(&r->syms, ir_value(f, id)->name, id);
+		ValueId id = ob_out(&ob, vname(r, names[k]), t);
+		nt_define(&r->syms, names[k], id);
 	}
 	nn_push(&nn, &ob, "classify");
 }
