@@ -702,7 +702,6 @@ static Operand *build_operands(MilParser *p, RawArg *args, uint32_t *n)
 		for (uint32_t j = 0; j < a->n; j++) {
 			ArgItem *it = &a->items[j];
 			Binding *b = &o->b[j];
-			b->loc = mil_srcloc(p, it->loc);
 			if (it->is_lit) {
 				b->kind = BIND_LIT;
 				b->lit = it->lit;

@@ -274,7 +274,6 @@ typedef struct Binding {
 	BindingKind kind;
 	ValueId value;
 	const Lit *lit;
-	SrcLoc loc;
 } Binding;
 
 /* `name = x`, `name = int32(1)` or `name = (a, b, c)`.  is_tuple records
@@ -293,8 +292,6 @@ typedef struct Attr {
 
 typedef struct OpInfo OpInfo;   /* the op catalogue's row (ir/op_catalogue) */
 
-enum { ANN_SLOTS = 8 };         /* one per annotating pass; see passes/ */
-
 struct Op {
 	const char *kind;       /* the MIL op type as written: "conv", "const", ... */
 	const char *opset;      /* per-op `<ios17>` suffix, or NULL */
@@ -308,9 +305,9 @@ struct Op {
 	uint32_t nblocks;
 	Block **blocks;
 	Block *parent;
-	uint32_t index;         /* position in the function, in walk order */
+	uint32_t index;         /* position in the function, in walk order; passes
+	                         * keep their annotations in side tables by index */
 	SrcLoc loc;
-	void *ann[ANN_SLOTS];
 };
 
 struct Block {

@@ -122,7 +122,7 @@ static void expect_bad(const char *dir, const char *name, const void *data, size
 static void test_cli_bad_input(void **state)
 {
 	char *dir = tu_tmpdir();
-	expect_bad(dir, "empty.mil", "", 0, ":1:1: error: empty input");
+	expect_bad(dir, "empty.mil", "", 0, "error[E101]: file is empty");
 	expect_bad(dir, "trunc.mil", "program(1.3) { func main<ios17>(fp32 x) { fp32 y = re", 53,
 	           "found end of file");
 	expect_bad(dir, "str.mil", "program(1.3) { func main<ios17>(fp32 x) { string s = const()[val = string(\"ab\n", 76,
