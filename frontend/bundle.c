@@ -135,9 +135,7 @@ static FeFormat sniff_bytes(const uint8_t *p, size_t n)
 		i++;
 	if (i < n && ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || p[i] == '/' ||
 	              p[i] == '#')) {
-		for (size_t k = i; k < n && k < i + 4096; k++)
-			if (p[k] == 0)
-				return FE_FMT_UNKNOWN;
+		/* Text: the lexer reports stray bytes (NUL, bad UTF-8) with line:col. */
 		return FE_FMT_MIL_TEXT;
 	}
 	if (n >= 1 && p[0] == 0x08)

@@ -108,7 +108,6 @@ void ob_lit(OpBuild *ob, const char *name, const Lit *l)
 	b->kind = BIND_LIT;
 	b->value = VALUE_NONE;
 	b->lit = l;
-	b->loc = ob->op->loc;
 	Operand o = { arena_strdup(a, name), false, 1, b };
 	vec_push(a, &ob->args, o);
 }
@@ -118,7 +117,7 @@ void ob_values(OpBuild *ob, const char *name, uint32_t n, const ValueId *v)
 	Arena *a = ob_arena(ob);
 	Binding *b = n ? arena_array(a, n, sizeof *b) : NULL;
 	for (uint32_t i = 0; i < n; i++)
-		b[i] = (Binding){ .kind = BIND_VALUE, .value = v[i], .loc = ob->op->loc };
+		b[i] = (Binding){ .kind = BIND_VALUE, .value = v[i] };
 	Operand o = { arena_strdup(a, name), true, n, b };
 	vec_push(a, &ob->args, o);
 }
