@@ -481,13 +481,15 @@ static int merge_part(Buf *b, const char *t, size_t n, unsigned k, bool header)
 				buf_add(b, t + s, q - s);
 			}
 			p = q;
-		} else if (strncmp(t + p, mp, sizeof mp - 1) == 0) {
-			int tn = snprintf(tag, sizeof tag, "model%u/", k);
-			buf_add(b, mp, sizeof mp - 1);
-			buf_add(b, tag, (size_t)tn);
-			p += sizeof mp - 1;
 		} else if (t[p] == '"') {
 			size_t q = p + 1;
+			if (strncmp(t + p, mp, sizeof mp - 1) == 0) {
+				int tn = snprintf(tag, sizeof tag, "model%u/", k);
+				buf_add(b, mp, sizeof mp - 1);
+				buf_add(b, tag, (size_t)tn);
+				p += sizeof mp - 1;
+				q = p;
+			}
 			while (q < end && t[q] != '"')
 				q += t[q] == '\\' ? 2 : 1;
 			q = q < end ? q + 1 : end;

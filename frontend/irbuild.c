@@ -151,8 +151,7 @@ Op *ob_finish(OpBuild *ob)
 	op->args = ob->args.v;
 	op->nouts = ob->outs.n;
 	op->outs = ob->outs.v;
-	op->nattrs = ob->attrs.n;
-	op->attrs = ob->attrs.v;
+	ir_op_set_attrs(op, ob->attrs.n, ob->attrs.v);
 	op->nblocks = ob->blocks.n;
 	op->blocks = ob->blocks.v;
 	return op;
@@ -160,9 +159,12 @@ Op *ob_finish(OpBuild *ob)
 
 void blk_done(Arena *a, Block *b, OpList *l)
 {
+	/* ir_op_new appends each op to its block; the list only checks that
+	 * the reader built what it meant to. */
 	(void)a;
-	b->nops = l->ops.n;
-	b->ops = l->ops.v;
+	IR_ASSERT(b->nops == l->ops.n);
+	for (uint32_t i = 0; i < b->nops; i++)
+		IR_ASSERT(b->ops[i] == l->ops.v[i]);
 }
 
 /* ------------------------------------------------------------ literals */

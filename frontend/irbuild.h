@@ -43,7 +43,7 @@ typedef struct OpBuild {
 	VEC(Block *) blocks;
 } OpBuild;
 
-/* Start an op in block b (not yet appended: see ob_finish). */
+/* Start an op in block b (ir_op_new appends it; ob_finish fills it in). */
 void ob_start(OpBuild *ob, Func *f, Block *b, const char *kind, SrcLoc loc);
 void ob_value(OpBuild *ob, const char *name, ValueId v);
 void ob_lit(OpBuild *ob, const char *name, const Lit *l);
@@ -57,7 +57,8 @@ void ob_block(OpBuild *ob, Block *blk);
  * it to its block's op list. */
 Op *ob_finish(OpBuild *ob);
 
-/* A growable op list for a block; blk_done stores it in the block. */
+/* The ops a reader made for a block, in order; blk_done checks them
+ * against the block (ir_op_new appends ops to their block). */
 typedef struct OpList {
 	VEC(Op *) ops;
 } OpList;

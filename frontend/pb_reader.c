@@ -2146,7 +2146,8 @@ static void nn_layer(Nn *nn, int depth)
 	case LAYER(BI_DIRECTIONAL_LSTM):
 		if (nn_lstm(nn, &ob, c == LAYER(BI_DIRECTIONAL_LSTM)))
 			return;
-		nn->f->nops--;   /* the abandoned op took an index */
+		nn->f->nops--;   /* the abandoned op is the block's last */
+		nn->b->nops--;
 		break;
 	case LAYER(CUSTOM):
 		nn_start(nn, &ob, "nn.custom");

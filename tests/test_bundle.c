@@ -234,7 +234,10 @@ static void test_bundle_mlmodelc_pipeline(void **state)
 	static const char part0[] =
 		"program(1.0)\n[buildInfo = dict<tensor<string, []>, tensor<string, []>>({{\"k\", \"{v}\"}})]\n"
 		"{\n    func main<ios16>(tensor<fp16, [1, 10]> x) {\n"
-		"            tensor<fp16, [1, 10]> y = relu(x = x)[name = tensor<string, []>(\"y\")];\n"
+		"            tensor<fp16, [1, 10]> w = const()[name = tensor<string, []>(\"w\"), val = "
+		"tensor<fp16, [1, 10]>(BLOBFILE(path = tensor<string, []>(\"@model_path/weights/w.bin\"), "
+		"offset = tensor<uint64, []>(64)))];\n"
+		"            tensor<fp16, [1, 10]> y = add(x = x, y = w)[name = tensor<string, []>(\"y\")];\n"
 		"        } -> (y);\n}\n";
 	static const char part1[] =
 		"program(1.0)\n{\n    func main<ios16>(tensor<fp16, [1, 10]> y) {\n"
@@ -254,6 +257,11 @@ static void test_bundle_mlmodelc_pipeline(void **state)
 	assert_string_equal(m->funcs.v[0]->name, "model0");
 	assert_string_equal(m->funcs.v[1]->name, "model1");
 	assert_string_equal(m->model_path, c);
+	/* each part's weights live in its own folder */
+	const Op *w = m->funcs.v[0]->body->ops[0];
+	const Lit *wl = ir_attr_find(w->nattrs, w->attrs, "val");
+	assert_int_equal(wl->kind, LIT_BLOB);
+	assert_string_equal(wl->u.blob.path, "@model_path/model0/weights/w.bin");
 	ir_module_free(m);
 	diag_fini(&dl);
 	rm_tree(dir);
