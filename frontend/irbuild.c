@@ -151,8 +151,7 @@ Op *ob_finish(OpBuild *ob)
 	op->args = ob->args.v;
 	op->nouts = ob->outs.n;
 	op->outs = ob->outs.v;
-	op->nattrs = ob->attrs.n;
-	op->attrs = ob->attrs.v;
+	ir_op_set_attrs(op, ob->attrs.n, ob->attrs.v);
 	op->nblocks = ob->blocks.n;
 	op->blocks = ob->blocks.v;
 	return op;

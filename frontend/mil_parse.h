@@ -102,6 +102,7 @@ struct RawArg {
 
 typedef struct AttrNode {
 	Attr attr;
+	MilLoc loc;
 	struct AttrNode *next;
 } AttrNode;
 
@@ -144,6 +145,7 @@ typedef struct MilParser {
 	uint32_t nerrors;
 	bool fatal;             /* stop: nesting too deep, input not text */
 	bool saw_bare_scalar;   /* new-generation scalar spelling seen */
+	bool lit_scratch;       /* build the next literal's tensor in scratch */
 	int depth;              /* open brackets, for MIL_MAX_DEPTH */
 	const char *last_tok;   /* the last token, for "found ..." (flex's buffer) */
 	int last_len;
@@ -170,7 +172,7 @@ void mil_stmt_error(MilParser *p);
 
 const Type *mil_type(MilParser *p, TyExpr *t);
 const Lit *mil_literal(MilParser *p, TyExpr *t, RawLit *raw, MilLoc loc);
-AttrNode *mil_attr(MilParser *p, MilStr name, const Lit *val);
+AttrNode *mil_attr(MilParser *p, MilStr name, const Lit *val, MilLoc loc);
 Decl *mil_decl(MilParser *p, TyExpr *t, MilStr name, MilLoc loc);
 const char *mil_intern(MilParser *p, const char *s, size_t len);
 

@@ -57,9 +57,10 @@ const char *mil_intern(MilParser *p, const char *s, size_t len)
 
 /* ------------------------------------------------------------ symbol table */
 
-/* Names are interned, so the table hashes pointers.  A name is bound once
- * per function (SSA); it is visible in the block that defines it and in the
- * blocks nested inside. */
+/* Names are interned, so the table hashes pointers.  A name is visible in
+ * the block that defines it and in the blocks nested inside; it may not be
+ * bound again while visible (SSA), but sibling blocks may reuse it (the
+ * cond and body blocks of a while_loop often name their parameters alike). */
 static uint32_t ptr_hash(const char *s)
 {
 	uintptr_t x = (uintptr_t)s;
@@ -78,7 +79,7 @@ static void sym_clear(SymTab *t)
 
 static ValueId *sym_slot(SymTab *t, const char *name, bool insert)
 {
-	if (insert && (t->n + 1) * 2 > t->cap) {
+	if (insert && (t->n + 1) * 4 > t->cap * 3) {
 		uint32_t ncap = t->cap ? t->cap * 2 : 256;
 		const char **nk = calloc(ncap, sizeof *nk);
 		ValueId *nv = calloc(ncap, sizeof *nv);
@@ -128,9 +129,11 @@ static void define(MilParser *p, ValueId id, MilLoc loc)
 	ValueId *slot = sym_slot(&p->syms, v->name, true);
 	if (*slot != VALUE_NONE) {
 		const Value *old = ir_value(p->func, *slot);
-		mil_error(p, loc, "duplicate definition of '%s' (first defined at %u:%u)",
-		          v->name, old->loc.line, old->loc.col);
-		return;
+		if (visible_from(old->block, p->block)) {
+			mil_error(p, loc, "duplicate definition of '%s' (first defined at %u:%u)",
+			          v->name, old->line, old->col);
+			return;
+		}
 	}
 	*slot = id;
 }
@@ -145,7 +148,7 @@ static ValueId resolve(MilParser *p, const char *name, MilLoc loc)
 	const Value *v = ir_value(p->func, *slot);
 	if (!visible_from(v->block, p->block)) {
 		mil_error(p, loc, "value '%s' (defined at %u:%u) is not visible here: it belongs to another block",
-		          name, v->loc.line, v->loc.col);
+		          name, v->line, v->col);
 		return VALUE_NONE;
 	}
 	return *slot;
@@ -462,12 +465,13 @@ static const Lit *tensor_lit(MilParser *p, const Type *t, const RawLit *r)
 		          (long long)count, (long long)want);
 		return NULL;
 	}
-	unsigned char *data = arena_array(p->m->arena, (size_t)count ? (size_t)count : 1,
+	Arena *a = p->lit_scratch ? p->scratch : p->m->arena;
+	unsigned char *data = arena_array(a, (size_t)count ? (size_t)count : 1,
 	                                  dtype_info[t->dt].elem_size);
 	int64_t k = 0;
 	if (!fill_leaves(p, t->dt, r, data, &k))
 		return NULL;
-	Lit *l = arena_alloc(p->m->arena, sizeof *l);
+	Lit *l = arena_alloc(a, sizeof *l);
 	l->kind = LIT_TENSOR;
 	l->type = t;
 	l->u.tensor.count = count;
@@ -585,17 +589,24 @@ static const Lit *blob_lit(MilParser *p, const Type *t, const RawLit *r)
 const Lit *mil_literal(MilParser *p, TyExpr *t, RawLit *raw, MilLoc loc)
 {
 	const Type *ty = mil_type(p, t);
+	bool scratch = p->lit_scratch;
+	p->lit_scratch = false;
 	if (!ty)
 		return NULL;
 	if (raw->kind == RAW_BLOB)
 		return blob_lit(p, ty, raw);
-	return convert(p, ty, raw);
+	/* Only a plain string scalar can become Op.name (ir_op_set_attrs). */
+	p->lit_scratch = scratch && ty->kind == TY_TENSOR && ty->rank == 0 && ty->dt == DT_STRING;
+	const Lit *l = convert(p, ty, raw);
+	p->lit_scratch = false;
+	return l;
 }
 
 /* attr: IDENT '=' literal */
-AttrNode *mil_attr(MilParser *p, MilStr name, const Lit *val)
+AttrNode *mil_attr(MilParser *p, MilStr name, const Lit *val, MilLoc loc)
 {
 	AttrNode *a = mil_scratch(p, sizeof *a);
+	a->loc = loc;
 	a->attr.name = name.s;
 	a->attr.val = val;
 	return a;
@@ -611,6 +622,9 @@ static uint32_t attrs_to_array(MilParser *p, AttrNode *list, Attr **out)
 	for (AttrNode *a = list; a; a = a->next) {
 		if (!a->attr.val)
 			continue;   /* its literal was bad: already reported */
+		for (uint32_t i = 0; i < n; i++)
+			if (v[i].name == a->attr.name)
+				mil_error(p, a->loc, "attribute '%s' given twice", a->attr.name);
 		v[n++] = a->attr;
 	}
 	*out = v;
@@ -734,7 +748,9 @@ Op *mil_op_begin(MilParser *p, Decl *results, TyExpr *head, RawArg *args,
 	Op *op = ir_op_new(p->func, p->block, head->name, mil_srcloc(p, loc));
 	op->opset = opset;
 	op->args = build_operands(p, args, &op->nargs);
-	op->nattrs = attrs_to_array(p, attrs, &op->attrs);
+	Attr *av;
+	uint32_t na = attrs_to_array(p, attrs, &av);
+	ir_op_set_attrs(op, na, av);
 	uint32_t k = 0;
 	for (Decl *d = results; d; d = d->next)
 		k++;
@@ -758,7 +774,7 @@ void mil_op_end(MilParser *p, Op *op, MilLoc loc)
 		return;
 	for (uint32_t i = 0; i < op->nouts; i++) {
 		const Value *v = ir_value(p->func, op->outs[i]);
-		define(p, op->outs[i], (MilLoc){ (int)v->loc.line, (int)v->loc.col, 0, 0 });
+		define(p, op->outs[i], (MilLoc){ (int)v->line, (int)v->col, 0, 0 });
 	}
 	if (op->nblocks == 0 && (is_word(op->kind, "cond") || is_word(op->kind, "while_loop")))
 		diag_add(p->dl, SEV_WARNING, NULL, op->loc, "'%s' has no nested blocks", op->kind);

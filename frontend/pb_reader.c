@@ -760,7 +760,7 @@ static int read_block(Rd *r, Func *f, Block *b, const MILS(Block) *pb);
 
 static Op *read_op(Rd *r, Func *f, Block *b, const MILS(Operation) *po)
 {
-	SrcLoc loc = { .file = r->file, .func = f->name, .index = f->nops };
+	SrcLoc loc = { .file = r->file, .func = f->name, .col = f->nops };
 	OpBuild ob;
 	ob_start(&ob, f, b, po->type ? po->type : "", loc);
 	for (size_t i = 0; i < po->n_inputs; i++) {
@@ -967,7 +967,7 @@ static int read_opaque(Rd *r, const PbModel *pm, const ModelDesc *d, const char 
 	Func *f = ir_func_new(r->m, fname, spec_opset(d), floc(r, fname));
 	uint32_t mark = nt_mark(&r->syms);
 	desc_params(r, f, fd);
-	SrcLoc loc = { .file = r->file, .func = f->name, .index = f->nops };
+	SrcLoc loc = { .file = r->file, .func = f->name, .col = f->nops };
 	OpBuild ob;
 	ob_start(&ob, f, f->body, arena_printf(r->a, "model.%s", model_kind(pm)), loc);
 	if (f->body->nparams)
@@ -1038,7 +1038,7 @@ static const Type *nn_tensor_type(Nn *nn, const SPEC(Tensor) *t)
 
 static void nn_start(Nn *nn, OpBuild *ob, const char *kind)
 {
-	nn->loc.index = nn->f->nops;
+	nn->loc.col = nn->f->nops;
 	ob_start(ob, nn->f, nn->b, kind, nn->loc);
 }
 

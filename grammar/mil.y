@@ -250,8 +250,11 @@ attr_list
 	                    { $$ = $1; $$.tail->next = $3; $$.tail = $3; }
 	;
 
+/* An op's `name` literal is only read for its string (Op.name), so it is
+ * built in scratch memory: one allocation less per op. */
 attr
-	: IDENT '=' literal { $$ = mil_attr(p, $1, $3); }
+	: IDENT '='         { p->lit_scratch = p->func && strcmp($1.s, "name") == 0; }
+	  literal           { p->lit_scratch = false; $$ = mil_attr(p, $1, $4, L(@1)); }
 	;
 
 /* Anything shaped `name` or `name<args>`: a type, an op with an opset

@@ -51,7 +51,7 @@ int diag_format(const Diag *d, char *buf, size_t n)
 	if (d->loc.line)
 		snprintf(where, sizeof where, "%s:%u:%u", file, d->loc.line, d->loc.col);
 	else if (d->loc.func)
-		snprintf(where, sizeof where, "%s:%s:op %u", file, d->loc.func, d->loc.index);
+		snprintf(where, sizeof where, "%s:%s:op %u", file, d->loc.func, d->loc.col);
 	else
 		snprintf(where, sizeof where, "%s", file);
 	if (d->code)

@@ -166,6 +166,8 @@ struct Type {
 typedef struct TypeTable TypeTable;
 
 TypeTable *type_table_new(Arena *a);
+/* Release the table's heap arrays (the types stay in the arena). */
+void type_table_free(TypeTable *t);
 /* Constructors intern: equal types come back as the same pointer.  Dims,
  * fields and elements are copied; TypeField keys and DIM_SYM names must
  * come from type_intern_sym. */
@@ -190,13 +192,12 @@ static inline bool type_is_scalar(const Type *t)
 
 /* ------------------------------------------------------------------ locations */
 
-/* file:line:col for text; for protobuf, line is 0 and `index` is the op's
- * position in its function (counted in walk order), printed "func:op N". */
+/* file:line:col for text.  For protobuf, line is 0, `func` names the
+ * function and col is the op's position in it: printed "file:func:op N". */
 typedef struct SrcLoc {
 	const char *file;
+	const char *func;
 	uint32_t line, col;
-	uint32_t index;
-	const char *func;       /* protobuf locations: the function name */
 } SrcLoc;
 
 /* ------------------------------------------------------------------ literals */
@@ -263,7 +264,7 @@ typedef struct Value {
 	Op *def;                /* NULL for function and block parameters */
 	uint32_t def_index;     /* output index in def, or parameter index */
 	Block *block;           /* the block that defines it (params: its body) */
-	SrcLoc loc;
+	uint32_t line, col;     /* where it is declared; see ir_value_loc */
 	uint32_t nuses;         /* filled by ir_fill_uses */
 	Use *uses;
 } Value;
@@ -294,17 +295,17 @@ typedef struct OpInfo OpInfo;   /* the op catalogue's row (ir/op_catalogue) */
 
 struct Op {
 	const char *kind;       /* the MIL op type as written: "conv", "const", ... */
+	const char *name;       /* its `name` attribute (a string), kept apart from
+	                         * attrs[]; NULL when absent.  See ir_op_name. */
 	const char *opset;      /* per-op `<ios17>` suffix, or NULL */
 	const OpInfo *info;     /* catalogue row, or NULL when unknown / not resolved */
-	uint32_t nargs;
 	Operand *args;
-	uint32_t nouts;
 	ValueId *outs;
-	uint32_t nattrs;
 	Attr *attrs;
-	uint32_t nblocks;
 	Block **blocks;
 	Block *parent;
+	uint32_t nargs, nouts, nattrs, nblocks;
+	uint32_t name_at;       /* where `name` stood among the attributes */
 	uint32_t index;         /* position in the function, in walk order; passes
 	                         * keep their annotations in side tables by index */
 	SrcLoc loc;
@@ -389,11 +390,16 @@ static inline Value *ir_value(const Func *f, ValueId id)
 	return &f->values.chunks[id >> VALUE_CHUNK_BITS][id & (VALUE_CHUNK - 1)];
 }
 /* A new op appended to block b (its ops are in order of creation). */
+/* Where a value is declared, in the function's file. */
+SrcLoc ir_value_loc(const Func *f, ValueId id);
 Op *ir_op_new(Func *f, Block *b, const char *kind, SrcLoc loc);
 /* A new nested block appended to op's blocks. */
 Block *ir_op_add_block(Op *op, SrcLoc loc);
 
-/* Attribute lookup by name; NULL when absent. */
+/* Give an op its attributes; a string `name` attribute becomes op->name
+ * (printed back at its place).  attrs must live as long as the op. */
+void ir_op_set_attrs(Op *op, uint32_t n, Attr *attrs);
+/* Attribute lookup by name; NULL when absent (an op's `name` is op->name). */
 const Lit *ir_attr_find(uint32_t n, const Attr *attrs, const char *name);
 /* Operand lookup by name; NULL when absent. */
 const Operand *ir_op_operand(const Op *op, const char *name);

@@ -22,6 +22,7 @@ void ir_module_free(Module *m)
 		return;
 	for (uint32_t i = m->finalizers.n; i-- > 0;)
 		m->finalizers.v[i].fn(m->finalizers.v[i].ctx);
+	type_table_free(m->types);
 	arena_free(m->arena);
 }
 
@@ -83,8 +84,18 @@ ValueId ir_value_new(Func *f, const char *name, const Type *type, Block *b, SrcL
 		f->values.chunks[k] = arena_array(a, VALUE_CHUNK, sizeof(Value));
 	}
 	f->values.n++;
-	*ir_value(f, id) = (Value){ .name = name, .type = type, .block = b, .loc = loc };
+	*ir_value(f, id) = (Value){ .name = name, .type = type, .block = b,
+	                            .line = loc.line, .col = loc.col };
 	return id;
+}
+
+SrcLoc ir_value_loc(const Func *f, ValueId id)
+{
+	const Value *v = ir_value(f, id);
+	if (v->def && !v->line)
+		return v->def->loc;
+	return (SrcLoc){ .file = f->module->file, .func = v->line ? NULL : f->name,
+	                 .line = v->line, .col = v->col };
 }
 
 Op *ir_op_new(Func *f, Block *b, const char *kind, SrcLoc loc)
@@ -114,6 +125,24 @@ Block *ir_op_add_block(Op *op, SrcLoc loc)
 	return b;
 }
 
+void ir_op_set_attrs(Op *op, uint32_t n, Attr *attrs)
+{
+	op->name = NULL;
+	op->name_at = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const char *s = strcmp(attrs[i].name, "name") == 0 ? lit_as_string(attrs[i].val) : NULL;
+		if (!s || op->name)
+			continue;
+		op->name = s;
+		op->name_at = i;
+		memmove(&attrs[i], &attrs[i + 1], (n - i - 1) * sizeof *attrs);
+		n--;
+		i--;
+	}
+	op->nattrs = n;
+	op->attrs = attrs;
+}
+
 const Lit *ir_attr_find(uint32_t n, const Attr *attrs, const char *name)
 {
 	for (uint32_t i = 0; i < n; i++)
@@ -132,9 +161,8 @@ const Operand *ir_op_operand(const Op *op, const char *name)
 
 const char *ir_op_name(const Func *f, const Op *op)
 {
-	const char *s = lit_as_string(ir_attr_find(op->nattrs, op->attrs, "name"));
-	if (s)
-		return s;
+	if (op->name)
+		return op->name;
 	if (op->nouts)
 		return ir_value(f, op->outs[0])->name;
 	return op->kind;

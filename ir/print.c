@@ -216,14 +216,27 @@ static void print_lit(Printer *p, const Lit *l)
 	fputc(')', p->out);
 }
 
-static void print_attrs(Printer *p, uint32_t n, const Attr *attrs)
+/* `[k = v, ...]`; an op's name goes back at the place it was read from. */
+static void print_attrs(Printer *p, uint32_t n, const Attr *attrs, const char *name,
+                        uint32_t name_at)
 {
-	if (!n)
+	if (!n && !name)
 		return;
+	const Type *str = name ? type_scalar(p->m->types, DT_STRING) : NULL;
 	fputc('[', p->out);
-	for (uint32_t i = 0; i < n; i++) {
-		fprintf(p->out, "%s%s = ", i ? ", " : "", attrs[i].name);
-		print_lit(p, attrs[i].val);
+	for (uint32_t i = 0, k = 0; i < n + (name != NULL); i++) {
+		fputs(i ? ", " : "", p->out);
+		if (name && i == name_at) {
+			fputs("name = ", p->out);
+			print_type(p, str);
+			fputc('(', p->out);
+			ir_print_string(p->out, name);
+			fputc(')', p->out);
+			continue;
+		}
+		fprintf(p->out, "%s = ", attrs[k].name);
+		print_lit(p, attrs[k].val);
+		k++;
 	}
 	fputc(']', p->out);
 }
@@ -290,7 +303,7 @@ static void print_op(Printer *p, const Func *f, const Op *op, int indent)
 			fputc(')', out);
 	}
 	fputc(')', out);
-	print_attrs(p, op->nattrs, op->attrs);
+	print_attrs(p, op->nattrs, op->attrs, op->name, op->name_at);
 	for (uint32_t i = 0; i < op->nblocks; i++) {
 		const Block *b = op->blocks[i];
 		fputc(' ', out);
@@ -325,7 +338,7 @@ static void print_func(Printer *p, const Func *f)
 	print_params(p, f, f->body);
 	if (f->nattrs) {
 		fputc(' ', out);
-		print_attrs(p, f->nattrs, f->attrs);
+		print_attrs(p, f->nattrs, f->attrs, NULL, 0);
 	}
 	fputs(" {\n", out);
 	print_block_body(p, f, f->body, 12);
@@ -339,7 +352,7 @@ void ir_print_module(const Module *m, FILE *out, const PrintOpts *opts)
 	Printer p = { m, out, opts };
 	fprintf(out, "program(%s)\n", m->version);
 	if (m->nattrs) {
-		print_attrs(&p, m->nattrs, m->attrs);
+		print_attrs(&p, m->nattrs, m->attrs, NULL, 0);
 		fputc('\n', out);
 	}
 	fputs("{\n", out);

@@ -3,6 +3,7 @@
  * (cproc's typeint singletons, libfirm's modes). */
 #include "ir/ir.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct TypeTable {
@@ -119,12 +120,20 @@ static bool type_same(const Type *a, const Type *b)
 	return false;
 }
 
+/* The hash arrays live on the heap (freed by type_table_free), so growth
+ * does not leave dead copies in the module arena. */
+static void *table_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (!p)
+		IR_DIE("out of memory");
+	return p;
+}
+
 static void grow(TypeTable *t)
 {
 	uint32_t ncap = t->cap ? t->cap * 2 : 256;
-	const Type **ns = arena_array(t->arena, ncap, sizeof *ns);
-	if (!ns)
-		IR_DIE("type table too large");
+	const Type **ns = table_calloc(ncap, sizeof *ns);
 	for (uint32_t i = 0; i < t->cap; i++) {
 		const Type *ty = t->slots[i];
 		if (!ty)
@@ -134,6 +143,7 @@ static void grow(TypeTable *t)
 			j = (j + 1) & (ncap - 1);
 		ns[j] = ty;
 	}
+	free(t->slots);
 	t->slots = ns;
 	t->cap = ncap;
 }
@@ -191,13 +201,25 @@ TypeTable *type_table_new(Arena *a)
 	return t;
 }
 
+void type_table_free(TypeTable *t)
+{
+	if (!t)
+		return;
+	free(t->slots);
+	free(t->syms);
+	free(t->shash);
+	t->slots = NULL;
+	t->syms = NULL;
+	t->shash = NULL;
+}
+
 const char *type_intern_sym(TypeTable *t, const char *s, size_t len)
 {
 	uint32_t h = hash_str(s, len);
 	if ((t->sn + 1) * 4 > t->scap * 3) {
 		uint32_t ncap = t->scap ? t->scap * 2 : 64;
-		const char **ns = arena_array(t->arena, ncap, sizeof *ns);
-		uint32_t *nh = arena_array(t->arena, ncap, sizeof *nh);
+		const char **ns = table_calloc(ncap, sizeof *ns);
+		uint32_t *nh = table_calloc(ncap, sizeof *nh);
 		for (uint32_t i = 0; i < t->scap; i++) {
 			if (!t->syms[i])
 				continue;
@@ -207,6 +229,8 @@ const char *type_intern_sym(TypeTable *t, const char *s, size_t len)
 			ns[j] = t->syms[i];
 			nh[j] = t->shash[i];
 		}
+		free(t->syms);
+		free(t->shash);
 		t->syms = ns;
 		t->shash = nh;
 		t->scap = ncap;

@@ -30,11 +30,11 @@ static void def_value(Verifier *v, ValueId id, const Op *op, SrcLoc loc)
 	}
 	Value *val = ir_value(v->f, id);
 	if (v->state[id] != UNSEEN) {
-		diag_add(v->dl, SEV_ERROR, "V002", val->loc, "value '%s' is defined more than once", val->name);
+		diag_add(v->dl, SEV_ERROR, "V002", ir_value_loc(v->f, id), "value '%s' is defined more than once", val->name);
 		v->errors++;
 	}
 	if (!val->type) {
-		diag_add(v->dl, SEV_ERROR, "V003", val->loc, "value '%s' has no type", val->name);
+		diag_add(v->dl, SEV_ERROR, "V003", ir_value_loc(v->f, id), "value '%s' has no type", val->name);
 		v->errors++;
 	}
 	v->state[id] = LIVE;

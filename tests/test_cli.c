@@ -11,7 +11,8 @@
 static int run(const char *args, char **out, char **err)
 {
 	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "'%s' %s", tu_bin(), args);
+	int n = snprintf(cmd, sizeof cmd, "'%s' %s", tu_bin(), args);
+	assert_true(n > 0 && (size_t)n < sizeof cmd);
 	return tu_run(cmd, out, err);
 }
 

@@ -238,7 +238,7 @@ static void test_pb_reader_immediates(void **state)
 	assert_int_equal(y->b[0].kind, BIND_VALUE);
 	assert_string_equal(ir_value(fn, y->b[0].value)->name, "c_fp16");
 	assert_int_equal(add->loc.line, 0);
-	assert_int_equal(add->loc.index, 7);
+	assert_int_equal(add->loc.col, 7);
 	assert_string_equal(add->loc.func, "main");
 	assert_string_equal(ir_value(fn, fn->body->outs[0])->name, "out");
 	/* a missing weight file is no error at load, only for a consumer */

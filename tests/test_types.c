@@ -61,6 +61,7 @@ static void test_types_interning(void **state)
 	assert_int_equal(type_numel(type_tensor(t, DT_FP32, 2, big)), -1);   /* overflow */
 	Dim ok[] = { dim_const(3), dim_const(4) };
 	assert_int_equal(type_numel(type_tensor(t, DT_FP32, 2, ok)), 12);
+	type_table_free(t);
 	arena_free(a);
 }
 
