@@ -17,8 +17,10 @@
 
 #include "ir/ir.h"
 
+/* Where a token or rule starts (bison's location type, kept to two ints:
+ * every location is copied on each shift and reduction). */
 typedef struct MilLoc {
-	int first_line, first_column, last_line, last_column;
+	int line, col;
 } MilLoc;
 
 /* Deepest nesting of brackets, parentheses, braces and angle brackets the
@@ -51,6 +53,7 @@ typedef struct TyArg {
 } TyArg;
 
 struct TyExpr {
+	const Type *resolved;   /* set when the lexer read the whole type (TYPE) */
 	const char *name;
 	MilLoc loc;
 	bool has_args;          /* `name<...>` rather than `name` */
@@ -126,6 +129,13 @@ typedef struct RawSeq {
 	RawLit **v;
 } RawSeq;
 
+/* Types the lexer read whole, by their interned spelling. */
+typedef struct TypeCache {
+	const char **keys;
+	const Type **vals;
+	uint32_t cap, n;
+} TypeCache;
+
 typedef struct SymTab {
 	const char **keys;      /* interned names */
 	ValueId *vals;
@@ -142,6 +152,7 @@ typedef struct MilParser {
 	Op *cur_op;             /* the op whose nested blocks are being read */
 	uint32_t block_errors;  /* blocks opened without an op (after errors) */
 	SymTab syms;            /* names of the current function */
+	TypeCache tcache;       /* `tensor<fp16, [1, 64]>` spelling -> type */
 	uint32_t nerrors;
 	bool fatal;             /* stop: nesting too deep, input not text */
 	bool saw_bare_scalar;   /* new-generation scalar spelling seen */
@@ -149,6 +160,9 @@ typedef struct MilParser {
 	int depth;              /* open brackets, for MIL_MAX_DEPTH */
 	const char *last_tok;   /* the last token, for "found ..." (flex's buffer) */
 	int last_len;
+	int line, col;          /* the lexer's position: where the next token starts */
+	char num_text[32];      /* the last number's spelling (program version) */
+	const char *dtype_names[DT_COUNT];  /* interned, to look dtypes up by pointer */
 	void *scanner;
 } MilParser;
 
@@ -175,6 +189,8 @@ const Lit *mil_literal(MilParser *p, TyExpr *t, RawLit *raw, MilLoc loc);
 AttrNode *mil_attr(MilParser *p, MilStr name, const Lit *val, MilLoc loc);
 Decl *mil_decl(MilParser *p, TyExpr *t, MilStr name, MilLoc loc);
 const char *mil_intern(MilParser *p, const char *s, size_t len);
+/* A plain tensor type read as one token; NULL (reported) if malformed. */
+const Type *mil_tensor_token(MilParser *p, const char *text, size_t len, MilLoc loc);
 
 void *mil_scratch(MilParser *p, size_t n);
 void rawseq_push(MilParser *p, RawSeq *s, RawLit *x);

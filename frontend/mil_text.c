@@ -20,8 +20,7 @@ void mil_yyset_in(FILE *in, void *scanner);
 
 SrcLoc mil_srcloc(const MilParser *p, MilLoc loc)
 {
-	return (SrcLoc){ .file = p->file, .line = (uint32_t)loc.first_line,
-	                 .col = (uint32_t)loc.first_column };
+	return (SrcLoc){ .file = p->file, .line = (uint32_t)loc.line, .col = (uint32_t)loc.col };
 }
 
 void mil_error(MilParser *p, MilLoc loc, const char *fmt, ...)
@@ -178,13 +177,22 @@ static bool is_word(const char *s, const char *w)
 	return strcmp(s, w) == 0;
 }
 
+/* The dtype an interned name spells, or DT_COUNT. */
+static DType dtype_of(const MilParser *p, const char *interned)
+{
+	for (int d = 0; d < DT_COUNT; d++)
+		if (p->dtype_names[d] == interned)
+			return (DType)d;
+	return DT_COUNT;
+}
+
 static DType dtype_arg(MilParser *p, const TyArg *a)
 {
 	if (a->kind != TA_TYPE || a->type->has_args) {
 		mil_error(p, a->loc, "expected a dtype");
 		return DT_COUNT;
 	}
-	DType dt = dtype_from_name(a->type->name, strlen(a->type->name));
+	DType dt = dtype_of(p, a->type->name);
 	if (dt == DT_COUNT)
 		mil_error(p, a->loc, "unknown dtype '%s'", a->type->name);
 	return dt;
@@ -246,9 +254,13 @@ static const Type *sub_type(MilParser *p, const TyArg *a)
  * | state<T> | DTYPE (a scalar, new syntax) */
 const Type *mil_type(MilParser *p, TyExpr *t)
 {
+	if (t->resolved)
+		return t->resolved;
+	if (t->has_args && !t->nargs)
+		return NULL;    /* a TYPE token that was malformed: reported */
 	const char *n = t->name;
 	if (!t->has_args) {
-		DType dt = dtype_from_name(n, strlen(n));
+		DType dt = dtype_of(p, n);
 		if (dt == DT_COUNT) {
 			mil_error(p, t->loc, "unknown type '%s'", n);
 			return NULL;
@@ -295,6 +307,102 @@ const Type *mil_type(MilParser *p, TyExpr *t)
 	}
 	mil_error(p, t->loc, "unknown type '%s<...>'", n);
 	return NULL;
+}
+
+static const Type **tcache_slot(TypeCache *c, const char *key, bool insert)
+{
+	if (insert && (c->n + 1) * 4 > c->cap * 3) {
+		uint32_t ncap = c->cap ? c->cap * 2 : 64;
+		const char **nk = calloc(ncap, sizeof *nk);
+		const Type **nv = calloc(ncap, sizeof *nv);
+		if (!nk || !nv)
+			IR_DIE("out of memory");
+		for (uint32_t i = 0; i < c->cap; i++) {
+			if (!c->keys[i])
+				continue;
+			uint32_t j = ptr_hash(c->keys[i]) & (ncap - 1);
+			while (nk[j])
+				j = (j + 1) & (ncap - 1);
+			nk[j] = c->keys[i];
+			nv[j] = c->vals[i];
+		}
+		free(c->keys);
+		free(c->vals);
+		c->keys = nk;
+		c->vals = nv;
+		c->cap = ncap;
+	}
+	if (!c->cap)
+		return NULL;
+	uint32_t j = ptr_hash(key) & (c->cap - 1);
+	for (; c->keys[j]; j = (j + 1) & (c->cap - 1))
+		if (c->keys[j] == key)
+			return &c->vals[j];
+	if (!insert)
+		return NULL;
+	c->keys[j] = key;
+	c->n++;
+	return &c->vals[j];
+}
+
+static void tcache_free(TypeCache *c)
+{
+	free(c->keys);
+	free(c->vals);
+	memset(c, 0, sizeof *c);
+}
+
+/* TYPE: `tensor<DTYPE, [d, ...]>` with integer or `?` dims, spaces anywhere
+ * (the lexer's pattern guarantees the shape of the text). */
+const Type *mil_tensor_token(MilParser *p, const char *text, size_t len, MilLoc loc)
+{
+	const char *key = mil_intern(p, text, len);
+	const Type **slot = tcache_slot(&p->tcache, key, false);
+	if (slot)
+		return *slot;
+	const char *s = text + 7, *end = text + len;
+	while (*s == ' ')
+		s++;
+	const char *dt0 = s;
+	while (*s != ' ' && *s != ',')
+		s++;
+	DType dt = dtype_of(p, mil_intern(p, dt0, (size_t)(s - dt0)));
+	if (dt == DT_COUNT) {
+		mil_error(p, (MilLoc){ loc.line, loc.col + (int)(dt0 - text) },
+		          "unknown dtype '%.*s'", (int)(s - dt0), dt0);
+		return NULL;
+	}
+	Dim dims[64];
+	int32_t rank = 0;
+	for (s = strchr(s, '[') + 1; s < end && *s != ']';) {
+		if (*s == ' ' || *s == ',') {
+			s++;
+			continue;
+		}
+		if (rank == 64) {
+			mil_error(p, loc, "tensor type has more than 64 dimensions");
+			return NULL;
+		}
+		if (*s == '?') {
+			dims[rank++] = dim_unknown();
+			s++;
+			continue;
+		}
+		uint64_t v = 0;
+		bool big = false;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			big |= v > (uint64_t)INT64_MAX / 10;
+			v = v * 10 + (uint64_t)(*s - '0');
+		}
+		if (big || v > (uint64_t)INT64_MAX) {
+			mil_error(p, loc, "dimension does not fit in 64 bits");
+			return NULL;
+		}
+		dims[rank++] = dim_const((int64_t)v);
+	}
+	const Type *t = type_tensor(p->m->types, dt, rank, dims);
+	*tcache_slot(&p->tcache, key, true) = t;
+	return t;
 }
 
 /* decl: tyexpr IDENT */
@@ -774,7 +882,7 @@ void mil_op_end(MilParser *p, Op *op, MilLoc loc)
 		return;
 	for (uint32_t i = 0; i < op->nouts; i++) {
 		const Value *v = ir_value(p->func, op->outs[i]);
-		define(p, op->outs[i], (MilLoc){ (int)v->line, (int)v->col, 0, 0 });
+		define(p, op->outs[i], (MilLoc){ (int)v->line, (int)v->col });
 	}
 	if (op->nblocks == 0 && (is_word(op->kind, "cond") || is_word(op->kind, "while_loop")))
 		diag_add(p->dl, SEV_WARNING, NULL, op->loc, "'%s' has no nested blocks", op->kind);
@@ -821,17 +929,20 @@ int mil_yyparse(MilParser *p);
 
 Module *fe_parse_mil_text(const char *path, FILE *in, DiagList *dl)
 {
-	MilParser p = { 0 };
+	MilParser p = { .line = 1, .col = 1 };
 	p.m = ir_module_new(path);
 	p.dl = dl;
 	p.file = p.m->file;
 	p.scratch = arena_new();
+	for (int d = 0; d < DT_COUNT; d++)
+		p.dtype_names[d] = mil_intern(&p, dtype_info[d].name, strlen(dtype_info[d].name));
 	if (mil_yylex_init_extra(&p, &p.scanner) != 0)
 		IR_DIE("cannot create the lexer");
 	mil_yyset_in(in, p.scanner);
 	int rc = mil_yyparse(&p);
 	mil_yylex_destroy(p.scanner);
 	sym_clear(&p.syms);
+	tcache_free(&p.tcache);
 	arena_free(p.scratch);
 	if (rc != 0 || p.nerrors) {
 		if (!p.nerrors)

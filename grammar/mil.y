@@ -5,9 +5,10 @@
 %code requires {
 #include "frontend/mil_parse.h"
 #define MIL_YYLTYPE_IS_DECLARED 1
-typedef struct MIL_YYLTYPE {
-	int first_line, first_column, last_line, last_column;
-} MIL_YYLTYPE;
+typedef MilLoc MIL_YYLTYPE;
+/* A rule is where its first symbol is (an empty one: where the previous
+ * symbol is). */
+#define YYLLOC_DEFAULT(Cur, Rhs, N) ((Cur) = YYRHSLOC((Rhs), (N) ? 1 : 0))
 }
 
 %code {
@@ -15,7 +16,7 @@ typedef struct MIL_YYLTYPE {
 static void mil_yyerror(MIL_YYLTYPE *l, MilParser *p, const char *msg);
 int mil_yylex(MIL_YYSTYPE *lval, MIL_YYLTYPE *lloc, void *scanner);
 #define mil_yylex(v, l, p) mil_yylex((v), (l), (p)->scanner)
-static MilLoc L(MIL_YYLTYPE l) { return (MilLoc){ l.first_line, l.first_column, l.last_line, l.last_column }; }
+#define L(l) (l)
 static RawLit *raw(MilParser *p, RawKind k, MIL_YYLTYPE l)
 {
 	RawLit *r = mil_scratch(p, sizeof *r);
@@ -39,13 +40,14 @@ static RawLit *raw_seq(MilParser *p, RawKind k, RawSeq s, MIL_YYLTYPE l)
 %parse-param {MilParser *p}
 %lex-param {MilParser *p}
 %initial-action {
-	@$.first_line = @$.last_line = 1;
-	@$.first_column = @$.last_column = 1;
+	@$.line = 1;
+	@$.col = 1;
 }
 
 %union {
 	MilStr str;
-	struct { MilInt i; double f; char text[16]; } num;
+	MilInt ival;
+	double fval;
 	TyExpr *ty;
 	TyArg *tyarg;
 	struct { uint32_t n, cap; TyArg *v; } tyargs;
@@ -55,9 +57,10 @@ static RawLit *raw_seq(MilParser *p, RawKind k, RawSeq s, MIL_YYLTYPE l)
 	RawSeq seq;
 	RawArg *arg;
 	struct { RawArg *head, *tail; } args;
-	ArgItem item;
+	ArgItem *item;
 	struct { uint32_t n, cap; ArgItem *v; } items;
 	const Lit *lit;
+	const Type *type;
 	AttrNode *attr;
 	struct { AttrNode *head, *tail; } attrs;
 	Decl *decl;
@@ -68,8 +71,10 @@ static RawLit *raw_seq(MilParser *p, RawKind k, RawSeq s, MIL_YYLTYPE l)
 }
 
 %token <str> IDENT "identifier" STRING "string"
-%token <num> INT "integer" FLOAT "number"
+%token <ival> INT "integer"
+%token <fval> FLOAT "number"
 %token ARROW "'->'"
+%token <type> TYPE "type"
 
 %type <ty> tyexpr
 %type <tyarg> tyarg
@@ -101,8 +106,8 @@ program
 	;
 
 version
-	: INT               { $$ = (MilStr){ mil_intern(p, $1.text, strlen($1.text)), 0 }; }
-	| FLOAT             { $$ = (MilStr){ mil_intern(p, $1.text, strlen($1.text)), 0 }; }
+	: INT               { $$ = (MilStr){ mil_intern(p, p->num_text, strlen(p->num_text)), 0 }; }
+	| FLOAT             { $$ = (MilStr){ mil_intern(p, p->num_text, strlen(p->num_text)), 0 }; }
 	;
 
 funcs
@@ -206,8 +211,7 @@ arg
 		$$->name = $1.s;
 		$$->loc = L(@1);
 		$$->n = 1;
-		$$->items = mil_scratch(p, sizeof *$$->items);
-		$$->items[0] = $3;
+		$$->items = $3;
 	}
 	| IDENT '=' '(' argitems ')' {
 		$$ = mil_scratch(p, sizeof *$$);
@@ -223,19 +227,25 @@ argitems
 	: argitem           {
 		$$.n = 0; $$.cap = 0; $$.v = NULL;
 		vec_grow_(p->scratch, (void **)&$$.v, &$$.cap, sizeof *$$.v);
-		$$.v[$$.n++] = $1;
+		$$.v[$$.n++] = *$1;
 	}
 	| argitems ',' argitem {
 		$$ = $1;
 		if ($$.n == $$.cap)
 			vec_grow_(p->scratch, (void **)&$$.v, &$$.cap, sizeof *$$.v);
-		$$.v[$$.n++] = $3;
+		$$.v[$$.n++] = *$3;
 	}
 	;
 
 argitem
-	: IDENT             { $$ = (ArgItem){ .ref = $1.s, .loc = L(@1) }; }
-	| literal           { $$ = (ArgItem){ .is_lit = true, .lit = $1, .loc = L(@1) }; }
+	: IDENT             {
+		$$ = mil_scratch(p, sizeof *$$);
+		*$$ = (ArgItem){ .ref = $1.s, .loc = L(@1) };
+	}
+	| literal           {
+		$$ = mil_scratch(p, sizeof *$$);
+		*$$ = (ArgItem){ .is_lit = true, .lit = $1, .loc = L(@1) };
+	}
 	;
 
 attrs_opt
@@ -260,7 +270,14 @@ attr
 /* Anything shaped `name` or `name<args>`: a type, an op with an opset
  * suffix, a literal's constructor. */
 tyexpr
-	: IDENT             {
+	: TYPE              {
+		$$ = mil_scratch(p, sizeof *$$);
+		$$->resolved = $1;
+		$$->name = "tensor";
+		$$->loc = L(@1);
+		$$->has_args = true;
+	}
+	| IDENT             {
 		$$ = mil_scratch(p, sizeof *$$);
 		$$->name = $1.s;
 		$$->loc = L(@1);
@@ -292,7 +309,7 @@ tyargs
 tyarg
 	: tyexpr            { $$ = mil_scratch(p, sizeof *$$); $$->kind = TA_TYPE; $$->type = $1; $$->loc = L(@1); }
 	| '[' dims_opt ']'  { $$ = mil_scratch(p, sizeof *$$); $$->kind = TA_DIMS; $$->ndims = $2.n; $$->dims = $2.v; $$->loc = L(@1); }
-	| INT               { $$ = mil_scratch(p, sizeof *$$); $$->kind = TA_INT; $$->i = $1.i; $$->loc = L(@1); }
+	| INT               { $$ = mil_scratch(p, sizeof *$$); $$->kind = TA_INT; $$->i = $1; $$->loc = L(@1); }
 	| '?'               { $$ = mil_scratch(p, sizeof *$$); $$->kind = TA_UNKNOWN; $$->loc = L(@1); }
 	| '*'               { $$ = mil_scratch(p, sizeof *$$); $$->kind = TA_STAR; $$->loc = L(@1); }
 	| IDENT '=' '[' dims_opt ']' {
@@ -326,11 +343,11 @@ dims
 
 dim
 	: INT               {
-		if ($1.i.neg || $1.i.overflow || $1.i.mag > (uint64_t)INT64_MAX) {
-			mil_error(p, L(@1), "dimension '%s' is not a size", $1.text);
+		if ($1.neg || $1.overflow || $1.mag > (uint64_t)INT64_MAX) {
+			mil_error(p, L(@1), "dimension '%s' is not a size", p->num_text);
 			$$ = dim_unknown();
 		} else {
-			$$ = dim_const((int64_t)$1.i.mag);
+			$$ = dim_const((int64_t)$1.mag);
 		}
 	}
 	| '?'               { $$ = dim_unknown(); }
@@ -352,8 +369,8 @@ ctorarg
 	;
 
 elem
-	: INT               { $$ = raw(p, RAW_INT, @1); $$->i = $1.i; }
-	| FLOAT             { $$ = raw(p, RAW_FLOAT, @1); $$->f = $1.f; }
+	: INT               { $$ = raw(p, RAW_INT, @1); $$->i = $1; }
+	| FLOAT             { $$ = raw(p, RAW_FLOAT, @1); $$->f = $1; }
 	| STRING            { $$ = raw(p, RAW_STRING, @1); $$->s = $1.s; }
 	| IDENT             { $$ = raw(p, RAW_WORD, @1); $$->s = $1.s; }
 	| '[' elems_opt ']' { $$ = raw_seq(p, RAW_LIST, $2, @1); }
@@ -412,7 +429,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, MilParser *p)
 	const MIL_YYLTYPE *l = yypcontext_location(ctx);
 	char buf[128], exp[256] = "";
 	const char *what = token_text(p, found, buf, sizeof buf);
-	if (found == YYSYMBOL_YYEOF && l->first_line == 1 && l->first_column == 1) {
+	if (found == YYSYMBOL_YYEOF && l->line == 1 && l->col == 1) {
 		mil_error(p, L(*l), "empty input: expected 'program(VERSION) { ... }'");
 		return 0;
 	}

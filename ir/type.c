@@ -22,12 +22,20 @@ static uint32_t mix(uint32_t h, uint64_t v)
 	return h;
 }
 
+/* Eight bytes at a time: interning runs once per identifier of the input. */
 static uint32_t hash_str(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static uint32_t hash_dims(uint32_t h, uint32_t n, const Dim *d)
