@@ -166,6 +166,10 @@ typedef struct MilParser {
 	void *scanner;
 } MilParser;
 
+/* Set up a parser for module m (fe_parse_mil_text's first step). */
+void mil_parser_init(MilParser *p, Module *m, DiagList *dl);
+void mil_parser_fini(MilParser *p);
+
 /* Error at a location (counts toward nerrors). */
 void mil_error(MilParser *p, MilLoc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

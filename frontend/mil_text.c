@@ -927,23 +927,35 @@ void mil_block_end(MilParser *p, NameRef *outs, MilLoc loc)
 
 int mil_yyparse(MilParser *p);
 
+void mil_parser_init(MilParser *p, Module *m, DiagList *dl)
+{
+	memset(p, 0, sizeof *p);
+	p->line = p->col = 1;
+	p->m = m;
+	p->dl = dl;
+	p->file = m->file;
+	p->scratch = arena_new();
+	for (int d = 0; d < DT_COUNT; d++)
+		p->dtype_names[d] = mil_intern(p, dtype_info[d].name, strlen(dtype_info[d].name));
+	if (mil_yylex_init_extra(p, &p->scanner) != 0)
+		IR_DIE("cannot create the lexer");
+}
+
+void mil_parser_fini(MilParser *p)
+{
+	mil_yylex_destroy(p->scanner);
+	sym_clear(&p->syms);
+	tcache_free(&p->tcache);
+	arena_free(p->scratch);
+}
+
 Module *fe_parse_mil_text(const char *path, FILE *in, DiagList *dl)
 {
-	MilParser p = { .line = 1, .col = 1 };
-	p.m = ir_module_new(path);
-	p.dl = dl;
-	p.file = p.m->file;
-	p.scratch = arena_new();
-	for (int d = 0; d < DT_COUNT; d++)
-		p.dtype_names[d] = mil_intern(&p, dtype_info[d].name, strlen(dtype_info[d].name));
-	if (mil_yylex_init_extra(&p, &p.scanner) != 0)
-		IR_DIE("cannot create the lexer");
+	MilParser p;
+	mil_parser_init(&p, ir_module_new(path), dl);
 	mil_yyset_in(in, p.scanner);
 	int rc = mil_yyparse(&p);
-	mil_yylex_destroy(p.scanner);
-	sym_clear(&p.syms);
-	tcache_free(&p.tcache);
-	arena_free(p.scratch);
+	mil_parser_fini(&p);
 	if (rc != 0 || p.nerrors) {
 		if (!p.nerrors)
 			mil_error(&p, (MilLoc){ 0 }, "cannot parse the input");
