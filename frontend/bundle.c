@@ -135,12 +135,26 @@ static FeFormat sniff_bytes(const uint8_t *p, size_t n)
 		i++;
 	if (i < n && ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || p[i] == '/' ||
 	              p[i] == '#')) {
-		/* Text: the lexer reports stray bytes (NUL, bad UTF-8) with line:col. */
-		return FE_FMT_MIL_TEXT;
+		/* Text: the lexer reports stray bytes (NUL, bad UTF-8) with line:col.
+		 * coremltools' printout starts `NAME[OPSET](`, MIL text `program(`. */
+		return fe_is_pymil(p, n) ? FE_FMT_PYMIL : FE_FMT_MIL_TEXT;
 	}
 	if (n >= 1 && p[0] == 0x08)
 		return FE_FMT_PROTOBUF;     /* let the decoder say what is wrong */
 	return FE_FMT_UNKNOWN;
+}
+
+const char *fe_format_name(FeFormat f)
+{
+	switch (f) {
+	case FE_FMT_MIL_TEXT: return "mil";
+	case FE_FMT_PROTOBUF: return "mlmodel";
+	case FE_FMT_GZIP: return "mlmodel.gz";
+	case FE_FMT_MLPACKAGE: return "mlpackage";
+	case FE_FMT_MLMODELC: return "mlmodelc";
+	case FE_FMT_PYMIL: return "pymil";
+	default: return "unknown";
+	}
 }
 
 FeFormat fe_detect(const char *path)
@@ -249,6 +263,8 @@ static Module *load_file(const char *path, const char *format_name, DiagList *dl
 			FeFormat inner = un ? sniff_bytes(raw, un) : FE_FMT_UNKNOWN;
 			if (inner == FE_FMT_MIL_TEXT)
 				m = parse_mil_memory(path, (char *)raw, un, dir, dl);
+			else if (inner == FE_FMT_PYMIL)
+				m = fe_parse_pymil_text(path, (char *)raw, un, dl);
 			else if (inner == FE_FMT_PROTOBUF || un == 0)
 				m = fe_read_protobuf(path, raw, un, dir, "mlmodel.gz", dl);
 			else
@@ -260,6 +276,8 @@ static Module *load_file(const char *path, const char *format_name, DiagList *dl
 		m = fe_read_protobuf(path, data, n, dir, format_name, dl);
 	} else if (f == FE_FMT_MIL_TEXT) {
 		m = parse_mil_memory(path, (char *)data, n, dir, dl);
+	} else if (f == FE_FMT_PYMIL) {
+		m = fe_parse_pymil_text(path, (char *)data, n, dl);
 	} else {
 		diag_add(dl, SEV_ERROR, FE_E_NOT_MODEL, at(path), "not a Core ML model: neither a "
 		         ".mlmodel protobuf, gzip, nor MIL text (first byte 0x%02x)", data[0]);

@@ -4,6 +4,7 @@
  *
  *   fe_load(path)
  *     ├─ bare MIL text (model.mil)          -> fe_parse_mil_text  (mil_text.c)
+ *     ├─ coremltools' printout (pymil)      -> fe_parse_pymil_text (pymil_text.c)
  *     ├─ .mlmodel / .mlmodel.gz (protobuf)  -> fe_read_protobuf   (pb_reader.c)
  *     ├─ .mlpackage  Manifest.json -> Data/<root item path>      (bundle.c)
  *     └─ .mlmodelc   model.mil [+ modelN/], metadata.json         (bundle.c)
@@ -57,7 +58,11 @@ typedef enum FeFormat {
 	FE_FMT_GZIP,
 	FE_FMT_MLPACKAGE,
 	FE_FMT_MLMODELC,
+	FE_FMT_PYMIL,           /* coremltools' printed Program (pymil_text.c) */
 } FeFormat;
+
+/* "mil", "mlmodel", "mlmodel.gz", "mlpackage", "mlmodelc", "pymil", "unknown". */
+const char *fe_format_name(FeFormat f);
 
 /* Load any of the four forms.  NULL (with diagnostics) on failure. */
 Module *fe_load(const char *path, DiagList *dl);
@@ -68,6 +73,12 @@ FeFormat fe_detect(const char *path);
 
 /* The MIL text parser (frontend/mil_text.c). */
 Module *fe_parse_mil_text(const char *path, FILE *in, DiagList *dl);
+
+/* coremltools' printed Program form, mil-text.md §9 (pymil_text.c): the
+ * whole text in memory.  fe_is_pymil tells it by its first tokens,
+ * `NAME[OPSET](`. */
+bool fe_is_pymil(const void *text, size_t len);
+Module *fe_parse_pymil_text(const char *path, const char *text, size_t len, DiagList *dl);
 
 /* The protobuf reader (pb_reader.c): a serialized CoreML.Specification.Model
  * held in memory.  `file` names it in diagnostics and Module.file;
