@@ -19,8 +19,32 @@ const Command commands[] = {
 	  "\n"
 	  "options:\n"
 	  "  -o FILE   write to FILE (atomically) instead of standard output\n"
+	  "  --passes=P,Q  --print-before=P  --print-after=P  --verify-each\n"
+	  "  --time-passes  --list-passes\n"
+	  "            run the pass pipeline (see 'anelint help lint') and print the IR\n"
+	  "            with each op's pass results as trailing // comments; with no\n"
+	  "            --print-* flag, after the last pass.  P may be 'all'.\n"
 	  "\n"
 	  "exit status: 0 printed, 2 unusable input or bad options\n" },
+	{ "lint", cmd_lint, "run the analysis passes and print their findings",
+	  "usage: anelint lint [options] MODEL\n"
+	  "\n"
+	  "Read MODEL, run the pass pipeline (verify, infer, ...) and print every\n"
+	  "finding as `file:line:col: severity[CODE]: message` with a fix hint;\n"
+	  "codes are listed in docs/diagnostics.md.  A count goes to standard error.\n"
+	  "\n"
+	  "options:\n"
+	  "  --passes=P,Q       run only these passes (and the passes they require)\n"
+	  "  --list-passes      list the passes in pipeline order and exit\n"
+	  "  --print-before=P   print the IR before pass P ('all': every pass)\n"
+	  "  --print-after=P    print the IR after pass P, annotated with pass results\n"
+	  "  --verify-each      run the IR verifier after every pass\n"
+	  "  --time-passes      print the wall time of each pass on standard error\n"
+	  "  --stats            print how many ops' inferred types agree with the\n"
+	  "                     types the model declares\n"
+	  "\n"
+	  "exit status: 0 no error-severity findings, 1 findings at error severity,\n"
+	  "2 unusable input or bad options\n" },
 	{ "help", cmd_help, "show help for a command",
 	  "usage: anelint help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },

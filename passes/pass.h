@@ -1,0 +1,166 @@
+/*
+ * pass.h - the passes' internal header: the pass table, the pass context
+ * that owns every pass's results, and the manager's options.
+ *
+ *   pipeline (PASS_LIST order; each pass one file, `int pass_<name>(Module *, PassCtx *)`)
+ *
+ *     verify ── infer ──> (legality ── placement ── partition ── cost ── memory ── lint)
+ *     IR checks  dtype/shape of every value, operand checks, agreement with
+ *                the declared types, constant folding of shape arithmetic
+ *
+ * The manager (manager.c) runs the selected passes in table order, adds the
+ * passes each one `requires`, recomputes def-use (ir_fill_uses) before a pass
+ * that asks for it, and offers --passes, --list-passes, --print-before,
+ * --print-after, --verify-each and --time-passes.  Passes never write into
+ * the IR: their results are side tables indexed by Op.index or ValueId,
+ * allocated in the PassCtx arena and freed with it (pass_ctx_free).  Every
+ * finding is a diagnostic in the shared DiagList (ir/ir.h) with a stable code
+ * from docs/diagnostics.md.
+ *
+ * Adding a pass is one row in PASS_LIST and one file defining pass_<name>
+ * (and, if it annotates dumps, pass_<name>_annotate).
+ */
+#ifndef ANELINT_PASS_H
+#define ANELINT_PASS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ir/ir.h"
+
+typedef struct PassCtx PassCtx;
+
+/* What a pass needs recomputed before it runs (libfirm's irg properties). */
+typedef enum PassAnalysis {
+	ANA_USES = 1u << 0,     /* Value.uses and Op.index (ir_fill_uses) */
+} PassAnalysis;
+
+#define PASS_BIT(id) (1u << PASS_##id)
+
+/* X(ID, name, requires (PASS_BIT mask), analyses (ANA_ mask), annotate, summary)
+ * in pipeline order.  ORDER PASS: the table in manager.c expands this list.
+ * `annotate` prints the pass's per-op results as a trailing comment in
+ * dumps (declared below), or NULL. */
+#define PASS_LIST(X) \
+	X(VERIFY, verify, 0, ANA_USES, NULL, \
+	  "check the IR: single definitions, scoping, every value typed") \
+	X(INFER, infer, PASS_BIT(VERIFY), ANA_USES, pass_infer_annotate, \
+	  "infer dtype and shape of every value, check operands against the op catalogue")
+
+typedef enum PassId {
+#define X(id, name, req, ana, annot, summary) PASS_##id,
+	PASS_LIST(X)
+#undef X
+	PASS_COUNT
+} PassId;
+
+/* Each pass: returns its number of errors (diagnostics at SEV_ERROR). */
+#define X(id, name, req, ana, annot, summary) int pass_##name(Module *m, PassCtx *ctx);
+PASS_LIST(X)
+#undef X
+
+/* Annotators named in PASS_LIST. */
+void pass_infer_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
+
+typedef struct PassInfo {
+	const char *name;
+	const char *summary;
+	uint32_t requires;      /* PASS_BIT mask: passes whose results it reads */
+	uint32_t analyses;      /* PassAnalysis mask recomputed before it runs */
+	int (*run)(Module *m, PassCtx *ctx);
+	/* Appends " // <name>: ..." for one op; NULL when the pass has no
+	 * per-op results to show. */
+	void (*annotate)(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
+} PassInfo;
+
+extern const PassInfo pass_table[PASS_COUNT];
+
+/* The pass called `name`, or NULL. */
+const PassInfo *pass_find(const char *name, PassId *id);
+/* One line per pass, pipeline order, with what it requires (--list-passes). */
+void pass_list(FILE *out);
+
+/* ------------------------------------------------------------------ options */
+
+typedef struct PassOptions {
+	uint32_t selected;      /* PASS_BIT mask from --passes (0: the whole pipeline) */
+	uint32_t print_before;  /* PASS_BIT mask: dump the IR before these passes */
+	uint32_t print_after;   /* PASS_BIT mask: dump the IR after these passes */
+	bool verify_each;       /* ir_verify after every pass */
+	bool time_passes;       /* wall time per pass on time_out */
+	bool list_passes;       /* --list-passes was given (the caller prints) */
+	FILE *print_out;        /* dumps (default stdout) */
+	FILE *time_out;         /* timing table (default stderr) */
+} PassOptions;
+
+void pass_options_init(PassOptions *o);
+/* Consume one command-line argument if it is a pass-manager flag:
+ *   --passes=a,b  --list-passes  --print-before=P  --print-after=P
+ *   --verify-each  --time-passes    (P is a pass name or "all")
+ * Returns 1 when consumed, 0 when `arg` is no pass flag, -1 on a bad value
+ * (a one-line message naming the flag is written to `err`). */
+int pass_options_parse(PassOptions *o, const char *arg, FILE *err);
+/* True when any flag asks the manager to run passes or print. */
+bool pass_options_active(const PassOptions *o);
+
+/* ------------------------------------------------------------------ context */
+
+struct PassCtx {
+	Module *m;
+	DiagList *dl;
+	PassOptions opts;
+	Arena *arena;           /* every pass result; freed by pass_ctx_free */
+	uint32_t done;          /* PASS_BIT mask of passes that have run */
+	uint32_t nprinted;      /* dumps written so far */
+	double seconds[PASS_COUNT];
+	int errors[PASS_COUNT];
+	/* Pass results, owned by the passes' files (opaque here). */
+	struct InferResult *infer;
+};
+
+PassCtx *pass_ctx_new(Module *m, DiagList *dl, const PassOptions *opts);
+void pass_ctx_free(PassCtx *ctx);
+
+/* Run the selected passes (and what they require) in pipeline order.
+ * Returns the number of errors the passes reported. */
+int pass_run_pipeline(PassCtx *ctx);
+/* Run one pass and, first, the passes it requires that have not run. */
+int pass_run(PassCtx *ctx, PassId id);
+
+/* Print the module as MIL text with the annotations of every pass that has
+ * run, as trailing `// pass: ...` comments; the text parses back. */
+void pass_print_module(const PassCtx *ctx, FILE *out);
+
+/* A diagnostic from a pass: code, severity, the op (its location and MIL
+ * name prefix the message), an optional fix hint.  Returns the Diag (NULL
+ * past the error cap). */
+Diag *pass_diag(PassCtx *ctx, Severity sev, const char *code, const Func *f, const Op *op,
+                const char *hint, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* ------------------------------------------------------------------ infer results */
+
+/* Counts kept by the infer pass (per module; see docs/passes.md). */
+typedef struct InferStats {
+	uint32_t ops;           /* ops visited, nested blocks included */
+	uint32_t unknown_ops;   /* ops outside the catalogue (kept as declared) */
+	uint32_t typed_ops;     /* ops with at least one output whose declared type is known */
+	uint32_t agreeing_ops;  /* typed ops whose every output agrees with its declared type */
+	uint32_t outputs;       /* op outputs */
+	uint32_t typed_outputs; /* outputs with a declared type to compare */
+	uint32_t agreeing_outputs;
+	uint32_t refined_outputs;   /* agreeing, and more precise than declared (`?` known) */
+} InferStats;
+
+/* The inferred type of a value (function index = position in m->funcs),
+ * or NULL when infer has not run or the value is out of range. */
+const Type *infer_value_type(const PassCtx *ctx, const Func *f, ValueId id);
+/* The known integer contents of a value (shape arithmetic folded at compile
+ * time): *n elements as dims (known size, symbol or unknown).  NULL when the
+ * contents are not known. */
+const Dim *infer_value_ints(const PassCtx *ctx, const Func *f, ValueId id, uint32_t *n);
+const InferStats *infer_stats(const PassCtx *ctx);
+/* True when the function is a legacy neural network read from protobuf. */
+bool infer_func_is_nn(const PassCtx *ctx, const Func *f);
+
+#endif
