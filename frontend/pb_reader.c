@@ -2139,6 +2139,20 @@ static void nn_layer(Nn *nn, int depth)
 		nn_ints(nn, &ob, "begin", (uint32_t)n, p->beginids);
 		nn_ints(nn, &ob, "end", (uint32_t)n, p->endids);
 		nn_ints(nn, &ob, "stride", (uint32_t)n, p->strides);
+		/* the masks, when given per axis (nn-layers.md L19) */
+		const protobuf_c_boolean *masks[3] = { p->beginmasks, p->endmasks, p->squeezemasks };
+		size_t nmasks[3] = { p->n_beginmasks, p->n_endmasks, p->n_squeezemasks };
+		static const char *const mask_names[3] = { "begin_mask", "end_mask", "squeeze_mask" };
+		for (int k = 0; k < 3; k++) {
+			if (nmasks[k] != n)
+				continue;
+			uint8_t *v = arena_array(nn->r->a, n ? n : 1, 1);
+			for (size_t i = 0; i < n; i++)
+				v[i] = masks[k][i] != 0;
+			Dim d = dim_const((int64_t)n);
+			ob_lit(&ob, mask_names[k], fe_lit_tensor(m, type_tensor(m->types, DT_BOOL, 1, &d),
+			                                         (int64_t)n, v));
+		}
 		nn_finish(nn, &ob);
 		return;
 	}

@@ -446,8 +446,13 @@ static bool declared_typed(const Type *t)
 /* The more precise of two compatible tensor types, dim by dim. */
 static const Type *meet(Infer *in, const Type *decl, const Type *inf)
 {
-	if (!decl || decl->kind != TY_TENSOR || !inf || inf->kind != TY_TENSOR ||
-	    decl->rank < 0 || inf->rank != decl->rank)
+	if (!inf)
+		return decl;
+	if (!decl || decl->kind != TY_TENSOR || inf->kind != TY_TENSOR || decl->rank < 0)
+		return inf;
+	if (inf->rank < 0)
+		return decl;
+	if (inf->rank != decl->rank)
 		return inf;
 	Dim d[INFER_MAX_RANK];
 	if (decl->rank > INFER_MAX_RANK)

@@ -150,7 +150,8 @@ bool infer_check_operands(IOp *io)
 		const Operand *o = ir_op_operand(op, oi->name);
 		const Lit *attr = o ? NULL : ir_attr_find(op->nattrs, op->attrs, oi->name);
 		if (!o && !attr) {
-			if (!oi->optional) {
+			/* const without `val`: an elided constant, typed by rule_CONST */
+			if (!oi->optional && oi->kind != OPND_ATTR) {
 				io_diag(io, SEV_ERROR, I_MISSING_OPERAND, "add the operand",
 				        "required operand '%s' is missing", oi->name);
 				complete = false;
