@@ -45,6 +45,22 @@ const Command commands[] = {
 	  "\n"
 	  "exit status: 0 no error-severity findings, 1 findings at error severity,\n"
 	  "2 unusable input or bad options\n" },
+	{ "info", cmd_info, "describe a model: form, interface, ops, weights, metadata",
+	  "usage: anelint info [--json] [-o FILE] MODEL\n"
+	  "\n"
+	  "Read MODEL (any form 'dump' reads, or coremltools' printed program) and\n"
+	  "describe it: its form, specification version and the minimum OS releases\n"
+	  "it implies, model kind, functions and opsets (the default one marked),\n"
+	  "inputs, outputs and states with dtypes and shapes (flexible shapes\n"
+	  "spelled out), op counts by type, weight bytes by dtype (from declared\n"
+	  "types; weight files are not read) and metadata.  MIL text has no model\n"
+	  "description: the interface comes from the function signature.\n"
+	  "\n"
+	  "options:\n"
+	  "  --json    print JSON (schema: docs/info-json.md) instead of text\n"
+	  "  -o FILE   write to FILE (atomically) instead of standard output\n"
+	  "\n"
+	  "exit status: 0 described, 2 unusable input or bad options\n" },
 	{ "help", cmd_help, "show help for a command",
 	  "usage: anelint help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },
