@@ -287,7 +287,7 @@ void infer_set_value(Infer *in, ValueId v, const Type *t, const IVal *iv)
 {
 	if (v >= in->fr->nvalues)
 		return;
-	in->fr->type[v] = t;
+	in->fr->type[v] = in->fr->computed[v] = t;
 	in->fr->ival[v] = iv;
 }
 
@@ -529,8 +529,10 @@ static void settle_output(IOp *io, uint32_t i, Agree *op_agree)
 	case AG_UNTYPED:
 		break;
 	}
-	if (id < in->fr->nvalues)
+	if (id < in->fr->nvalues) {
 		in->fr->type[id] = keep;
+		in->fr->computed[id] = inf;
+	}
 	if (in->quiet)
 		return;
 	InferStats *s = &in->res->stats;
@@ -675,7 +677,8 @@ void infer_block(Infer *in, Block *b)
 {
 	for (uint32_t i = 0; i < b->nparams; i++)
 		if (b->params[i] < in->fr->nvalues && !in->fr->type[b->params[i]])
-			in->fr->type[b->params[i]] = ir_value(in->f, b->params[i])->type;
+			in->fr->type[b->params[i]] = in->fr->computed[b->params[i]] =
+				ir_value(in->f, b->params[i])->type;
 	for (uint32_t i = 0; i < b->nops; i++) {
 		/* nested blocks allocate in scratch too: keep a mark per op */
 		infer_op(in, b->ops[i]);
@@ -727,6 +730,37 @@ static const ModelDesc *func_desc(const ModelDesc *d, const char *prefix, const 
 	return NULL;
 }
 
+static bool type_uses_sym(const Type *t, const char *name)
+{
+	if (!t)
+		return false;
+	if (t->kind == TY_STATE || t->kind == TY_LIST)
+		return type_uses_sym(t->elem, name);
+	if (t->kind != TY_TENSOR || t->rank < 0)
+		return false;
+	for (int32_t i = 0; i < t->rank; i++)
+		if (t->dims[i].kind == DIM_SYM && strcmp(t->dims[i].sym, name) == 0)
+			return true;
+	return false;
+}
+
+/* A fresh symbol name: is<N>, skipping names the module's parameters use. */
+static const char *fresh_sym(Infer *in, uint32_t *nsym)
+{
+	char name[32];
+	for (;;) {
+		snprintf(name, sizeof name, "is%u", (*nsym)++);
+		bool taken = false;
+		for (uint32_t f = 0; f < in->m->funcs.n && !taken; f++) {
+			const Func *fn = in->m->funcs.v[f];
+			for (uint32_t i = 0; i < fn->body->nparams && !taken; i++)
+				taken = type_uses_sym(ir_value(fn, fn->body->params[i])->type, name);
+		}
+		if (!taken)
+			return type_intern_sym(in->types, name, strlen(name));
+	}
+}
+
 /* A function parameter's type as the function body sees it: `?` dims
  * become symbols; in a legacy neural network every array is fp32, and in
  * rank-5 mode [C] and [C, H, W] arrays and images are [S, B, C, H, W]. */
@@ -755,11 +789,8 @@ static const Type *param_type(Infer *in, const Type *t, uint32_t *nsym)
 	}
 	for (int32_t i = 0; i < rank; i++) {
 		d[off + i] = t->dims[i];
-		if (t->dims[i].kind == DIM_UNKNOWN) {
-			char name[32];
-			snprintf(name, sizeof name, "is%u", (*nsym)++);
-			d[off + i] = (Dim){ DIM_SYM, 0, type_intern_sym(in->types, name, strlen(name)) };
-		}
+		if (t->dims[i].kind == DIM_UNKNOWN)
+			d[off + i] = (Dim){ DIM_SYM, 0, fresh_sym(in, nsym) };
 	}
 	DType dt = t->dt;
 	if (in->fr->nn && (dtype_is_float(dt) || dtype_is_int(dt)))
@@ -776,6 +807,7 @@ static void infer_func(Infer *in, uint32_t fi, uint32_t *nsym)
 	fr->nvalues = f->values.n;
 	fr->type = arena_array(in->arena, fr->nvalues ? fr->nvalues : 1, sizeof *fr->type);
 	fr->ival = arena_array(in->arena, fr->nvalues ? fr->nvalues : 1, sizeof *fr->ival);
+	fr->computed = arena_array(in->arena, fr->nvalues ? fr->nvalues : 1, sizeof *fr->computed);
 	fr->level = f->opset ? opset_level(f->opset) : 0;
 	if (!fr->level) {
 		pass_diag(in->ctx, SEV_WARNING, I_UNKNOWN_OPSET, f, NULL,
@@ -793,7 +825,7 @@ static void infer_func(Infer *in, uint32_t fi, uint32_t *nsym)
 	for (uint32_t i = 0; i < body->nparams; i++) {
 		ValueId p = body->params[i];
 		if (p < fr->nvalues)
-			fr->type[p] = param_type(in, ir_value(f, p)->type, nsym);
+			fr->type[p] = fr->computed[p] = param_type(in, ir_value(f, p)->type, nsym);
 	}
 	infer_block(in, body);
 }
@@ -829,6 +861,12 @@ const Type *infer_value_type(const PassCtx *ctx, const Func *f, ValueId id)
 {
 	const InferFunc *fr = func_result(ctx, f);
 	return fr && id < fr->nvalues ? fr->type[id] : NULL;
+}
+
+const Type *infer_value_computed(const PassCtx *ctx, const Func *f, ValueId id)
+{
+	const InferFunc *fr = func_result(ctx, f);
+	return fr && id < fr->nvalues ? fr->computed[id] : NULL;
 }
 
 const Dim *infer_value_ints(const PassCtx *ctx, const Func *f, ValueId id, uint32_t *n)

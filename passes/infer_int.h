@@ -57,7 +57,9 @@ typedef struct IVal {
 
 /* Per-function results: side tables by ValueId. */
 typedef struct InferFunc {
-	const Type **type;      /* inferred type, NULL when not reached */
+	const Type **type;      /* the type that flows on: inferred, or the declaration
+	                         * where the two conflict; NULL when not reached */
+	const Type **computed;  /* what the rule computed, before any declaration */
 	const IVal **ival;      /* known contents, NULL when unknown */
 	uint32_t nvalues;
 	int level;              /* the function's opset level */

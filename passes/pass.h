@@ -152,9 +152,14 @@ typedef struct InferStats {
 	uint32_t refined_outputs;   /* agreeing, and more precise than declared (`?` known) */
 } InferStats;
 
-/* The inferred type of a value (function index = position in m->funcs),
- * or NULL when infer has not run or the value is out of range. */
+/* The type of a value after inference, as later passes should see it: the
+ * inferred type, more precise than the declaration where that has `?` dims
+ * or no rank; where the two conflict (I040), the declaration.  NULL when
+ * infer has not run or the value is out of range. */
 const Type *infer_value_type(const PassCtx *ctx, const Func *f, ValueId id);
+/* The type the op's rule computed for the value, before it was checked
+ * against the declaration (function parameters: as the body sees them). */
+const Type *infer_value_computed(const PassCtx *ctx, const Func *f, ValueId id);
 /* The known integer contents of a value (shape arithmetic folded at compile
  * time): *n elements as dims (known size, symbol or unknown).  NULL when the
  * contents are not known. */
