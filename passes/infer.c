@@ -53,16 +53,24 @@ void io_diag(IOp *io, Severity sev, const char *code, const char *hint, const ch
 
 /* ------------------------------------------------------------------ operands */
 
+/* Operands the row does not have are ignored (reported as I011). */
+static bool in_row(const IOp *io, const char *name)
+{
+	return !io->info || op_info_operand(io->info, name);
+}
+
 const Operand *io_operand(const IOp *io, const char *name)
 {
-	return ir_op_operand(io->op, name);
+	const Operand *o = ir_op_operand(io->op, name);
+	return o && in_row(io, name) ? o : NULL;
 }
 
 static const Lit *io_attr(const IOp *io, const char *name)
 {
 	if (!io->op->nattrs)
 		return NULL;
-	return ir_attr_find(io->op->nattrs, io->op->attrs, name);
+	const Lit *l = ir_attr_find(io->op->nattrs, io->op->attrs, name);
+	return l && in_row(io, name) ? l : NULL;
 }
 
 bool io_has(const IOp *io, const char *name)

@@ -151,7 +151,9 @@ bool infer_check_operands(IOp *io)
 		const Lit *attr = o ? NULL : ir_attr_find(op->nattrs, op->attrs, oi->name);
 		if (!o && !attr) {
 			/* const without `val`: an elided constant, typed by rule_CONST */
-			if (!oi->optional && oi->kind != OPND_ATTR) {
+			/* legacy layers default what the reader leaves out (states
+			 * start at zero): only MIL programs must spell operands out */
+			if (!oi->optional && oi->kind != OPND_ATTR && !io->nn) {
 				io_diag(io, SEV_ERROR, I_MISSING_OPERAND, "add the operand",
 				        "required operand '%s' is missing", oi->name);
 				complete = false;

@@ -137,6 +137,8 @@ static bool spatial_out(IOp *io, const Type *x, const Spatial *sp, const int64_t
 		int64_t keff = (kernel[i] - 1) * dil[i] + 1;
 		out[i] = conv_out_dim(io, x->dims[sp->rank - sp->s + i], keff, strides[i], pt,
 		                      pad[2 * i], pad[2 * i + 1], ceil_mode);
+		if (io->failed)
+			return false;       /* one report per op */
 	}
 	return true;
 }
