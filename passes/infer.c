@@ -624,10 +624,12 @@ static void check_structure(IOp *io)
 		if (info->nout_max == OP_OUTS_VARIADIC)
 			io_err(io, I_OUTPUT_COUNT, "has %u outputs; at least %u expected", op->nouts,
 			       info->nout_min);
+		else if (info->nout_min == info->nout_max)
+			io_err(io, I_OUTPUT_COUNT, "has %u outputs; %u expected", op->nouts,
+			       info->nout_min);
 		else
-			io_err(io, I_OUTPUT_COUNT, "has %u outputs; %u%s%u expected", op->nouts,
-			       info->nout_min, info->nout_min == info->nout_max ? "" : " to ",
-			       info->nout_min == info->nout_max ? 0 : info->nout_max);
+			io_err(io, I_OUTPUT_COUNT, "has %u outputs; %u to %u expected", op->nouts,
+			       info->nout_min, info->nout_max);
 	}
 	if (op->nblocks != info->nblocks)
 		io_err(io, I_BLOCK_COUNT, "has %u nested blocks; %u expected", op->nblocks,

@@ -148,7 +148,7 @@ void rule_CONV(IOp *io)
 	const Type *x = io_type(io, "x"), *w = io_type(io, "weight");
 	Spatial sp;
 	if (!spatial_of(io, x, &sp) || !type_ranked(w) || w->rank != sp.s + 2) {
-		if (type_ranked(x) && type_ranked(w) && w->rank != (io->nn ? 4 : x->rank))
+		if (!io->failed && type_ranked(x) && type_ranked(w) && w->rank != (io->nn ? 4 : x->rank))
 			io_err(io, I_SHAPE, "weight has rank %d; x of rank %d needs %d", w->rank, x->rank,
 			       io->nn ? 4 : x->rank);
 		io_out_unknown(io, 0);
