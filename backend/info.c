@@ -579,10 +579,12 @@ static json_object *get(json_object *o, const char *key)
 	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
+/* The string at key, "" when absent or not a string (never NULL). */
 static const char *gets(json_object *o, const char *key)
 {
 	json_object *v = get(o, key);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	const char *s = v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	return s ? s : "";
 }
 
 static void print_shape(FILE *out, json_object *a)
@@ -611,14 +613,14 @@ static void print_feature(FILE *out, json_object *f, const char *indent)
 		fprintf(out, " %s %sx%s", gets(f, "color_space"),
 		        json_object_get_string(get(f, "width")), json_object_get_string(get(f, "height")));
 	} else if (get(f, "dtype") || get(f, "shape")) {
-		fprintf(out, " %s ", gets(f, "dtype") ? gets(f, "dtype") : "(dtype not stated)");
+		fprintf(out, " %s ", *gets(f, "dtype") ? gets(f, "dtype") : "(dtype not stated)");
 		print_shape(out, get(f, "shape"));
 	} else if (get(f, "type")) {
 		fprintf(out, " %s", gets(f, "type"));
 	}
-	if (gets(f, "key_kind"))
+	if (*gets(f, "key_kind"))
 		fprintf(out, " of %s keys", gets(f, "key_kind"));
-	if (gets(f, "element_kind"))
+	if (*gets(f, "element_kind"))
 		fprintf(out, " of %s", gets(f, "element_kind"));
 	if (get(f, "optional") && json_object_get_boolean(get(f, "optional")))
 		fputs(" (optional)", out);
@@ -662,7 +664,7 @@ static void print_feature(FILE *out, json_object *f, const char *indent)
 		fputc('\n', out);
 	}
 	const char *desc = gets(f, "description");
-	if (desc && *desc)
+	if (*desc)
 		fprintf(out, "%s%-24s   \"%s\"\n", indent, "", desc);
 }
 
@@ -743,19 +745,19 @@ void info_print_text(json_object *r, FILE *out)
 	for (size_t i = 0; i < nf; i++) {
 		json_object *f = json_object_array_get_idx(funcs, i);
 		fprintf(out, "%s %s (%s%s)", i ? "," : "", gets(f, "name"),
-		        gets(f, "opset") ? gets(f, "opset") : "no opset",
+		        *gets(f, "opset") ? gets(f, "opset") : "no opset",
 		        json_object_get_boolean(get(f, "default")) ? ", default" : "");
 	}
 	fputc('\n', out);
 	fprintf(out, "interface:     from the %s\n",
-	        strcmp(gets(r, "interface_source") ? gets(r, "interface_source") : "", "description") == 0
+	        strcmp(gets(r, "interface_source"), "description") == 0
 	        ? "model description" : "function signature");
 	print_features(out, r, "inputs", "inputs", "");
 	print_features(out, r, "outputs", "outputs", "");
 	print_features(out, r, "states", "states", "");
-	if (gets(r, "predicted_feature"))
+	if (*gets(r, "predicted_feature"))
 		fprintf(out, "predicted feature:       %s\n", gets(r, "predicted_feature"));
-	if (gets(r, "predicted_probabilities"))
+	if (*gets(r, "predicted_probabilities"))
 		fprintf(out, "predicted probabilities: %s\n", gets(r, "predicted_probabilities"));
 	json_object *tr = get(r, "training_inputs");
 	if (json_object_array_length(tr))
@@ -806,7 +808,7 @@ void info_print_text(json_object *r, FILE *out)
 	                                     { "version", "version" } };
 	bool any = false;
 	for (size_t i = 0; i < sizeof mk / sizeof mk[0]; i++)
-		if (gets(md, mk[i][0])) {
+		if (*gets(md, mk[i][0])) {
 			fprintf(out, "  %-12s %s\n", mk[i][1], gets(md, mk[i][0]));
 			any = true;
 		}
