@@ -727,12 +727,13 @@ static const ModelDesc *func_desc(const ModelDesc *d, const char *prefix, const 
 	for (uint32_t i = 0; i < d->nsubmodels; i++) {
 		const SubModelDesc *s = &d->submodels[i];
 		char name[256];
-		if (plain_identifier(s->name))
-			snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "", prefix ? "_" : "",
-			         s->name);
-		else
-			snprintf(name, sizeof name, "%s%smodel%u", prefix ? prefix : "",
-			         prefix ? "_" : "", i);
+		int n = plain_identifier(s->name)
+		        ? snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "",
+		                   prefix ? "_" : "", s->name)
+		        : snprintf(name, sizeof name, "%s%smodel%u", prefix ? prefix : "",
+		                   prefix ? "_" : "", i);
+		if (n < 0 || (size_t)n >= sizeof name)
+			continue;
 		const ModelDesc *r = func_desc(s->desc, name, fname, depth + 1);
 		if (r)
 			return r;
