@@ -23,7 +23,8 @@
 #include "ir/ir.h"
 #include "ir/model_desc.h"
 
-/* Diagnostic codes of the frontend (E1xx; W1xx warnings).  Never reused. */
+/* Diagnostic codes of the frontend (E1xx; W1xx warnings).  Never reused.
+ * The user-facing table, with the input forms, is docs/formats.md. */
 #define FE_E_READ          "E100"  /* file or folder cannot be read */
 #define FE_E_EMPTY         "E101"  /* empty file */
 #define FE_E_NOT_MODEL     "E102"  /* content is no Core ML model form */
