@@ -13,9 +13,24 @@ static uint32_t hash_name(const char *s)
 	return h;
 }
 
+static void nt_resize(NameTab *s, uint32_t ncap);
+
 static void nt_grow(NameTab *s)
 {
-	uint32_t ncap = s->cap ? s->cap * 2 : 64;
+	nt_resize(s, s->cap ? s->cap * 2 : 64);
+}
+
+void nt_reserve(NameTab *s, uint32_t n)
+{
+	uint32_t want = 64;
+	while (want < (1u << 30) && want / 2 < n)
+		want *= 2;
+	if (want > s->cap)
+		nt_resize(s, want);
+}
+
+static void nt_resize(NameTab *s, uint32_t ncap)
+{
 	const char **nk = arena_array(s->a, ncap, sizeof *nk);
 	int32_t *nt = arena_array(s->a, ncap, sizeof *nt);
 	if (!nk || !nt)

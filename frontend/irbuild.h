@@ -26,6 +26,8 @@ typedef struct NameTab {
 } NameTab;
 
 void nt_init(NameTab *s, Arena *a);
+/* Room for about n names without growing (a hint; may be ignored). */
+void nt_reserve(NameTab *s, uint32_t n);
 void nt_define(NameTab *s, const char *name, ValueId id);
 ValueId nt_lookup(const NameTab *s, const char *name);     /* VALUE_NONE */
 static inline uint32_t nt_mark(const NameTab *s) { return s->stack.n; }

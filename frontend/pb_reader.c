@@ -18,8 +18,10 @@
 #include "frontend/frontend.h"
 #include "frontend/blob.h"
 #include "frontend/irbuild.h"
+#include "frontend/pb_int.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "Model.pb-c.h"
@@ -29,10 +31,11 @@
 #define MILS(x) CoreML__Specification__MILSpec__##x
 #define MILC(x) CORE_ML__SPECIFICATION__MILSPEC__##x
 #define SPECD(x) core_ml__specification__##x##__descriptor
+#define MILD(x) core_ml__specification__milspec__##x##__descriptor
 
 typedef SPEC(Model) PbModel;
 
-enum { MAX_DEPTH = 200, MAX_RANK = 64 };
+enum { MAX_DEPTH = PBR_MAX_DEPTH, MAX_RANK = 64 };
 
 /* ------------------------------------------------------------ allocation */
 
@@ -111,26 +114,13 @@ static int wire_depth(const ProtobufCMessageDescriptor *d, const uint8_t *p, siz
 
 /* ------------------------------------------------------------ reader state */
 
-typedef struct Rd {
-	Module *m;
-	Arena *a;
-	DiagList *dl;
-	const char *file;
-	uint32_t nerr;
-	NameTab syms;
-	VEC(const char *) fnames;       /* function names taken */
-} Rd;
-
 /* Where a function-level problem is: the file (messages name the
  * function; SrcLoc.func would print as an op position). */
 static SrcLoc floc(const Rd *r, const char *func)
 {
 	(void)func;
-	return (SrcLoc){ .file = r->file };
+	return pbr_floc(r);
 }
-
-#define RD_ERR(r, code, loc, ...) \
-	((r)->nerr++, diag_add((r)->dl, SEV_ERROR, code, loc, __VA_ARGS__))
 
 static const char *dup(Rd *r, const char *s)
 {
@@ -146,7 +136,7 @@ static bool name_taken(Rd *r, const char *n)
 }
 
 /* A function name not used yet in this module. */
-static const char *func_name(Rd *r, const char *want)
+const char *pbr_func_name(Rd *r, const char *want)
 {
 	const char *n = want && *want ? dup(r, want) : "main";
 	for (uint32_t k = 1; name_taken(r, n); k++)
@@ -536,7 +526,7 @@ static int64_t f64_to_i64(double x)
 }
 
 /* Convert `count` numbers from src (an array of `from`) into the element
- * storage of dt.  from: 'f' float, 'd' double, 'i' int32, 'l' int64, 'b' bool. */
+ * storage of dt.  from: 'f' float, 'd' double, 'i' int32, 'l' int64, 'b' bool (one byte each). */
 static void *convert_numbers(Rd *r, DType dt, const void *src, size_t count, char from)
 {
 	size_t es = dtype_info[dt].elem_size;
@@ -549,7 +539,7 @@ static void *convert_numbers(Rd *r, DType dt, const void *src, size_t count, cha
 		case 'd': x = ((const double *)src)[i]; k = f64_to_i64(x); break;
 		case 'i': k = ((const int32_t *)src)[i]; x = (double)k; break;
 		case 'l': k = ((const int64_t *)src)[i]; x = (double)k; break;
-		case 'b': k = ((const protobuf_c_boolean *)src)[i] != 0; x = (double)k; break;
+		case 'b': k = ((const uint8_t *)src)[i] != 0; x = (double)k; break;
 		}
 		void *p = out + i * es;
 		switch (dt) {
@@ -573,8 +563,7 @@ static void *convert_numbers(Rd *r, DType dt, const void *src, size_t count, cha
 	return out;
 }
 
-static const Lit *read_tensor_value(Rd *r, const Type *t, const MILS(TensorValue) *tv,
-                                    SrcLoc loc)
+const Lit *pbr_tensor_value(Rd *r, const Type *t, const PbTensorPayload *tp, SrcLoc loc)
 {
 	if (t->kind != TY_TENSOR) {
 		RD_ERR(r, FE_E_IMMEDIATE, loc, "tensor value bound to a non-tensor type");
@@ -586,55 +575,47 @@ static const Lit *read_tensor_value(Rd *r, const Type *t, const MILS(TensorValue
 		return NULL;
 	}
 	DType dt = t->dt;
-	size_t have = 0;
-	const void *src = NULL;
-	char from = 0;
-	switch (tv ? tv->value_case : MILC(TENSOR_VALUE__VALUE__NOT_SET)) {
-	case MILC(TENSOR_VALUE__VALUE_FLOATS):
-		have = tv->floats->n_values; src = tv->floats->values; from = 'f'; break;
-	case MILC(TENSOR_VALUE__VALUE_DOUBLES):
-		have = tv->doubles->n_values; src = tv->doubles->values; from = 'd'; break;
-	case MILC(TENSOR_VALUE__VALUE_INTS):
-		have = tv->ints->n_values; src = tv->ints->values; from = 'i'; break;
-	case MILC(TENSOR_VALUE__VALUE_LONG_INTS):
-		have = tv->longints->n_values; src = tv->longints->values; from = 'l'; break;
-	case MILC(TENSOR_VALUE__VALUE_BOOLS):
-		have = tv->bools->n_values; src = tv->bools->values; from = 'b'; break;
-	case MILC(TENSOR_VALUE__VALUE_STRINGS): {
+	size_t have = tp->n;
+	const void *src = tp->v;
+	static const char from_of[8] = { 0, 'f', 'i', 'b', 0, 'l', 'd', 0 };
+	char from = tp->field >= 0 && tp->field < 8 ? from_of[tp->field] : 0;
+	switch (tp->field) {
+	case 1: case 2: case 3: case 5: case 6:
+		break;
+	case 4: {
 		if (dt != DT_STRING) {
 			RD_ERR(r, FE_E_IMMEDIATE, loc, "strings given for a %s tensor", dtype_name(dt));
 			return NULL;
 		}
-		if ((int64_t)tv->strings->n_values != numel)
-			goto count_mismatch_s;
-		return fe_lit_tensor(r->m, t, numel, tv->strings->values);
-	count_mismatch_s:
-		RD_ERR(r, FE_E_IMMEDIATE, loc, "tensor value holds %zu strings, its type needs %lld",
-		       tv->strings->n_values, (long long)numel);
-		return NULL;
+		if ((int64_t)tp->n != numel) {
+			RD_ERR(r, FE_E_IMMEDIATE, loc, "tensor value holds %zu strings, its type needs %lld",
+			       tp->n, (long long)numel);
+			return NULL;
+		}
+		return fe_lit_tensor(r->m, t, numel, tp->v);
 	}
-	case MILC(TENSOR_VALUE__VALUE_BYTES): {
-		const ProtobufCBinaryData *bd = &tv->bytes->values;
+	case 7: {
+		const uint8_t *data = tp->v;
 		if (dt == DT_STRING) {
 			RD_ERR(r, FE_E_IMMEDIATE, loc, "raw bytes given for a string tensor");
 			return NULL;
 		}
 		unsigned bits = dtype_info[dt].bits;
 		uint64_t want = ((uint64_t)numel * bits + 7) / 8;
-		if ((uint64_t)numel > UINT64_MAX / 64 || bd->len != want) {
+		if ((uint64_t)numel > UINT64_MAX / 64 || tp->n != want) {
 			RD_ERR(r, FE_E_IMMEDIATE, loc, "tensor value holds %zu bytes, %s needs %llu",
-			       bd->len, dtype_name(dt), (unsigned long long)want);
+			       tp->n, dtype_name(dt), (unsigned long long)want);
 			return NULL;
 		}
 		if (bits >= 8)
-			return fe_lit_tensor(r->m, t, numel, bd->data);
+			return fe_lit_tensor(r->m, t, numel, data);
 		/* sub-byte: unpack LSB-first, one element per byte */
 		uint8_t *u = arena_array(r->a, numel ? (size_t)numel : 1, 1);
 		for (int64_t i = 0; i < numel; i++) {
 			uint64_t bit = (uint64_t)i * bits;
 			unsigned v = 0;
 			for (unsigned k = 0; k < bits; k++, bit++)
-				v |= ((bd->data[bit / 8] >> (bit % 8)) & 1u) << k;
+				v |= ((data[bit / 8] >> (bit % 8)) & 1u) << k;
 			u[i] = (uint8_t)v;
 		}
 		return fe_lit_tensor(r->m, t, numel, u);
@@ -659,6 +640,37 @@ static const Lit *read_tensor_value(Rd *r, const Type *t, const MILS(TensorValue
 	    (from == 'i' && dt == DT_INT32) || (from == 'l' && (dt == DT_INT64 || dt == DT_UINT64)))
 		return fe_lit_tensor(r->m, t, numel, src);
 	return fe_lit_tensor(r->m, t, numel, convert_numbers(r, dt, src, have, from));
+}
+
+static const Lit *read_tensor_value(Rd *r, const Type *t, const MILS(TensorValue) *tv,
+                                    SrcLoc loc)
+{
+	PbTensorPayload tp = { 0, 0, NULL };
+	switch (tv ? tv->value_case : MILC(TENSOR_VALUE__VALUE__NOT_SET)) {
+	case MILC(TENSOR_VALUE__VALUE_FLOATS):
+		tp = (PbTensorPayload){ 1, tv->floats->n_values, tv->floats->values }; break;
+	case MILC(TENSOR_VALUE__VALUE_INTS):
+		tp = (PbTensorPayload){ 2, tv->ints->n_values, tv->ints->values }; break;
+	case MILC(TENSOR_VALUE__VALUE_BOOLS): {
+		size_t n = tv->bools->n_values;
+		uint8_t *b = arena_array(r->a, n ? n : 1, 1);
+		for (size_t i = 0; i < n; i++)
+			b[i] = tv->bools->values[i] != 0;
+		tp = (PbTensorPayload){ 3, n, b };
+		break;
+	}
+	case MILC(TENSOR_VALUE__VALUE_STRINGS):
+		tp = (PbTensorPayload){ 4, tv->strings->n_values, tv->strings->values }; break;
+	case MILC(TENSOR_VALUE__VALUE_LONG_INTS):
+		tp = (PbTensorPayload){ 5, tv->longints->n_values, tv->longints->values }; break;
+	case MILC(TENSOR_VALUE__VALUE_DOUBLES):
+		tp = (PbTensorPayload){ 6, tv->doubles->n_values, tv->doubles->values }; break;
+	case MILC(TENSOR_VALUE__VALUE_BYTES):
+		tp = (PbTensorPayload){ 7, tv->bytes->values.len, tv->bytes->values.data }; break;
+	default:
+		break;
+	}
+	return pbr_tensor_value(r, t, &tp, loc);
 }
 
 static const Lit *read_value(Rd *r, const MILS(Value) *v, SrcLoc loc);
@@ -738,6 +750,40 @@ static const Lit *read_value(Rd *r, const MILS(Value) *v, SrcLoc loc)
 	}
 	RD_ERR(r, FE_E_IMMEDIATE, loc, "immediate value does not match its declared type");
 	return NULL;
+}
+
+/* The rare parts of a program the wire decoder (pb_program.c) hands back:
+ * unpacked with protobuf-c into the module arena, then read as above. */
+const Type *pbr_vtype_bytes(Rd *r, const uint8_t *p, size_t n, SrcLoc loc)
+{
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, r->a };
+	if (wire_depth(&MILD(value_type), p, n, PBR_PROGRAM_DEPTH) < 0) {
+		RD_ERR(r, FE_E_PROTOBUF, loc, "protobuf nests messages deeper than %d levels; refused",
+		       MAX_DEPTH);
+		return NULL;
+	}
+	MILS(ValueType) *vt = core_ml__specification__milspec__value_type__unpack(&alloc, n, p);
+	if (!vt) {
+		RD_ERR(r, FE_E_PROTOBUF, loc, "a value type does not decode");
+		return NULL;
+	}
+	return read_vtype(r, vt, loc);
+}
+
+const Lit *pbr_value_bytes(Rd *r, const uint8_t *p, size_t n, SrcLoc loc)
+{
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, r->a };
+	if (wire_depth(&MILD(value), p, n, PBR_PROGRAM_DEPTH) < 0) {
+		RD_ERR(r, FE_E_PROTOBUF, loc, "protobuf nests messages deeper than %d levels; refused",
+		       MAX_DEPTH);
+		return NULL;
+	}
+	MILS(Value) *v = core_ml__specification__milspec__value__unpack(&alloc, n, p);
+	if (!v) {
+		RD_ERR(r, FE_E_PROTOBUF, loc, "a value does not decode");
+		return NULL;
+	}
+	return read_value(r, v, loc);
 }
 
 /* ------------------------------------------------------------ ML program: ops */
@@ -922,7 +968,7 @@ static int read_program(Rd *r, const MILS(Program) *pp, const char *prefix)
 			RD_ERR(r, FE_E_PROGRAM, floc(r, key), "function '%s' is empty", key);
 			return -1;
 		}
-		if (read_function(r, func_name(r, name), pp->functions[i]->value))
+		if (read_function(r, pbr_func_name(r, name), pp->functions[i]->value))
 			return -1;
 	}
 	return 0;
@@ -2368,6 +2414,8 @@ static int read_model(Rd *r, const PbModel *pm, const ModelDesc *d, const char *
 		       prefix ? prefix : "the file");
 		return -1;
 	case SPECC(MODEL__TYPE_ML_PROGRAM):
+		if (r->wire_stub && (const void *)pm->mlprogram == r->wire_stub)
+			return pbw_read_program(r, r->wire_prog, r->wire_len, prefix);
 		return read_program(r, pm->mlprogram, prefix);
 	case SPECC(MODEL__TYPE_PIPELINE):
 	case SPECC(MODEL__TYPE_PIPELINE_CLASSIFIER):
@@ -2376,38 +2424,161 @@ static int read_model(Rd *r, const PbModel *pm, const ModelDesc *d, const char *
 	case SPECC(MODEL__TYPE_NEURAL_NETWORK):
 		return nn_read(r, pm->neuralnetwork->n_layers, pm->neuralnetwork->layers,
 		               pm->neuralnetwork->n_preprocessing, pm->neuralnetwork->preprocessing,
-		               NULL, d, func_name(r, prefix ? prefix : "main"));
+		               NULL, d, pbr_func_name(r, prefix ? prefix : "main"));
 	case SPECC(MODEL__TYPE_NEURAL_NETWORK_REGRESSOR): {
 		const SPEC(NeuralNetworkRegressor) *nn = pm->neuralnetworkregressor;
 		return nn_read(r, nn->n_layers, nn->layers, nn->n_preprocessing, nn->preprocessing,
-		               NULL, d, func_name(r, prefix ? prefix : "main"));
+		               NULL, d, pbr_func_name(r, prefix ? prefix : "main"));
 	}
 	case SPECC(MODEL__TYPE_NEURAL_NETWORK_CLASSIFIER): {
 		const SPEC(NeuralNetworkClassifier) *nn = pm->neuralnetworkclassifier;
 		return nn_read(r, nn->n_layers, nn->layers, nn->n_preprocessing, nn->preprocessing,
-		               nn, d, func_name(r, prefix ? prefix : "main"));
+		               nn, d, pbr_func_name(r, prefix ? prefix : "main"));
 	}
 	default:
-		return read_opaque(r, pm, d, func_name(r, prefix ? prefix : "main"));
+		return read_opaque(r, pm, d, pbr_func_name(r, prefix ? prefix : "main"));
 	}
 }
 
+/* The top-level Model's mlProgram field (502): where its bytes are, and
+ * the whole field (key and length included); false unless it occurs
+ * exactly once, length-delimited, in a well-formed top level. */
+static bool find_program(const uint8_t *p, size_t n, size_t *field_at, size_t *field_end,
+                         size_t *prog_at, size_t *prog_len)
+{
+	unsigned seen = 0;
+	size_t i = 0;
+	while (i < n) {
+		size_t start = i;
+		uint64_t key = 0, v = 0;
+		for (unsigned shift = 0;; shift += 7) {
+			if (i >= n || shift > 63)
+				return false;
+			key |= (uint64_t)(p[i] & 0x7f) << shift;
+			if (!(p[i++] & 0x80))
+				break;
+		}
+		unsigned wt = (unsigned)(key & 7);
+		if (wt == 0) {
+			while (i < n && (p[i] & 0x80))
+				i++;
+			if (i++ >= n)
+				return false;
+		} else if (wt == 1 || wt == 5) {
+			size_t k = wt == 1 ? 8 : 4;
+			if (n - i < k)
+				return false;
+			i += k;
+		} else if (wt == 2) {
+			for (unsigned shift = 0;; shift += 7) {
+				if (i >= n || shift > 63)
+					return false;
+				v |= (uint64_t)(p[i] & 0x7f) << shift;
+				if (!(p[i++] & 0x80))
+					break;
+			}
+			if (v > n - i)
+				return false;
+			if (key >> 3 == SPECC(MODEL__TYPE_ML_PROGRAM)) {
+				seen++;
+				*field_at = start;
+				*field_end = i + (size_t)v;
+				*prog_at = i;
+				*prog_len = (size_t)v;
+			}
+			i += (size_t)v;
+		} else {
+			return false;
+		}
+	}
+	return seen == 1;
+}
+
+/* Unpack the Model.  A top-level ML program is left out of protobuf-c's
+ * unpack and decoded from the wire later (pb_program.c): pm->mlprogram is
+ * then a stub that holds only the function names (what read_desc needs). */
+static PbModel *unpack_model(Rd *r, ProtobufCAllocator *alloc, const uint8_t *data, size_t len,
+                             bool allow_wire, bool *too_deep)
+{
+	size_t at, end, pat, plen;
+	uint32_t nf;
+	const char **names;
+	if (!allow_wire || !find_program(data, len, &at, &end, &pat, &plen) ||
+	    pbw_program_function_names(r->a, data + pat, plen, &nf, &names) != 0) {
+		/* protobuf-c reads it all: bound its recursion first */
+		if (wire_depth(&SPECD(model), data, len, 0) < 0) {
+			*too_deep = true;
+			return NULL;
+		}
+		return core_ml__specification__model__unpack(alloc, len, data);
+	}
+	size_t rest_len = len - (end - at);
+	uint8_t *rest = malloc(rest_len ? rest_len : 1);
+	if (!rest)
+		IR_DIE("out of memory");
+	memcpy(rest, data, at);
+	memcpy(rest + at, data + end, len - end);
+	PbModel *pm = NULL;
+	if (wire_depth(&SPECD(model), rest, rest_len, 0) < 0)
+		*too_deep = true;
+	else
+		pm = core_ml__specification__model__unpack(alloc, rest_len, rest);
+	free(rest);
+	if (!pm)
+		return NULL;
+	MILS(Program) *stub = arena_alloc(r->a, sizeof *stub);
+	core_ml__specification__milspec__program__init(stub);
+	stub->n_functions = nf;
+	stub->functions = arena_array(r->a, nf ? nf : 1, sizeof *stub->functions);
+	for (uint32_t i = 0; i < nf; i++) {
+		stub->functions[i] = arena_alloc(r->a, sizeof *stub->functions[i]);
+		core_ml__specification__milspec__program__functions_entry__init(stub->functions[i]);
+		stub->functions[i]->key = (char *)names[i];
+	}
+	pm->type_case = SPECC(MODEL__TYPE_ML_PROGRAM);
+	pm->mlprogram = stub;
+	r->wire_stub = stub;
+	r->wire_prog = data + pat;
+	r->wire_len = plen;
+	return pm;
+}
+
+static Module *read_protobuf(const char *file, const void *data, size_t len,
+                             const char *model_path, const char *format, DiagList *dl,
+                             bool allow_wire);
+
 Module *fe_read_protobuf(const char *file, const void *data, size_t len,
                          const char *model_path, const char *format, DiagList *dl)
+{
+	return read_protobuf(file, data, len, model_path, format, dl, true);
+}
+
+Module *pbr_read_protobuf_unpacked(const char *file, const void *data, size_t len,
+                                   const char *model_path, const char *format, DiagList *dl)
+{
+	return read_protobuf(file, data, len, model_path, format, dl, false);
+}
+
+static Module *read_protobuf(const char *file, const void *data, size_t len,
+                             const char *model_path, const char *format, DiagList *dl,
+                             bool allow_wire)
 {
 	SrcLoc loc = { .file = file };
 	if (len == 0) {
 		diag_add(dl, SEV_ERROR, FE_E_EMPTY, loc, "file is empty, not a Core ML model");
 		return NULL;
 	}
-	if (wire_depth(&SPECD(model), data, len, 0) < 0) {
-		diag_add(dl, SEV_ERROR, FE_E_PROTOBUF, loc,
-		         "protobuf nests messages deeper than %d levels; refused", MAX_DEPTH);
-		return NULL;
-	}
 	Module *m = ir_module_new(file);
 	ProtobufCAllocator alloc = { pb_alloc, pb_free, m->arena };
-	PbModel *pm = core_ml__specification__model__unpack(&alloc, len, data);
+	Rd r = { .m = m, .a = m->arena, .dl = dl, .file = m->file };
+	bool too_deep = false;
+	PbModel *pm = unpack_model(&r, &alloc, data, len, allow_wire, &too_deep);
+	if (too_deep) {
+		diag_add(dl, SEV_ERROR, FE_E_PROTOBUF, loc,
+		         "protobuf nests messages deeper than %d levels; refused", MAX_DEPTH);
+		ir_module_free(m);
+		return NULL;
+	}
 	if (!pm) {
 		diag_add(dl, SEV_ERROR, FE_E_PROTOBUF, loc, "does not decode as a Core ML model "
 		         "protobuf (%zu bytes; truncated or not a model)", len);
@@ -2417,7 +2588,6 @@ Module *fe_read_protobuf(const char *file, const void *data, size_t len,
 	m->syntax = MIL_SYNTAX_NEW;
 	m->version = "1.3";
 	m->model_path = model_path ? arena_strdup(m->arena, model_path) : NULL;
-	Rd r = { .m = m, .a = m->arena, .dl = dl, .file = m->file };
 	nt_init(&r.syms, m->arena);
 	m->desc = read_desc(&r, pm, format ? format : "mlmodel");
 	if (read_model(&r, pm, m->desc, NULL, 0) || r.nerr) {
