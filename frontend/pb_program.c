@@ -276,6 +276,8 @@ static const Type *vtype(Dec *d, const uint8_t *p, size_t n, bool present, SrcLo
 
 /* ------------------------------------------------------------ values */
 
+static int count_fields(Dec *d, const uint8_t *p, size_t n, uint32_t num);
+
 /* The `values` (field 1) of a TensorValue.Repeated* message. */
 static bool payload(Dec *d, int which, const uint8_t *p, size_t n, PbTensorPayload *tp)
 {
@@ -395,6 +397,46 @@ static bool payload(Dec *d, int which, const uint8_t *p, size_t n, PbTensorPaylo
 	return true;
 }
 
+static const Lit *value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc);
+
+/* TupleValue / ListValue {1: values (Value)} for a tuple / list type. */
+static const Lit *seq_value(Dec *d, LitKind kind, const Type *t, const uint8_t *p, size_t n,
+                            SrcLoc loc)
+{
+	Rd *r = d->r;
+	if (t->kind != (kind == LIT_LIST ? TY_LIST : TY_TUPLE)) {
+		RD_ERR(r, FE_E_IMMEDIATE, loc, "immediate value does not match its declared type");
+		return NULL;
+	}
+	if (PBR_PROGRAM_DEPTH + 2 * (d->depth + 1) > PBR_MAX_DEPTH) {
+		RD_ERR(r, FE_E_PROTOBUF, loc, "protobuf nests messages deeper than %d levels; refused",
+		       PBR_MAX_DEPTH);
+		return NULL;
+	}
+	uint32_t count = (uint32_t)count_fields(d, p, n, 1);
+	const Lit **items = arena_array(r->a, count ? count : 1, sizeof *items);
+	uint32_t k = 0;
+	Field f;
+	d->depth++;
+	FOR_FIELDS(d, p, n, f) {
+		if (f.num != 1 || !want_len(d, &f))
+			continue;
+		if (!(items[k++] = value(d, f.p, f.n, loc))) {
+			d->depth--;
+			return NULL;
+		}
+	}
+	d->depth--;
+	if (d->bad)
+		return NULL;
+	Lit *l = arena_alloc(r->a, sizeof *l);
+	l->kind = kind;
+	l->type = t;
+	l->u.seq.n = k;
+	l->u.seq.items = items;
+	return l;
+}
+
 static const Lit *value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 {
 	Rd *r = d->r;
@@ -452,8 +494,10 @@ static const Lit *value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 	}
 	if (d->bad)
 		return NULL;
-	if (kind == 2 || kind == 3 || kind == 4)
-		return pbr_value_bytes(r, p, n, loc);        /* tuple, list, dict */
+	if (kind == 4)
+		return pbr_value_bytes(r, p, n, loc);        /* dict */
+	if (kind == 2 || kind == 3)
+		return seq_value(d, kind == 3 ? LIT_LIST : LIT_TUPLE, t, ip, in, loc);
 	PbTensorPayload tp = { 0, 0, NULL };
 	if (kind == 1) {
 		FOR_FIELDS(d, ip, in, f) {
