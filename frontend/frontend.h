@@ -5,7 +5,8 @@
  *   fe_load(path)
  *     ├─ bare MIL text (model.mil)          -> fe_parse_mil_text  (mil_text.c)
  *     ├─ coremltools' printout (pymil)      -> fe_parse_pymil_text (pymil_text.c)
- *     ├─ .mlmodel / .mlmodel.gz (protobuf)  -> fe_read_protobuf   (pb_reader.c)
+ *     ├─ .mlmodel / .mlmodel.gz (protobuf)  -> fe_read_protobuf   (pb_reader.c;
+ *     │                                        its ML program from the wire: pb_program.c)
  *     ├─ .mlpackage  Manifest.json -> Data/<root item path>      (bundle.c)
  *     └─ .mlmodelc   model.mil [+ modelN/], metadata.json         (bundle.c)
  *   then blob_install: weights are mapped lazily on first use     (blob.c)
