@@ -908,8 +908,9 @@ int pbw_read_program(Rd *r, const uint8_t *p, size_t n, const char *prefix)
 {
 	Dec d = { r, false, false, 0 };
 	SrcLoc loc = pbr_floc(r);
-	/* about one name per 64 bytes of program: grow the name table once */
-	nt_reserve(&r->syms, n / 64 > (1u << 19) ? (1u << 19) : (uint32_t)(n / 64));
+	/* coremltools writes about 120 bytes per op, one name each: size the
+	 * name table once instead of doubling it a dozen times */
+	nt_reserve(&r->syms, n / 128 > (1u << 19) ? (1u << 19) : (uint32_t)(n / 128));
 	if (!prefix)
 		attrs(&d, p, n, 4, loc, &r->m->nattrs, &r->m->attrs);
 	uint32_t nf = (uint32_t)count_fields(&d, p, n, 2);
