@@ -245,13 +245,44 @@ fail:
 	return NULL;
 }
 
+/* MIL text is parsed as a stream: a large model.mil never sits in memory
+ * next to its IR. */
+static Module *load_mil_stream(const char *path, DiagList *dl)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_add(dl, SEV_ERROR, FE_E_READ, at(path), "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	Module *m = fe_parse_mil_text(path, f, dl);
+	fclose(f);
+	if (m && !m->model_path) {
+		char *dir = dir_of(path);
+		m->model_path = arena_strdup(m->arena, dir);
+		free(dir);
+	}
+	return m;
+}
+
 static Module *load_file(const char *path, const char *format_name, DiagList *dl)
 {
+	if (fe_detect(path) == FE_FMT_MIL_TEXT)
+		return load_mil_stream(path, dl);
 	size_t n;
 	uint8_t *data = fe_read_file(path, FE_MAX_FILE_BYTES, &n, dl);
 	if (!data)
 		return NULL;
 	char *dir = dir_of(path);
+	Module *m = fe_load_bytes(path, data, n, dir, format_name, dl);
+	free(dir);
+	free(data);
+	return m;
+}
+
+Module *fe_load_bytes(const char *path, const void *bytes, size_t n, const char *dir,
+                      const char *format_name, DiagList *dl)
+{
+	const uint8_t *data = bytes;
 	Module *m = NULL;
 	FeFormat f = n ? sniff_bytes(data, n) : FE_FMT_UNKNOWN;
 	if (n == 0) {
@@ -282,8 +313,6 @@ static Module *load_file(const char *path, const char *format_name, DiagList *dl
 		diag_add(dl, SEV_ERROR, FE_E_NOT_MODEL, at(path), "not a Core ML model: neither a "
 		         ".mlmodel protobuf, gzip, nor MIL text (first byte 0x%02x)", data[0]);
 	}
-	free(dir);
-	free(data);
 	return m;
 }
 

@@ -69,6 +69,12 @@ const char *fe_format_name(FeFormat f);
 /* Load any of the four forms.  NULL (with diagnostics) on failure. */
 Module *fe_load(const char *path, DiagList *dl);
 
+/* Load a single-file model held in memory (`path` names it in messages, `dir`
+ * is what @model_path stands for, `format_name` goes to ModelDesc.format).
+ * The bytes are not kept. */
+Module *fe_load_bytes(const char *path, const void *data, size_t n, const char *dir,
+                      const char *format_name, DiagList *dl);
+
 /* Sniff a file or folder's form by content.  For folders: a Manifest.json
  * means .mlpackage; model.mil / coremldata.bin / model0/ means .mlmodelc. */
 FeFormat fe_detect(const char *path);

@@ -3,20 +3,56 @@
 #include "frontend/blob.h"
 #include "frontend/frontend.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* Standard input, whole, capped like any file read. */
+static void *read_stdin(size_t *n, DiagList *dl)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf)
+			IR_DIE("out of memory");
+		size_t got = fread(buf + len, 1, cap - len, stdin);
+		len += got;
+		if (got == 0)
+			break;
+		if (len == cap) {
+			if (cap >= FE_MAX_FILE_BYTES) {
+				diag_add(dl, SEV_ERROR, FE_E_READ, (SrcLoc){ .file = "<stdin>" },
+				         "input larger than %zu bytes", (size_t)FE_MAX_FILE_BYTES);
+				free(buf);
+				return NULL;
+			}
+			buf = realloc(buf, cap *= 2);
+		}
+	}
+	if (ferror(stdin)) {
+		diag_add(dl, SEV_ERROR, FE_E_READ, (SrcLoc){ .file = "<stdin>" }, "read error");
+		free(buf);
+		return NULL;
+	}
+	*n = len;
+	return buf;
+}
 
 Module *anelint_load(const char *path, DiagList *dl)
 {
 	Module *m;
 	if (strcmp(path, "-") == 0) {
-		/* Weights named by MIL text on stdin resolve from the current folder. */
-		m = fe_parse_mil_text("<stdin>", stdin, dl);
-		if (m) {
-			m->model_path = ".";
+		/* Any single-file form; weights resolve from the current folder. */
+		size_t n;
+		void *data = read_stdin(&n, dl);
+		if (!data)
+			return NULL;
+		m = fe_load_bytes("<stdin>", data, n, ".", "mlmodel", dl);
+		free(data);
+		if (m)
 			blob_install(m);
-		}
-	} else
+	} else {
 		m = fe_load(path, dl);
+	}
 	if (m && ir_verify(m, dl) > 0) {
 		ir_module_free(m);
 		return NULL;

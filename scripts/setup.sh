@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config flex bison libprotobuf-c-dev protobuf-c-compiler
-libxml2-dev libcmocka-dev libjson-c-dev zlib1g-dev"
+libxml2-dev libcmocka-dev libjson-c-dev zlib1g-dev python3-protobuf protobuf-compiler"
 
 missing=""
 for p in $PACKAGES; do
