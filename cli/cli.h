@@ -44,6 +44,38 @@ int cli_output_open(CliOutput *o, const char *path);
 /* Returns 0 on success; on failure removes the temporary file. */
 int cli_output_close(CliOutput *o, int ok);
 
+/* ------------------------------------------------------------ arguments */
+
+#include "passes/pass.h"
+
+enum { CLI_MAX_MODELS = 256 };
+
+/* What a command accepts besides pass flags, --help and its model. */
+enum {
+	CLI_OUTPUT = 1u << 0,       /* -o FILE */
+	CLI_FORMAT = 1u << 1,       /* -f FMT, --format=FMT */
+	CLI_MANY_MODELS = 1u << 2,  /* MODEL... */
+};
+
+typedef struct CliArgs {
+	const char *cmd;
+	PassOptions po;
+	const char *out;            /* -o, or NULL */
+	const char *format;         /* -f, or NULL */
+	const char *models[CLI_MAX_MODELS];
+	int nmodels;
+	bool done;                  /* --help or --list-passes printed: exit now */
+} CliArgs;
+
+/* A command's own flag: return 1 when argv[*i] was one (advance *i past
+ * any value), 0 when it is not, -1 after printing a usage error. */
+typedef int (*CliExtraFlag)(void *ctx, CliArgs *a, int *i, int argc, char **argv);
+
+/* Parse the command line.  Returns EXIT_OK to go on (or, with a->done, to
+ * stop successfully), else EXIT_UNUSABLE after a one-line message. */
+int cli_parse_args(CliArgs *a, const char *cmd, int argc, char **argv, unsigned flags,
+                   CliExtraFlag extra, void *extra_ctx);
+
 /* Load a model, printing diagnostics on stderr.  NULL on failure. */
 Module *cli_load(const char *path, DiagList *dl);
 

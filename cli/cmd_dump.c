@@ -2,43 +2,15 @@
  * flags (passes/pass.h) it runs the pipeline and prints the IR annotated by
  * the passes, before / after the passes asked for. */
 #include "cli/cli.h"
-#include "passes/pass.h"
-
-#include <string.h>
 
 int cmd_dump(int argc, char **argv)
 {
-	const char *out_path = NULL, *model = NULL;
-	PassOptions po;
-	pass_options_init(&po);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int r = pass_options_parse(&po, a, stderr);
-		if (r < 0)
-			return EXIT_UNUSABLE;
-		if (r > 0)
-			continue;
-		if (strcmp(a, "-o") == 0) {
-			if (++i == argc)
-				return cli_usage_error("dump", "-o needs a file name");
-			out_path = argv[i];
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(cli_find_command("dump")->usage, stdout);
-			return EXIT_OK;
-		} else if (a[0] == '-' && a[1] != 0) {
-			return cli_usage_error("dump", "unknown option '%s'", a);
-		} else if (model) {
-			return cli_usage_error("dump", "more than one model given ('%s', '%s')", model, a);
-		} else {
-			model = a;
-		}
-	}
-	if (po.list_passes) {
-		pass_list(stdout);
-		return EXIT_OK;
-	}
-	if (!model)
-		return cli_usage_error("dump", "no model given");
+	CliArgs a;
+	int rc = cli_parse_args(&a, "dump", argc, argv, CLI_OUTPUT, NULL, NULL);
+	if (rc != EXIT_OK || a.done)
+		return rc;
+	const char *model = a.models[0], *out_path = a.out;
+	PassOptions po = a.po;
 
 	DiagList dl;
 	diag_init(&dl);

@@ -15,38 +15,23 @@ static void print_stats(const PassCtx *ctx, const char *model, FILE *out)
 	        s->typed_outputs, s->refined_outputs);
 }
 
+static int lint_flag(void *ctx, CliArgs *a, int *i, int argc, char **argv)
+{
+	if (strcmp(argv[*i], "--stats") != 0)
+		return 0;
+	*(bool *)ctx = true;
+	return 1;
+}
+
 int cmd_lint(int argc, char **argv)
 {
-	PassOptions po;
-	pass_options_init(&po);
-	const char *model = NULL;
 	bool stats = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int r = pass_options_parse(&po, a, stderr);
-		if (r < 0)
-			return EXIT_UNUSABLE;
-		if (r > 0)
-			continue;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(cli_find_command("lint")->usage, stdout);
-			return EXIT_OK;
-		} else if (strcmp(a, "--stats") == 0) {
-			stats = true;
-		} else if (a[0] == '-' && a[1] != 0) {
-			return cli_usage_error("lint", "unknown option '%s'", a);
-		} else if (model) {
-			return cli_usage_error("lint", "more than one model given ('%s', '%s')", model, a);
-		} else {
-			model = a;
-		}
-	}
-	if (po.list_passes) {
-		pass_list(stdout);
-		return EXIT_OK;
-	}
-	if (!model)
-		return cli_usage_error("lint", "no model given");
+	CliArgs a;
+	int rc = cli_parse_args(&a, "lint", argc, argv, 0, lint_flag, &stats);
+	if (rc != EXIT_OK || a.done)
+		return rc;
+	const char *model = a.models[0];
+	PassOptions po = a.po;
 
 	DiagList dl;
 	diag_init(&dl);

@@ -54,7 +54,7 @@ static void test_cli_bad_flags(void **state)
 	assert_string_equal(err, "anelint: unknown option '--bogus' (see 'anelint help dump')\n");
 	free(out); free(err);
 	assert_int_equal(run("dump -o", &out, &err), 2);
-	assert_non_null(strstr(err, "-o needs a file name"));
+	assert_non_null(strstr(err, "-o needs a value"));
 	free(out); free(err);
 	assert_int_equal(run("dump", &out, &err), 2);
 	assert_non_null(strstr(err, "no model given"));
