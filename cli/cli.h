@@ -55,6 +55,7 @@ enum {
 	CLI_OUTPUT = 1u << 0,       /* -o FILE */
 	CLI_FORMAT = 1u << 1,       /* -f FMT, --format=FMT */
 	CLI_MANY_MODELS = 1u << 2,  /* MODEL... */
+	CLI_PASSES = 1u << 3,       /* the pass manager's flags (passes/pass.h) */
 };
 
 typedef struct CliArgs {

@@ -6,7 +6,7 @@
 int cmd_dump(int argc, char **argv)
 {
 	CliArgs a;
-	int rc = cli_parse_args(&a, "dump", argc, argv, CLI_OUTPUT, NULL, NULL);
+	int rc = cli_parse_args(&a, "dump", argc, argv, CLI_OUTPUT | CLI_PASSES, NULL, NULL);
 	if (rc != EXIT_OK || a.done)
 		return rc;
 	const char *model = a.models[0], *out_path = a.out;

@@ -6,31 +6,25 @@
 
 #include <string.h>
 
+static int info_flag(void *ctx, CliArgs *a, int *i, int argc, char **argv)
+{
+	if (strcmp(argv[*i], "--json") != 0)
+		return 0;
+	*(bool *)ctx = true;
+	return 1;
+}
+
 int cmd_info(int argc, char **argv)
 {
-	const char *out_path = NULL, *model = NULL;
 	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-o") == 0) {
-			if (++i == argc)
-				return cli_usage_error("info", "-o needs a file name");
-			out_path = argv[i];
-		} else if (strcmp(a, "--json") == 0) {
-			json = true;
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(cli_find_command("info")->usage, stdout);
-			return EXIT_OK;
-		} else if (a[0] == '-' && a[1] != 0) {
-			return cli_usage_error("info", "unknown option '%s'", a);
-		} else if (model) {
-			return cli_usage_error("info", "more than one model given ('%s', '%s')", model, a);
-		} else {
-			model = a;
-		}
-	}
-	if (!model)
-		return cli_usage_error("info", "no model given");
+	CliArgs a;
+	int rc = cli_parse_args(&a, "info", argc, argv, CLI_OUTPUT | CLI_FORMAT, info_flag, &json);
+	if (rc != EXIT_OK || a.done)
+		return rc;
+	if (a.format && strcmp(a.format, "json") != 0 && strcmp(a.format, "text") != 0)
+		return cli_usage_error("info", "unknown format '%s' (text or json)", a.format);
+	json = json || (a.format && strcmp(a.format, "json") == 0);
+	const char *model = a.models[0], *out_path = a.out;
 
 	DiagList dl;
 	diag_init(&dl);

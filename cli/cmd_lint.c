@@ -27,7 +27,7 @@ int cmd_lint(int argc, char **argv)
 {
 	bool stats = false;
 	CliArgs a;
-	int rc = cli_parse_args(&a, "lint", argc, argv, 0, lint_flag, &stats);
+	int rc = cli_parse_args(&a, "lint", argc, argv, CLI_PASSES, lint_flag, &stats);
 	if (rc != EXIT_OK || a.done)
 		return rc;
 	const char *model = a.models[0];

@@ -46,7 +46,7 @@ const Command commands[] = {
 	  "exit status: 0 no error-severity findings, 1 findings at error severity,\n"
 	  "2 unusable input or bad options\n" },
 	{ "info", cmd_info, "describe a model: form, interface, ops, weights, metadata",
-	  "usage: anelint info [--json] [-o FILE] MODEL\n"
+	  "usage: anelint info [--json | -f text|json] [-o FILE] MODEL\n"
 	  "\n"
 	  "Read MODEL (any form 'dump' reads, or coremltools' printed program) and\n"
 	  "describe it: its form, specification version and the minimum OS releases\n"
