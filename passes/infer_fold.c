@@ -82,7 +82,7 @@ static void fold_shape(IOp *io)
 	if (!type_ranked(x) || x->rank > INFER_MAX_IVAL)
 		return;
 	IVal *v = ival_new(io->in->scratch, (uint32_t)x->rank);
-	memcpy(v->e, x->dims, (size_t)x->rank * sizeof(Dim));
+	copy_dims(v->e, x->dims, x->rank);
 	set_out(io, 0, v);
 }
 

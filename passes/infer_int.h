@@ -154,6 +154,12 @@ void infer_set_value(Infer *in, ValueId v, const Type *t, const IVal *iv);
 const Type *infer_get_type(const Infer *in, ValueId v);
 
 /* Small helpers for rules. */
+/* Copy n dims (a rank-0 type may have no dims array). */
+static inline void copy_dims(Dim *to, const Dim *from, int32_t n)
+{
+	for (int32_t i = 0; i < n; i++)
+		to[i] = from[i];
+}
 static inline bool type_is_tensor(const Type *t) { return t && t->kind == TY_TENSOR; }
 static inline bool type_ranked(const Type *t) { return t && t->kind == TY_TENSOR && t->rank >= 0; }
 /* Normalise an axis into [0, rank); false (with a diagnostic) when out of range. */

@@ -345,8 +345,8 @@ void rule_MATMUL(IOp *io)
 	bool tx = io_bool_or(io, "transpose_x", false), ty = io_bool_or(io, "transpose_y", false);
 	Dim a[INFER_MAX_RANK + 1], b[INFER_MAX_RANK + 1];
 	int32_t ra = x->rank, rb = y->rank;
-	memcpy(a, x->dims, (size_t)ra * sizeof(Dim));
-	memcpy(b, y->dims, (size_t)rb * sizeof(Dim));
+	copy_dims(a, x->dims, ra);
+	copy_dims(b, y->dims, rb);
 	bool xvec = ra == 1, yvec = rb == 1;
 	if (xvec) {
 		a[1] = a[0], a[0] = dim_const(1), ra = 2;
@@ -461,7 +461,7 @@ void rule_UPSAMPLE(IOp *io)
 		return;
 	}
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, x->dims, (size_t)x->rank * sizeof(Dim));
+	copy_dims(d, x->dims, x->rank);
 	if (scale_of(io, "scale_factor_height", &sh))
 		d[x->rank - 2] = scale_dim(io, x->dims[x->rank - 2], sh);
 	else
@@ -494,7 +494,7 @@ void rule_RESIZE_TO_TARGET(IOp *io)
 		return;
 	}
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, x->dims, (size_t)x->rank * sizeof(Dim));
+	copy_dims(d, x->dims, x->rank);
 	d[x->rank - 2] = target(io, "target_size_height");
 	d[x->rank - 1] = target(io, "target_size_width");
 	io_out(io, 0, x->rank, d);
@@ -509,7 +509,7 @@ void rule_RESIZE(IOp *io)
 	}
 	int64_t rd;
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, x->dims, (size_t)x->rank * sizeof(Dim));
+	copy_dims(d, x->dims, x->rank);
 	if (!io_int(io, "resized_dims", &rd)) {
 		io_out_unknown(io, 0);
 		return;
@@ -522,6 +522,11 @@ void rule_RESIZE(IOp *io)
 		return;
 	}
 	const IVal *sv = io_ival(io, "shape");
+	if (sv && (sv->n < (uint32_t)rd || sv->n > (uint32_t)x->rank)) {
+		io_err(io, I_PARAM, "resized_dims %lld does not fit a shape of %u entries for x of "
+		       "rank %d", (long long)rd, sv->n, x->rank);
+		return;
+	}
 	for (int64_t i = 0; i < rd; i++) {
 		int32_t xi = x->rank - (int32_t)rd + (int32_t)i;
 		if (!sv) {
@@ -576,7 +581,7 @@ void rule_CROP(IOp *io)
 		return;
 	}
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, x->dims, (size_t)x->rank * sizeof(Dim));
+	copy_dims(d, x->dims, x->rank);
 	static const char *const names[] = { "crop_height", "crop_width" };
 	for (int k = 0; k < 2; k++) {
 		int64_t c[2];
@@ -628,6 +633,10 @@ void rule_SCALED_DOT_PRODUCT_ATTENTION(IOp *io)
 		return;
 	}
 	int32_t r = q->rank;
+	if (r < 2) {
+		io_out_unknown(io, 0);
+		return;
+	}
 	if (k->rank != r || v->rank != r) {
 		io_err(io, I_SHAPE, "query, key and value must share a rank (%d, %d, %d)", q->rank,
 		       k->rank, v->rank);
@@ -637,7 +646,7 @@ void rule_SCALED_DOT_PRODUCT_ATTENTION(IOp *io)
 	    !dim_may_equal(k->dims[r - 2], v->dims[r - 2]))
 		io_err(io, I_SHAPE, "query/key embedding sizes or key/value lengths differ");
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, q->dims, (size_t)r * sizeof(Dim));
+	copy_dims(d, q->dims, r);
 	d[r - 1] = v->dims[r - 1];
 	io_out(io, 0, r, d);
 }

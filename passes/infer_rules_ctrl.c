@@ -288,7 +288,7 @@ void rule_LIST_GATHER(IOp *io)
 	}
 	Dim d[INFER_MAX_RANK];
 	d[0] = ind->dims[0];
-	memcpy(d + 1, e->dims, (size_t)e->rank * sizeof(Dim));
+	copy_dims(d + 1, e->dims, e->rank);
 	io_out(io, 0, e->rank + 1, d);
 }
 
@@ -484,7 +484,7 @@ static bool lut_check(IOp *io, const Type *lut, const Type *idx_like, DType inde
 /* Shape S with the vector_axis dim multiplied by vs. */
 static bool vector_shape(IOp *io, const Type *s, int64_t vs, Dim *d)
 {
-	memcpy(d, s->dims, (size_t)s->rank * sizeof(Dim));
+	copy_dims(d, s->dims, s->rank);
 	if (vs == 1)
 		return true;
 	int64_t ax;

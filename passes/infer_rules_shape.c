@@ -564,7 +564,7 @@ void rule_SPLIT(IOp *io)
 		return;
 	Dim D = x->dims[ax];
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, x->dims, (size_t)x->rank * sizeof(Dim));
+	copy_dims(d, x->dims, x->rank);
 	int64_t sizes[256];
 	uint32_t ns;
 	if (io_has(io, "split_sizes")) {
@@ -632,7 +632,7 @@ void rule_STACK(IOp *io)
 		return;
 	}
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, t0->dims, (size_t)t0->rank * sizeof(Dim));
+	copy_dims(d, t0->dims, t0->rank);
 	for (uint32_t i = 1; i < v->n; i++) {
 		const Type *t = io_bind_type(io, &v->b[i]);
 		if (!type_ranked(t))
@@ -698,7 +698,7 @@ void rule_PAD(IOp *io)
 		return;
 	}
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, x->dims, (size_t)x->rank * sizeof(Dim));
+	copy_dims(d, x->dims, x->rank);
 	const IVal *p = io_ival(io, "pad");
 	if (!p) {
 		const Type *pt = io_type(io, "pad");

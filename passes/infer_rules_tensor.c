@@ -49,7 +49,7 @@ void rule_RANDOM_CATEGORICAL(IOp *io)
 		return;
 	}
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, x->dims, (size_t)x->rank * sizeof(Dim));
+	copy_dims(d, x->dims, x->rank);
 	int64_t size = io_int_or(io, "size", 1);
 	d[x->rank - 1] = io_has(io, "size") && !io_int(io, "size", &size) ? dim_unknown()
 	                 : dim_const(size);
@@ -165,7 +165,7 @@ void rule_TOPK(IOp *io)
 	if (!io_axis(io, "axis", io_int_or(io, "axis", -1), x->rank, &ax))
 		return;
 	Dim d[INFER_MAX_RANK];
-	memcpy(d, x->dims, (size_t)x->rank * sizeof(Dim));
+	copy_dims(d, x->dims, x->rank);
 	int64_t k = io_int_or(io, "k", 1);
 	if (io_has(io, "k") && !io_int(io, "k", &k)) {
 		d[ax] = dim_unknown();
