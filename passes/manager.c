@@ -307,6 +307,12 @@ int pass_run_pipeline(PassCtx *ctx)
 	for (int i = 0; i < PASS_COUNT; i++)
 		if (want & (1u << i))
 			errors += pass_run(ctx, (PassId)i);
+	uint32_t unprinted = (ctx->opts.print_before | ctx->opts.print_after) & ~ctx->done;
+	for (int i = 0; i < PASS_COUNT; i++)
+		if (unprinted & (1u << i))
+			fprintf(ctx->opts.time_out ? ctx->opts.time_out : stderr,
+			        "anelint: pass '%s' did not run (see --passes); nothing printed around it\n",
+			        pass_table[i].name);
 	if (ctx->opts.time_passes)
 		print_times(ctx);
 	return errors;
