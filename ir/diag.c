@@ -44,6 +44,18 @@ Diag *diag_add(DiagList *dl, Severity sev, const char *code, SrcLoc loc, const c
 	return &dl->d.v[dl->d.n - 1];
 }
 
+void diag_set_op(DiagList *dl, Diag *d, const Func *f, const Op *op)
+{
+	if (!d || !op)
+		return;
+	d->op = op;
+	d->op_kind = arena_strdup(dl->arena, op->kind);
+	if (f) {
+		d->op_name = arena_strdup(dl->arena, ir_op_name(f, op));
+		d->func = arena_strdup(dl->arena, f->name);
+	}
+}
+
 int diag_format(const Diag *d, char *buf, size_t n)
 {
 	char where[512];

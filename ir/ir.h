@@ -422,7 +422,10 @@ typedef struct Diag {
 	Severity sev;
 	const char *code;       /* stable rule code, e.g. "E0102", or NULL */
 	SrcLoc loc;
-	const Op *op;
+	const Op *op;           /* valid while the module lives; the copies below outlive it */
+	const char *op_name;    /* the op's MIL name (ir_op_name), or NULL */
+	const char *op_kind;    /* its type, e.g. "conv", or NULL */
+	const char *func;       /* its function, or NULL */
 	const char *msg;
 	const char *hint;
 } Diag;
@@ -440,6 +443,9 @@ void diag_init(DiagList *dl);
 void diag_fini(DiagList *dl);
 Diag *diag_add(DiagList *dl, Severity sev, const char *code, SrcLoc loc,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Tie a diagnostic to an op: keeps the op and copies of its name, kind and
+ * function name (for emitters that run after the module is gone). */
+void diag_set_op(DiagList *dl, Diag *d, const Func *f, const Op *op);
 /* Format one diagnostic as `file:line:col: error[CODE]: msg` into buf. */
 int diag_format(const Diag *d, char *buf, size_t n);
 void diag_print_all(const DiagList *dl, FILE *out);

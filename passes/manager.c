@@ -196,7 +196,7 @@ Diag *pass_diag(PassCtx *ctx, Severity sev, const char *code, const Func *f, con
 	else
 		d = diag_add(ctx->dl, sev, code, loc, "%s", msg);
 	if (d) {
-		d->op = op;
+		diag_set_op(ctx->dl, d, f, op);
 		if (hint)
 			d->hint = arena_strdup(ctx->dl->arena, hint);
 	}
