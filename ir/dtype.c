@@ -98,76 +98,54 @@ uint16_t fp16_from_f64(double x)
 	return (uint16_t)(sign | shift_round(full, (unsigned)(28 - exp)));
 }
 
-static double decode_minifloat(uint32_t bits, int ebits, int mbits, int bias)
-{
-	uint32_t exp = (bits >> mbits) & ((1u << ebits) - 1);
-	uint32_t mant = bits & ((1u << mbits) - 1);
-	if (exp == 0)
-		return ldexp((double)mant, 1 - bias - mbits);
-	return ldexp((double)(mant | (1u << mbits)), (int)exp - bias - mbits);
-}
+/* The stored float formats other than fp16's fast path, as data:
+ * exponent and mantissa bits, and whether the all-ones exponent means
+ * infinity/NaN (IEEE style) or, as in fp8e4m3fn, only S.1111.111 is NaN
+ * and there is no infinity. */
+typedef struct FloatFormat {
+	int ebits, mbits;
+	bool ieee;
+} FloatFormat;
 
-double fp16_to_f64(uint16_t h)
-{
-	double s = (h & 0x8000) ? -1.0 : 1.0;
-	if ((h & 0x7c00) == 0x7c00)
-		return (h & 0x3ff) ? NAN : s * INFINITY;
-	return s * decode_minifloat(h & 0x7fff, 5, 10, 15);
-}
+static const FloatFormat FMT_FP16 = { 5, 10, true };
+static const FloatFormat FMT_BF16 = { 8, 7, true };
+static const FloatFormat FMT_FP8E5M2 = { 5, 2, true };
+static const FloatFormat FMT_FP8E4M3FN = { 4, 3, false };
 
-uint16_t bf16_from_f64(double x)
+static uint32_t ff_encode(const FloatFormat *f, double x)
 {
-	uint16_t sign = signbit(x) ? 0x8000 : 0;
+	uint32_t sign = signbit(x) ? 1u << (f->ebits + f->mbits) : 0;
+	uint32_t ones = (1u << f->ebits) - 1, mmask = (1u << f->mbits) - 1;
+	uint32_t nan = f->ieee ? (ones << f->mbits) | (1u << (f->mbits - 1)) : (ones << f->mbits) | mmask;
+	uint32_t inf = f->ieee ? ones << f->mbits : nan;
 	if (isnan(x))
-		return 0x7fc0;
+		return f->ieee ? nan : sign | nan;
 	if (isinf(x))
-		return sign | 0x7f80;
-	return sign | (uint16_t)round_minifloat(fabs(x), 7, 127, 254, 0x7f80);
+		return sign | inf;
+	int bias = (int)(ones >> 1);
+	uint32_t c = round_minifloat(fabs(x), f->mbits, bias, f->ieee ? (int)ones - 1 : (int)ones, inf);
+	return sign | (c >= inf ? inf : c);
 }
 
-double bf16_to_f64(uint16_t h)
+static double ff_decode(const FloatFormat *f, uint32_t b)
 {
-	double s = (h & 0x8000) ? -1.0 : 1.0;
-	if ((h & 0x7f80) == 0x7f80)
-		return (h & 0x7f) ? NAN : s * INFINITY;
-	return s * decode_minifloat(h & 0x7fff, 8, 7, 127);
-}
-
-/* fp8e4m3fn: bias 7, no infinities; S.1111.111 is NaN, so the largest
- * finite value is 448 (S.1111.110).  Out-of-range values become NaN. */
-uint8_t fp8e4m3fn_from_f64(double x)
-{
-	uint8_t sign = signbit(x) ? 0x80 : 0;
-	if (isnan(x) || isinf(x))
-		return sign | 0x7f;
-	uint32_t c = round_minifloat(fabs(x), 3, 7, 15, 0x7f);
-	if (c >= 0x7f)
-		return sign | 0x7f;
-	return sign | (uint8_t)c;
-}
-
-double fp8e4m3fn_to_f64(uint8_t b)
-{
-	double s = (b & 0x80) ? -1.0 : 1.0;
-	if ((b & 0x7f) == 0x7f)
+	uint32_t ones = (1u << f->ebits) - 1, mmask = (1u << f->mbits) - 1;
+	double s = (b >> (f->ebits + f->mbits)) & 1 ? -1.0 : 1.0;
+	uint32_t exp = (b >> f->mbits) & ones, mant = b & mmask;
+	int bias = (int)(ones >> 1);
+	if (f->ieee && exp == ones)
+		return mant ? NAN : s * INFINITY;
+	if (!f->ieee && exp == ones && mant == mmask)
 		return NAN;
-	return s * decode_minifloat(b & 0x7f, 4, 3, 7);
+	if (exp == 0)
+		return s * ldexp((double)mant, 1 - bias - f->mbits);
+	return s * ldexp((double)(mant | (1u << f->mbits)), (int)exp - bias - f->mbits);
 }
 
-uint8_t fp8e5m2_from_f64(double x)
-{
-	uint8_t sign = signbit(x) ? 0x80 : 0;
-	if (isnan(x))
-		return 0x7e;
-	if (isinf(x))
-		return sign | 0x7c;
-	return sign | (uint8_t)round_minifloat(fabs(x), 2, 15, 30, 0x7c);
-}
-
-double fp8e5m2_to_f64(uint8_t b)
-{
-	double s = (b & 0x80) ? -1.0 : 1.0;
-	if ((b & 0x7c) == 0x7c)
-		return (b & 0x3) ? NAN : s * INFINITY;
-	return s * decode_minifloat(b & 0x7f, 5, 2, 15);
-}
+double fp16_to_f64(uint16_t h) { return ff_decode(&FMT_FP16, h); }
+uint16_t bf16_from_f64(double x) { return (uint16_t)ff_encode(&FMT_BF16, x); }
+double bf16_to_f64(uint16_t h) { return ff_decode(&FMT_BF16, h); }
+uint8_t fp8e4m3fn_from_f64(double x) { return (uint8_t)ff_encode(&FMT_FP8E4M3FN, x); }
+double fp8e4m3fn_to_f64(uint8_t b) { return ff_decode(&FMT_FP8E4M3FN, b); }
+uint8_t fp8e5m2_from_f64(double x) { return (uint8_t)ff_encode(&FMT_FP8E5M2, x); }
+double fp8e5m2_to_f64(uint8_t b) { return ff_decode(&FMT_FP8E5M2, b); }
