@@ -1,0 +1,220 @@
+/* test_emit.c - the emitters' building blocks: the JUnit writer (parsed
+ * back with libxml2), the UTF-8 cleaning every text format relies on, and
+ * the JSON Schema subset validator the report tests use. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "backend/emit_util.h"
+#include "backend/json_schema.h"
+#include "backend/junit.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static char *junit_string(const JunitSuite *s)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	assert_non_null(f);
+	assert_int_equal(junit_write(s, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static xmlNodePtr child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void assert_attr(xmlNodePtr n, const char *name, const char *want)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	assert_non_null(v);
+	if (want)
+		assert_string_equal((const char *)v, want);
+	xmlFree(v);
+}
+
+/* ------------------------------------------------------------ JUnit */
+
+static void test_emit_junit_parses_back(void **state)
+{
+	JunitCase cases[] = {
+		{ .classname = "anelint.check.m.mil", .name = "min-ane 90%", .seconds = 0.25,
+		  .failure = "ANE share 75.0% < 90%", .failure_type = "min-ane",
+		  .details = "ANE031 cast to int32 (1 op): idx\n  hint: keep indices in int16 & <fp16>" },
+		{ .classname = "anelint.check.m.mil", .name = "max-switches 4",
+		  .system_out = "2 switches" },
+	};
+	JunitSuite s = { "anelint check", 0.5, 2, cases };
+	char *xml = junit_string(&s);
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "junit.xml", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	assert_string_equal((const char *)root->name, "testsuites");
+	assert_attr(root, "tests", "2");
+	assert_attr(root, "failures", "1");
+	xmlNodePtr suite = child(root, "testsuite");
+	assert_non_null(suite);
+	assert_attr(suite, "name", "anelint check");
+	assert_attr(suite, "tests", "2");
+	assert_attr(suite, "failures", "1");
+	assert_attr(suite, "errors", "0");
+	assert_attr(suite, "time", NULL);
+	int ncases = 0, nfail = 0;
+	for (xmlNodePtr c = suite->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		assert_string_equal((const char *)c->name, "testcase");
+		assert_attr(c, "classname", "anelint.check.m.mil");
+		assert_attr(c, "name", NULL);
+		assert_attr(c, "time", NULL);
+		ncases++;
+		xmlNodePtr f = child(c, "failure");
+		if (f) {
+			nfail++;
+			assert_attr(f, "message", "ANE share 75.0% < 90%");
+			assert_attr(f, "type", "min-ane");
+			xmlChar *body = xmlNodeGetContent(f);
+			assert_non_null(strstr((const char *)body, "keep indices in int16 & <fp16>"));
+			xmlFree(body);
+		} else {
+			xmlNodePtr so = child(c, "system-out");
+			assert_non_null(so);
+		}
+	}
+	assert_int_equal(ncases, 2);
+	assert_int_equal(nfail, 1);
+	xmlFreeDoc(doc);
+	free(xml);
+}
+
+/* Names from a model may hold any bytes: the document stays well-formed. */
+static void test_emit_junit_hostile_strings(void **state)
+{
+	JunitCase c = { .classname = "a\x01\x02<b>", .name = "op \xff\xfe name \"q\" ]]>",
+	                .failure = "bad \xc3\x28 utf8 & \x1b[31m", .details = "\x80\x80 tail" };
+	JunitSuite s = { "s\x7f", 0, 1, &c };
+	char *xml = junit_string(&s);
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "junit.xml", NULL,
+	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	assert_non_null(doc);
+	xmlNodePtr tc = child(child(xmlDocGetRootElement(doc), "testsuite"), "testcase");
+	assert_non_null(tc);
+	xmlChar *name = xmlGetProp(tc, BAD_CAST "name");
+	assert_non_null(strstr((const char *)name, "\"q\" ]]>"));
+	xmlFree(name);
+	xmlFreeDoc(doc);
+	free(xml);
+}
+
+static void test_emit_junit_empty_suite(void **state)
+{
+	JunitSuite s = { "empty", 0, 0, NULL };
+	char *xml = junit_string(&s);
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "junit.xml", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	xmlNodePtr suite = child(xmlDocGetRootElement(doc), "testsuite");
+	assert_non_null(suite);
+	assert_attr(suite, "tests", "0");
+	xmlFreeDoc(doc);
+	free(xml);
+}
+
+/* ------------------------------------------------------------ UTF-8 */
+
+static void test_emit_utf8_clean(void **state)
+{
+	Arena *a = arena_new();
+	const char *ok = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80";
+	assert_ptr_equal(emit_clean_utf8(a, ok, true), ok);
+	assert_string_equal(emit_clean_utf8(a, "a\xff" "b", false), "a\xef\xbf\xbd" "b");
+	/* overlong, surrogate, truncated */
+	assert_string_equal(emit_clean_utf8(a, "\xc0\xaf", false), "\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(emit_clean_utf8(a, "\xed\xa0\x80", false),
+	                    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(emit_clean_utf8(a, "x\xe2\x82", false), "x\xef\xbf\xbd\xef\xbf\xbd");
+	/* controls: kept for JSON (json-c escapes them), replaced for XML */
+	assert_string_equal(emit_clean_utf8(a, "a\x01" "b", false), "a\x01" "b");
+	assert_string_equal(emit_clean_utf8(a, "a\x01" "b\tc\n", true), "a\xef\xbf\xbd" "b\tc\n");
+	assert_null(emit_clean_utf8(a, NULL, true));
+	arena_free(a);
+}
+
+/* ------------------------------------------------------------ JSON Schema */
+
+static const char SCHEMA[] =
+	"{ \"$schema\": \"https://json-schema.org/draft/2020-12/schema\","
+	"  \"type\": \"object\", \"required\": [\"v\", \"ops\"],"
+	"  \"properties\": {"
+	"    \"v\": { \"const\": 1 },"
+	"    \"ops\": { \"type\": \"array\", \"items\": { \"$ref\": \"#/$defs/op\" } },"
+	"    \"dev\": { \"enum\": [\"CPU\", \"GPU\", \"ANE\", null] },"
+	"    \"share\": { \"type\": \"number\", \"minimum\": 0, \"maximum\": 1 }"
+	"  },"
+	"  \"additionalProperties\": false,"
+	"  \"$defs\": { \"op\": { \"type\": \"object\", \"required\": [\"name\"],"
+	"    \"properties\": { \"name\": { \"type\": \"string\" },"
+	"                      \"n\": { \"type\": [\"integer\", \"null\"] } } } } }";
+
+static int check(const char *instance, char *err, size_t n)
+{
+	json_object *s = json_tokener_parse(SCHEMA), *i = json_tokener_parse(instance);
+	assert_non_null(s);
+	assert_non_null(i);
+	int rc = json_schema_validate(s, i, err, n);
+	json_object_put(s);
+	json_object_put(i);
+	return rc;
+}
+
+static void test_emit_json_schema_subset(void **state)
+{
+	char err[512];
+	assert_int_equal(check("{\"v\": 1, \"ops\": [{\"name\": \"a\", \"n\": 3}, {\"name\": \"b\", "
+	                       "\"n\": null}], \"dev\": \"ANE\", \"share\": 0.5}", err, sizeof err), 0);
+	assert_int_equal(check("{\"v\": 1, \"ops\": [], \"dev\": null}", err, sizeof err), 0);
+	assert_int_equal(check("{\"v\": 2, \"ops\": []}", err, sizeof err), -1);
+	assert_non_null(strstr(err, "/v"));
+	assert_int_equal(check("{\"v\": 1}", err, sizeof err), -1);
+	assert_non_null(strstr(err, "\"ops\""));
+	assert_int_equal(check("{\"v\": 1, \"ops\": [{\"name\": \"a\"}, {\"n\": 1}]}", err, sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "/ops/1"));
+	assert_int_equal(check("{\"v\": 1, \"ops\": [{\"name\": \"a\", \"n\": 1.5}]}", err, sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "/ops/0/n"));
+	assert_int_equal(check("{\"v\": 1, \"ops\": [], \"dev\": \"NPU\"}", err, sizeof err), -1);
+	assert_int_equal(check("{\"v\": 1, \"ops\": [], \"extra\": 1}", err, sizeof err), -1);
+	assert_non_null(strstr(err, "extra"));
+	assert_int_equal(check("{\"v\": 1, \"ops\": [], \"share\": 1.5}", err, sizeof err), -1);
+	/* an unsupported keyword is an error of the schema, not a silent pass */
+	json_object *s = json_tokener_parse("{\"type\": \"object\", \"patternProperties\": {}}");
+	json_object *i = json_tokener_parse("{}");
+	assert_int_equal(json_schema_validate(s, i, err, sizeof err), -1);
+	assert_non_null(strstr(err, "patternProperties"));
+	json_object_put(s);
+	json_object_put(i);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_emit_junit_parses_back),
+		cmocka_unit_test(test_emit_junit_hostile_strings),
+		cmocka_unit_test(test_emit_junit_empty_suite),
+		cmocka_unit_test(test_emit_utf8_clean),
+		cmocka_unit_test(test_emit_json_schema_subset),
+	};
+	return cmocka_run_group_tests_name("emit", tests, NULL, NULL);
+}
