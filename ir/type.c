@@ -11,7 +11,8 @@ struct TypeTable {
 	const Type **slots;     /* open addressing, power-of-two size */
 	uint32_t cap, n;
 	const char **syms;      /* interned strings: dimension symbols, names */
-	uint32_t *shash;        /* their hashes, compared before the bytes */
+	uint32_t *shash;        /* their hashes and lengths, compared before the bytes */
+	uint32_t *slen;
 	uint32_t scap, sn;
 };
 
@@ -216,6 +217,8 @@ void type_table_free(TypeTable *t)
 	free(t->slots);
 	free(t->syms);
 	free(t->shash);
+	free(t->slen);
+	t->slen = NULL;
 	t->slots = NULL;
 	t->syms = NULL;
 	t->shash = NULL;
@@ -228,6 +231,7 @@ const char *type_intern_sym(TypeTable *t, const char *s, size_t len)
 		uint32_t ncap = t->scap ? t->scap * 2 : 64;
 		const char **ns = table_calloc(ncap, sizeof *ns);
 		uint32_t *nh = table_calloc(ncap, sizeof *nh);
+		uint32_t *nl = table_calloc(ncap, sizeof *nl);
 		for (uint32_t i = 0; i < t->scap; i++) {
 			if (!t->syms[i])
 				continue;
@@ -236,19 +240,25 @@ const char *type_intern_sym(TypeTable *t, const char *s, size_t len)
 				j = (j + 1) & (ncap - 1);
 			ns[j] = t->syms[i];
 			nh[j] = t->shash[i];
+			nl[j] = t->slen[i];
 		}
 		free(t->syms);
 		free(t->shash);
+		free(t->slen);
 		t->syms = ns;
 		t->shash = nh;
+		t->slen = nl;
 		t->scap = ncap;
 	}
 	uint32_t j = h & (t->scap - 1);
 	for (; t->syms[j]; j = (j + 1) & (t->scap - 1))
-		if (t->shash[j] == h && strncmp(t->syms[j], s, len) == 0 && t->syms[j][len] == 0)
+		if (t->shash[j] == h && t->slen[j] == len && memcmp(t->syms[j], s, len) == 0)
 			return t->syms[j];
+	if (len >= UINT32_MAX)
+		IR_DIE("string of %zu bytes", len);
 	t->syms[j] = arena_strndup(t->arena, s, len);
 	t->shash[j] = h;
+	t->slen[j] = (uint32_t)len;
 	t->sn++;
 	return t->syms[j];
 }
