@@ -122,10 +122,13 @@ typedef struct AneChip {
 	double working_set_mb;      /* on-chip working set the compiler tiles for */
 	const char *source;         /* spec section and source keys of the figures */
 	const char *note;           /* disputes, caveats; "" when none */
+	bool mac;                   /* a Mac chip (M-series); A-series are iPhone/iPad */
 } AneChip;
 
-/* Every row (chips, then families); *n set. */
+/* The chip rows (A12 .. M5 Max), *n set. */
 const AneChip *ane_chips(size_t *n);
+/* The family rows (H11 .. H18), *n set. */
+const AneChip *ane_chip_families(size_t *n);
 /* Case-insensitive lookup of a chip or family ("M4", "a17pro", "A17 Pro",
  * "h16"); NULL when unknown. */
 const AneChip *ane_chip_find(const char *name);
@@ -227,6 +230,8 @@ int ane_op_why(const PassCtx *ctx, const Func *f, const Op *op, ComputeUnits cu,
                size_t n);
 /* Format one reason: "ANE012 [O] conv kernel too large for the ANE: kernel 17x17 > 16x16". */
 int ane_reason_format(const AneReason *r, char *buf, size_t n);
+/* The message alone, without code and confidence: "reason: detail". */
+int ane_reason_message(const AneReason *r, char *buf, size_t n);
 
 /* ------------------------------------------------------------------ segments */
 
@@ -302,13 +307,17 @@ typedef struct AneFlexVerdict {
 	FlexMode mode;
 	uint32_t index;             /* FLEXV_ENUMERATED: which shape */
 	const char *shape;          /* "1x3x128x128" */
-	/* The input-mode rules: a RangeDim input keeps the whole model off the
-	 * ANE (G6) unless the default shape is what runs; enumerated shapes
-	 * keep it eligible.  NULL when the mode itself blocks nothing. */
+	/* The input mode's own finding: a RangeDim input keeps the whole
+	 * function off the ANE (G6, RULE_REFUSE); a non-default enumerated
+	 * shape gets an advisory.  NULL when the mode says nothing. */
 	const AneReason *mode_reason;
 	bool ran;                   /* the pipeline was rerun for this shape */
 	int errors;                 /* errors of that rerun (infer on the fixed shape) */
-	AneCounts counts[CU_COUNT]; /* module-wide placement summary per setting */
+	/* The function's placement summary per setting: the prediction (the
+	 * mode's reason applied: a RangeDim input keeps every op off the ANE)
+	 * and, apart, what the same shape gives as a fixed-shape model. */
+	AneCounts counts[CU_COUNT];
+	AneCounts counts_if_fixed[CU_COUNT];
 } AneFlexVerdict;
 
 /* Every verdict (after the `flex` pass), *n set; NULL when the model has

@@ -3,6 +3,7 @@
  * the verifier between passes and per-pass timing (libfirm's
  * assure/confirm properties, MIR's pipeline dumps, QBE's one pass per file). */
 #include "passes/pass.h"
+#include "passes/ane_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ void pass_options_init(PassOptions *o)
 	memset(o, 0, sizeof *o);
 	o->print_out = stdout;
 	o->time_out = stderr;
+	o->compute_units = -1;
 }
 
 bool pass_options_active(const PassOptions *o)
@@ -151,7 +153,7 @@ int pass_options_parse(PassOptions *o, const char *arg, FILE *err)
 		o->list_passes = true;
 		return 1;
 	}
-	return 0;
+	return ane_options_parse(o, arg, err);
 }
 
 /* ------------------------------------------------------------------ context */
@@ -260,7 +262,10 @@ int pass_run(PassCtx *ctx, PassId id)
 		dump(ctx, "before", p->name);
 	prepare(ctx, p->analyses);
 	double t0 = now_seconds();
+	/* --input-shape: function inputs take the given shapes while infer runs */
+	void *shapes = id == PASS_INFER ? ane_input_shapes_apply(ctx) : NULL;
 	int e = p->run(ctx->m, ctx);
+	ane_input_shapes_restore(ctx, shapes);
 	ctx->seconds[id] += now_seconds() - t0;
 	ctx->errors[id] = e;
 	ctx->done |= 1u << id;

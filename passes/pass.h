@@ -4,7 +4,7 @@
  *
  *   pipeline (PASS_LIST order; each pass one file, `int pass_<name>(Module *, PassCtx *)`)
  *
- *     verify ── infer ──> (legality ── placement ── partition ── cost ── memory ── lint)
+ *     verify ── infer ── legality ── placement ── partition ── flex ──> (cost ── memory ── lint)
  *     IR checks  dtype/shape of every value, operand checks, agreement with
  *                the declared types, constant folding of shape arithmetic
  *
@@ -46,7 +46,15 @@ typedef enum PassAnalysis {
 	X(VERIFY, verify, 0, ANA_USES, NULL, \
 	  "check the IR: single definitions, scoping, every value typed") \
 	X(INFER, infer, PASS_BIT(VERIFY), ANA_USES, pass_infer_annotate, \
-	  "infer dtype and shape of every value, check operands against the op catalogue")
+	  "infer dtype and shape of every value, check operands against the op catalogue") \
+	X(LEGALITY, legality, PASS_BIT(INFER), ANA_USES, pass_legality_annotate, \
+	  "ANE rules per chip generation: which devices can run each op, and why not") \
+	X(PLACEMENT, placement, PASS_BIT(LEGALITY), ANA_USES, pass_placement_annotate, \
+	  "estimated runtime per op and device; the cheapest device path per compute-unit setting") \
+	X(PARTITION, partition, PASS_BIT(PLACEMENT), ANA_USES, pass_partition_annotate, \
+	  "segments of consecutive ops on one device, switches, tensors and bytes crossing") \
+	X(FLEX, flex, PASS_BIT(PARTITION), 0, NULL, \
+	  "a placement verdict per flexible input shape (default, enumerated, range bounds)")
 
 typedef enum PassId {
 #define X(id, name, req, ana, annot, summary) PASS_##id,
@@ -62,6 +70,9 @@ PASS_LIST(X)
 
 /* Annotators named in PASS_LIST. */
 void pass_infer_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
+void pass_legality_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
+void pass_placement_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
+void pass_partition_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
 
 typedef struct PassInfo {
 	const char *name;
@@ -83,6 +94,16 @@ void pass_list(FILE *out);
 
 /* ------------------------------------------------------------------ options */
 
+/* --input-shape NAME=D0,D1,...: a function input fixed to a concrete shape. */
+enum { PASS_MAX_INPUT_SHAPES = 16, PASS_MAX_SHAPE_RANK = 8, PASS_MAX_INPUT_NAME = 128 };
+typedef struct PassInputShape {
+	char name[PASS_MAX_INPUT_NAME];
+	uint32_t rank;
+	int64_t dims[PASS_MAX_SHAPE_RANK];
+} PassInputShape;
+
+struct AneChip;
+
 typedef struct PassOptions {
 	uint32_t selected;      /* PASS_BIT mask from --passes (0: the whole pipeline) */
 	uint32_t print_before;  /* PASS_BIT mask: dump the IR before these passes */
@@ -92,15 +113,25 @@ typedef struct PassOptions {
 	bool list_passes;       /* --list-passes was given (the caller prints) */
 	FILE *print_out;        /* dumps (default stdout) */
 	FILE *time_out;         /* timing table (default stderr) */
+	/* ANE analysis (passes/ane.h; parsed by ane_options_parse) */
+	const struct AneChip *chip;     /* --chip; NULL: ane_chip_default() */
+	int compute_units;      /* --compute-units: a ComputeUnits, -1: ALL (report lead) */
+	uint32_t ninput_shapes; /* --input-shape, applied to function inputs before infer */
+	PassInputShape input_shapes[PASS_MAX_INPUT_SHAPES];
 } PassOptions;
 
 void pass_options_init(PassOptions *o);
 /* Consume one command-line argument if it is a pass-manager flag:
  *   --passes=a,b  --list-passes  --print-before=P  --print-after=P
  *   --verify-each  --time-passes    (P is a pass name or "all")
+ *   --chip=C  --compute-units=U  --input-shape=NAME=D0,D1,..  (ane_options_parse;
+ *   pass_options_parse_argv also takes them as two arguments, `--chip C`)
  * Returns 1 when consumed, 0 when `arg` is no pass flag, -1 on a bad value
  * (a one-line message naming the flag is written to `err`). */
 int pass_options_parse(PassOptions *o, const char *arg, FILE *err);
+/* pass_options_parse over argv[*i], also taking a flag's value from the next
+ * argument (`--chip M4`); advances *i past what it consumed.  Same returns. */
+int pass_options_parse_argv(PassOptions *o, int argc, char **argv, int *i, FILE *err);
 /* True when any flag asks the manager to run passes or print. */
 bool pass_options_active(const PassOptions *o);
 
@@ -117,6 +148,10 @@ struct PassCtx {
 	int errors[PASS_COUNT];
 	/* Pass results, owned by the passes' files (opaque here). */
 	struct InferResult *infer;
+	struct AneLegality *legality;   /* passes/ane.h accessors */
+	struct AnePlacement *placement;
+	struct AnePartition *partition;
+	struct AneFlex *flex;
 };
 
 PassCtx *pass_ctx_new(Module *m, DiagList *dl, const PassOptions *opts);
