@@ -54,7 +54,9 @@ typedef enum PassAnalysis {
 	X(PARTITION, partition, PASS_BIT(PLACEMENT), ANA_USES, pass_partition_annotate, \
 	  "segments of consecutive ops on one device, switches, tensors and bytes crossing") \
 	X(FLEX, flex, PASS_BIT(PARTITION), 0, NULL, \
-	  "a placement verdict per flexible input shape (default, enumerated, range bounds)")
+	  "a placement verdict per flexible input shape (default, enumerated, range bounds)") \
+	X(MEMORY, memory, PASS_BIT(INFER), ANA_USES, pass_memory_annotate, \
+	  "weight bytes stored and decompressed, peak activation memory by liveness, 1 GB limit")
 
 typedef enum PassId {
 #define X(id, name, req, ana, annot, summary) PASS_##id,
@@ -73,6 +75,7 @@ void pass_infer_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *
 void pass_legality_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
 void pass_placement_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
 void pass_partition_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
+void pass_memory_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
 
 typedef struct PassInfo {
 	const char *name;
@@ -152,6 +155,7 @@ struct PassCtx {
 	struct AnePlacement *placement;
 	struct AnePartition *partition;
 	struct AneFlex *flex;
+	struct MemResult *memory;       /* passes/memory.h accessors */
 };
 
 PassCtx *pass_ctx_new(Module *m, DiagList *dl, const PassOptions *opts);
