@@ -198,6 +198,16 @@ static int validate(Ctx *c, json_object *s, json_object *v)
 			if (!found)
 				rc = fail(c, "%s is not one of %s", json_object_to_json_string(v),
 				          json_object_to_json_string(arg));
+		} else if (strcmp(kw, "anyOf") == 0) {
+			size_t n = json_object_array_length(arg);
+			bool found = false;
+			for (size_t i = 0; i < n && !found; i++) {
+				Ctx sub = *c;
+				sub.n = 0;      /* the alternatives' own errors are not the point */
+				found = validate(&sub, json_object_array_get_idx(arg, i), v) == 0;
+			}
+			if (!found)
+				rc = fail(c, "matches none of the anyOf alternatives");
 		} else if (strcmp(kw, "const") == 0) {
 			if (!json_equal(arg, v))
 				rc = fail(c, "%s is not %s", json_object_to_json_string(v),

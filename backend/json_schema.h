@@ -1,7 +1,7 @@
 /*
  * json_schema.h - a validator for the subset of JSON Schema (draft 2020-12
  * keywords) that docs/report.schema.json uses: type (a name or a list of
- * names), enum, const, required, properties, additionalProperties (false or
+ * names), enum, const, anyOf, required, properties, additionalProperties (false or
  * a schema), items, minimum, maximum, minItems, $ref to "#/$defs/NAME",
  * and the annotations $schema, $id, title, description (ignored).  Any
  * other keyword is an error in the schema, so that a schema never claims

@@ -6,7 +6,8 @@
  *   <testsuites name=.. tests=.. failures=.. errors="0" time=..>
  *     <testsuite name=.. tests=.. failures=.. errors="0" skipped="0" time=..>
  *       <testcase classname=.. name=.. time=..>
- *         <failure message=.. type=..>details</failure>     (failed cases only)
+ *         <failure message=.. type=..>details</failure>     (failed cases only;
+ *                                                            <error> when it could not run)
  *         <system-out>..</system-out>                        (optional)
  *       </testcase> ...
  *
@@ -18,6 +19,7 @@
 #ifndef ANELINT_BACKEND_JUNIT_H
 #define ANELINT_BACKEND_JUNIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -26,6 +28,7 @@ typedef struct JunitCase {
 	const char *name;           /* the gate, or the model */
 	double seconds;
 	const char *failure;        /* one-line failure message; NULL: passed */
+	bool error;                 /* the failure is an <error> (could not run) */
 	const char *failure_type;   /* e.g. "min-ane"; NULL: "failure" */
 	const char *details;        /* failure body (reasons, ops), or NULL */
 	const char *system_out;     /* a passing case's summary, or NULL */

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "anelint.h"
+#include "common.h"
 #include "frontend/frontend.h"
 
 #include "Model.pb-c.h"
@@ -184,99 +185,14 @@ static int child(const char *mode, const char *path, int reps)
 	return 0;
 }
 
-typedef struct Result {
-	double secs;            /* < 0: failed or skipped */
-	long rss_kb;
-} Result;
-
-/* Run argv in a fresh process; its first output line is the seconds. */
-static Result measure(char *const argv[])
-{
-	Result res = { -1, 0 };
-	int fds[2];
-	if (pipe(fds) != 0)
-		return res;
-	pid_t pid = fork();
-	if (pid < 0)
-		return res;
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	char buf[128] = "";
-	size_t got = 0;
-	ssize_t k;
-	while (got + 1 < sizeof buf && (k = read(fds[0], buf + got, sizeof buf - 1 - got)) > 0)
-		got += (size_t)k;
-	buf[got] = 0;
-	close(fds[0]);
-	int status;
-	struct rusage ru;
-	if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return res;
-	res.secs = strtod(buf, NULL);
-	res.rss_kb = ru.ru_maxrss;
-	return res;
-}
-
 static char self_path[4096];
 
-static Result run_mode(const char *mode, const char *path, int reps)
+static BenchResult run_mode(const char *mode, const char *path, int reps)
 {
 	char r[16];
 	snprintf(r, sizeof r, "%d", reps);
 	char *argv[] = { self_path, "--child", (char *)mode, (char *)path, r, NULL };
-	return measure(argv);
-}
-
-/* ------------------------------------------------------------ python */
-
-static const char PY_SCRIPT[] =
-	"import sys, time\n"
-	"sys.path.insert(0, sys.argv[1])\n"
-	"import Model_pb2\n"
-	"data = open(sys.argv[2], 'rb').read()\n"
-	"best = 1e30\n"
-	"for _ in range(int(sys.argv[3])):\n"
-	"    t = time.perf_counter()\n"
-	"    m = Model_pb2.Model()\n"
-	"    m.ParseFromString(data)\n"
-	"    best = min(best, time.perf_counter() - t)\n"
-	"    del m\n"
-	"print('%.9f' % best)\n";
-
-#define PYTHON "/usr/bin/python3"
-
-/* protoc --python_out into dir; the script beside it.  Returns a reason
- * the Python column is skipped, or NULL. */
-static const char *python_setup(const char *dir, char *script, size_t n)
-{
-	char cmd[2048];
-	pathf(cmd, sizeof cmd, "protoc --python_out=%s -I%s/frontend/proto %s/frontend/proto/*.proto "
-	         "2>/dev/null", dir, ANELINT_SOURCE_DIR, ANELINT_SOURCE_DIR);
-	if (system(cmd) != 0)
-		return "protoc (protobuf-compiler) is missing or failed";
-	if (system(PYTHON " -c 'import google.protobuf' 2>/dev/null") != 0)
-		return PYTHON " has no google.protobuf (python3-protobuf)";
-	pathf(script, n, "%s/parse.py", dir);
-	FILE *f = fopen(script, "w");
-	if (!f)
-		return "cannot write the script";
-	fputs(PY_SCRIPT, f);
-	fclose(f);
-	return NULL;
-}
-
-static Result run_python(const char *dir, const char *script, const char *mlmodel, int reps)
-{
-	char r[16];
-	snprintf(r, sizeof r, "%d", reps);
-	char *argv[] = { PYTHON, (char *)script, (char *)dir, (char *)mlmodel, r, NULL };
-	return measure(argv);
+	return bench_measure(argv);
 }
 
 /* ------------------------------------------------------------ the generated program */
@@ -522,12 +438,12 @@ static uint64_t generate(const char *pkg, unsigned layers, uint64_t dim)
 enum { ROUNDS = 3 };
 
 /* The best time and the largest peak RSS seen; one failure spoils the cell. */
-static void keep_best(Result *best, bool *failed, Result r)
+static void keep_best(BenchResult *best, bool *failed, BenchResult r)
 {
 	if (r.secs < 0)
 		*failed = true;
 	if (*failed) {
-		*best = (Result){ -1, 0 };
+		*best = (BenchResult){ -1, 0 };
 		return;
 	}
 	if (best->secs < 0 || r.secs < best->secs)
@@ -614,7 +530,7 @@ int main(int argc, char **argv)
 	char pydir[4096], script[4200];
 	pathf(pydir, sizeof pydir, "%s/py", dir);
 	mkdir(pydir, 0755);
-	const char *py_skip = python_setup(pydir, script, sizeof script);
+	const char *py_skip = bench_python_setup(pydir, ANELINT_SOURCE_DIR, script, sizeof script);
 
 	/* the models */
 	Row *rows = NULL;
@@ -654,11 +570,11 @@ int main(int argc, char **argv)
 		r->weight_bytes = generate(r->pkg, 1250, gen[i].dim);
 	}
 
-	Result idle = run_mode("idle", "-", 1), py_idle = { -1, 0 };
+	BenchResult idle = run_mode("idle", "-", 1), py_idle = { -1, 0 };
 	if (!py_skip) {
-		char *argv_py[] = { PYTHON, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import Model_pb2; print(0)",
+		char *argv_py[] = { BENCH_PYTHON, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import Model_pb2; print(0)",
 		                    pydir, NULL };
-		py_idle = measure(argv_py);
+		py_idle = bench_measure(argv_py);
 	}
 	printf("bench_load: best of %d runs per cell (%d rounds, columns interleaved), each column in its\n"
 	       "own process; RSS is the peak (an idle bench process: %.1f MB; python3 with the generated\n"
@@ -675,7 +591,7 @@ int main(int argc, char **argv)
 		r->model_bytes = file_size(r->mlmodel);
 		/* ROUNDS rounds of every column, interleaved, so that a burst of
 		 * other load on the machine hits one round of one column only */
-		Result an = { -1, 0 }, rd = { -1, 0 }, up = { -1, 0 }, ar = { -1, 0 }, py = { -1, 0 };
+		BenchResult an = { -1, 0 }, rd = { -1, 0 }, up = { -1, 0 }, ar = { -1, 0 }, py = { -1, 0 };
 		bool fail[5] = { false };
 		int per = (reps + ROUNDS - 1) / ROUNDS;
 		for (int k = 0; k < ROUNDS; k++) {
@@ -684,7 +600,7 @@ int main(int argc, char **argv)
 			keep_best(&up, &fail[2], run_mode("unpack", r->mlmodel, per));
 			keep_best(&ar, &fail[3], run_mode("arena", r->mlmodel, per));
 			if (!py_skip)
-				keep_best(&py, &fail[4], run_python(pydir, script, r->mlmodel, per));
+				keep_best(&py, &fail[4], bench_python_parse(pydir, script, r->mlmodel, per));
 		}
 		printf("%-36.36s %5u %6.2fM %7.1fM |", r->name, r->ops, r->model_bytes / 1048576.0,
 		       r->weight_bytes / 1048576.0);

@@ -1,8 +1,10 @@
 /* test_emit.c - the emitters' building blocks: the JUnit writer (parsed
- * back with libxml2), the UTF-8 cleaning every text format relies on, and
- * the JSON Schema subset validator the report tests use. */
+ * back with libxml2), the UTF-8 cleaning every text format relies on, the
+ * streaming JSON writer, and the JSON Schema subset validator the report
+ * tests use. */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 #include "backend/emit_util.h"
 #include "backend/json_schema.h"
+#include "backend/json_writer.h"
 #include "backend/junit.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -118,6 +121,27 @@ static void test_emit_junit_hostile_strings(void **state)
 	free(xml);
 }
 
+/* A case that could not run is an <error>, counted apart from failures. */
+static void test_emit_junit_error(void **state)
+{
+	JunitCase cases[] = {
+		{ .classname = "m", .name = "analyse", .failure = "cannot be read", .error = true },
+		{ .classname = "m", .name = "gate", .failure = "failed" },
+	};
+	JunitSuite s = { "errors", 0, 2, cases };
+	char *xml = junit_string(&s);
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "junit.xml", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	xmlNodePtr suite = child(xmlDocGetRootElement(doc), "testsuite");
+	assert_attr(suite, "errors", "1");
+	assert_attr(suite, "failures", "1");
+	xmlNodePtr tc = child(suite, "testcase");
+	assert_non_null(child(tc, "error"));
+	assert_null(child(tc, "failure"));
+	xmlFreeDoc(doc);
+	free(xml);
+}
+
 static void test_emit_junit_empty_suite(void **state)
 {
 	JunitSuite s = { "empty", 0, 0, NULL };
@@ -205,6 +229,82 @@ static void test_emit_json_schema_subset(void **state)
 	assert_non_null(strstr(err, "patternProperties"));
 	json_object_put(s);
 	json_object_put(i);
+	/* anyOf: null or an object with a name */
+	s = json_tokener_parse("{\"anyOf\": [{\"type\": \"null\"}, {\"type\": \"object\", "
+	                       "\"required\": [\"name\"]}]}");
+	i = json_tokener_parse("null");
+	assert_int_equal(json_schema_validate(s, i, err, sizeof err), 0);
+	json_object_put(i);
+	i = json_tokener_parse("{\"name\": 1}");
+	assert_int_equal(json_schema_validate(s, i, err, sizeof err), 0);
+	json_object_put(i);
+	i = json_tokener_parse("{}");
+	assert_int_equal(json_schema_validate(s, i, err, sizeof err), -1);
+	assert_non_null(strstr(err, "anyOf"));
+	json_object_put(i);
+	json_object_put(s);
+}
+
+/* ------------------------------------------------------------ JSON writer */
+
+/* The writer's text parses back to what was written, pretty, flat and
+ * compact, with hostile strings and fixed-decimal numbers. */
+static void test_emit_json_writer(void **state)
+{
+	for (int mode = 0; mode < 3; mode++) {
+		JsonWriter w;
+		jw_init(&w, mode != 2);
+		jw_object(&w);
+		jw_kstr(&w, "s", "q\"b\\s/\n\t\x01 caf\xc3\xa9 bad\xff");
+		jw_kint(&w, "neg", -9223372036854775807LL - 1);
+		jw_knum(&w, "share", 0.75, 4);
+		jw_knum(&w, "small", -0.00001, 4);
+		jw_knum(&w, "big", 1e300, 2);
+		jw_knum(&w, "nan", NAN, 2);
+		jw_knull(&w, "none");
+		jw_kbool(&w, "yes", true);
+		jw_key(&w, "empty");
+		jw_object(&w);
+		jw_end(&w);
+		jw_key(&w, "list");
+		jw_array(&w);
+		int flat = mode == 1 ? jw_flat_begin(&w) : 0;
+		for (int i = 0; i < 3; i++) {
+			jw_object(&w);
+			jw_kint(&w, "i", i);
+			jw_key(&w, "a");
+			jw_array(&w);
+			jw_end(&w);
+			jw_end(&w);
+		}
+		if (mode == 1)
+			jw_flat_end(&w, flat);
+		jw_end(&w);
+		jw_end(&w);
+		size_t len;
+		char *text = jw_take(&w, &len);
+		assert_non_null(text);
+		assert_int_equal(strlen(text), len);
+		json_object *o = json_tokener_parse(text);
+		if (!o)
+			fail_msg("mode %d: not JSON:\n%s", mode, text);
+		json_object *v;
+		assert_true(json_object_object_get_ex(o, "s", &v));
+		assert_string_equal(json_object_get_string(v), "q\"b\\s/\n\t\x01 caf\xc3\xa9 bad\xef\xbf\xbd");
+		assert_true(json_object_object_get_ex(o, "neg", &v));
+		assert_true(json_object_get_int64(v) == INT64_MIN);
+		assert_non_null(strstr(text, "0.7500"));
+		assert_non_null(strstr(text, mode == 2 ? "\"small\":0.0000" : "\"small\": 0.0000"));
+		assert_true(json_object_object_get_ex(o, "nan", &v));
+		assert_null(v);
+		assert_true(json_object_object_get_ex(o, "list", &v));
+		assert_int_equal(json_object_array_length(v), 3);
+		if (mode == 1)      /* flat: one item per line */
+			assert_non_null(strstr(text, "{\"i\": 1, \"a\": []}"));
+		json_object_put(o);
+		free(text);
+		jw_fini(&w);
+	}
 }
 
 int main(void)
@@ -212,9 +312,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_emit_junit_parses_back),
 		cmocka_unit_test(test_emit_junit_hostile_strings),
+		cmocka_unit_test(test_emit_junit_error),
 		cmocka_unit_test(test_emit_junit_empty_suite),
 		cmocka_unit_test(test_emit_utf8_clean),
 		cmocka_unit_test(test_emit_json_schema_subset),
+		cmocka_unit_test(test_emit_json_writer),
 	};
 	return cmocka_run_group_tests_name("emit", tests, NULL, NULL);
 }
