@@ -517,14 +517,40 @@ static void test_legality_every_rule_tested(void **state)
 	              per_conf[CONF_REVERSE_ENGINEERED], per_conf[CONF_INFERRED]);
 }
 
+/* Every code is documented: the generated table (scripts/gen_ane_rules_doc.py)
+ * and the diagnostics page. */
+static void test_legality_rules_documented(void **state)
+{
+	(void)state;
+	static const char *const docs[] = { "docs/ane-rules.md", "docs/diagnostics.md" };
+	size_t n;
+	const AneRule *rules = ane_rules(&n);
+	for (size_t d = 0; d < 2; d++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", tu_source_dir(), docs[d]);
+		char *text = tu_read_file(path, NULL);
+		assert_non_null(text);
+		for (size_t i = 0; i < n; i++) {
+			char row[32];
+			snprintf(row, sizeof row, "| %s |", rules[i].code);
+			if (!strstr(text, row))
+				fail_msg("%s does not document %s (regenerate with scripts/gen_ane_rules_doc.py)",
+				         docs[d], rules[i].code);
+		}
+		free(text);
+	}
+}
+
 int main(void)
 {
 	enum { N = sizeof cases / sizeof *cases };
-	struct CMUnitTest tests[N + 1];
+	struct CMUnitTest tests[N + 2];
 	for (size_t i = 0; i < N; i++)
 		tests[i] = (struct CMUnitTest){ .name = cases[i].code, .test_func = test_rule,
 		                                .initial_state = (void *)&cases[i] };
 	tests[N] = (struct CMUnitTest){ .name = "test_legality_every_rule_tested",
 	                                .test_func = test_legality_every_rule_tested };
-	return _cmocka_run_group_tests("legality", tests, N + 1, NULL, NULL);
+	tests[N + 1] = (struct CMUnitTest){ .name = "test_legality_rules_documented",
+	                                    .test_func = test_legality_rules_documented };
+	return _cmocka_run_group_tests("legality", tests, N + 2, NULL, NULL);
 }
