@@ -14,6 +14,8 @@
  */
 #include "passes/memory.h"
 
+#include "passes/ane.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -658,6 +660,26 @@ static void mark_returned(const Block *b, bool *returned, uint32_t nv)
 			mark_returned(b->ops[i]->blocks[k], returned, nv);
 }
 
+/* True when `legality` has run and the ANE rule `code` fired on some op:
+ * that rule then reports the same fact (ANE012: the 1 GB limit for the
+ * chosen iPhone/iPad chip), and memory does not repeat it. */
+static bool ane_reported(const PassCtx *ctx, const struct MemResult *r, const char *code)
+{
+	if (!(ctx->done & PASS_BIT(LEGALITY)))
+		return false;
+	for (uint32_t i = 0; i < r->nfuncs; i++) {
+		const MemFunc *mf = &r->funcs[i];
+		for (uint32_t j = 0; j < mf->nops; j++) {
+			uint32_t n;
+			const AneReason *rs = mf->ops[j] ? ane_op_reasons(ctx, mf->func, mf->ops[j], &n) : NULL;
+			for (uint32_t k = 0; rs && k < n; k++)
+				if (rs[k].rule && strcmp(rs[k].rule->code, code) == 0)
+					return true;
+		}
+	}
+	return false;
+}
+
 int pass_memory(Module *m, PassCtx *ctx)
 {
 	struct MemResult *r = arena_alloc(ctx->arena, sizeof *r);
@@ -696,7 +718,7 @@ int pass_memory(Module *m, PassCtx *ctx)
 	char st[128], de[128];
 	mem_format_size(mw->stored_total, st, sizeof st);
 	mem_format_size(mw->decompressed_total, de, sizeof de);
-	if (mw->stored_total.bytes > MEM_ANE_IPHONE_LIMIT)
+	if (mw->stored_total.bytes > MEM_ANE_IPHONE_LIMIT && !ane_reported(ctx, r, "ANE012"))
 		pass_diag(ctx, SEV_WARNING, M_MODEL_OVER_1GB, f0, NULL,
 		          "split the model into chunks under 1 GB each (Anemll keeps them under "
 		          "~950 MB), or compress the weights (palettize, int8); Macs and iPads with "

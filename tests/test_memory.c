@@ -433,6 +433,22 @@ static void test_memory_one_gigabyte(void **state)
 	assert_int_equal(mem_module_weights(r.ctx)->stored_total.bytes, INT64_C(1073741824));
 	done(&r);
 
+	/* for an iPhone chip the legality pass reports it (ANE012); memory does
+	 * not repeat it */
+	PassOptions o;
+	pass_options_init(&o);
+	assert_int_equal(pass_options_parse(&o, "--chip=a17pro", stderr), 1);
+	char *t = prog("ios17", "tensor<fp16, [1, 16384]> x",
+	               S("tensor<fp16, [32768, 16384]> w = const()[name = string(\"w\"), val = "
+	                 BLOB("tensor<fp16, [32768, 16384]>", 64) "]")
+	               S("tensor<fp16, [1, 32768]> y = linear(x = x, weight = w)[name = string(\"y\")]"),
+	               "y");
+	run_opts(&r, t, &o);
+	free(t);
+	assert_true(ncode(&r, "ANE012") >= 1);
+	assert_int_equal(ncode(&r, "M001"), 0);
+	done(&r);
+
 	/* the neighbour: half of it stays under */
 	run_prog(&r, "ios17", "tensor<fp16, [1, 16384]> x",
 	         S("tensor<fp16, [16384, 16384]> w = const()[name = string(\"w\"), val = "
@@ -445,7 +461,8 @@ static void test_memory_one_gigabyte(void **state)
 	/* int8 under 1 GB as stored, over it once dequantized to fp16 */
 	run_prog(&r, "ios16", "tensor<fp16, [1, 20000]> x",
 	         S("tensor<fp16, [30000, 20000]> w = constexpr_affine_dequantize()[quantized_data = "
-	           BLOB("tensor<int8, [30000, 20000]>", 64) ", zero_point = int8(0), scale = fp16(0x1p-7), "
+	           BLOB("tensor<int8, [30000, 20000]>", 64) ", zero_point = int8(0), "
+	           "scale = fp16(0x1p-7), "
 	           "axis = int32(0), name = string(\"w\")]")
 	         S("tensor<fp16, [1, 30000]> y = linear(x = x, weight = w)[name = string(\"y\")]"), "y");
 	assert_int_equal(nerrors(&r), 0);
