@@ -47,16 +47,18 @@ typedef enum PassAnalysis {
 	  "check the IR: single definitions, scoping, every value typed") \
 	X(INFER, infer, PASS_BIT(VERIFY), ANA_USES, pass_infer_annotate, \
 	  "infer dtype and shape of every value, check operands against the op catalogue") \
-	X(LEGALITY, legality, PASS_BIT(INFER), ANA_USES, pass_legality_annotate, \
+	X(LEGALITY, legality, PASS_BIT(INFER), 0, pass_legality_annotate, \
 	  "ANE rules per chip generation: which devices can run each op, and why not") \
-	X(PLACEMENT, placement, PASS_BIT(LEGALITY), ANA_USES, pass_placement_annotate, \
+	X(PLACEMENT, placement, PASS_BIT(LEGALITY), 0, pass_placement_annotate, \
 	  "estimated runtime per op and device; the cheapest device path per compute-unit setting") \
-	X(PARTITION, partition, PASS_BIT(PLACEMENT), ANA_USES, pass_partition_annotate, \
+	X(PARTITION, partition, PASS_BIT(PLACEMENT), 0, pass_partition_annotate, \
 	  "segments of consecutive ops on one device, switches, tensors and bytes crossing") \
 	X(FLEX, flex, PASS_BIT(PARTITION), 0, NULL, \
 	  "a placement verdict per flexible input shape (default, enumerated, range bounds)") \
 	X(MEMORY, memory, PASS_BIT(INFER), ANA_USES, pass_memory_annotate, \
-	  "weight bytes stored and decompressed, peak activation memory by liveness, 1 GB limit")
+	  "weight bytes stored and decompressed, peak activation memory by liveness, 1 GB limit") \
+	X(LINT, lint, PASS_BIT(INFER), ANA_USES, NULL, \
+	  "hints beyond placement: fp16 range, attention scale, layout, sizes, shapes, dtypes")
 
 typedef enum PassId {
 #define X(id, name, req, ana, annot, summary) PASS_##id,
@@ -156,6 +158,7 @@ struct PassCtx {
 	struct AnePartition *partition;
 	struct AneFlex *flex;
 	struct MemResult *memory;       /* passes/memory.h accessors */
+	struct LintResult *lint;        /* passes/lint.h accessors */
 };
 
 PassCtx *pass_ctx_new(Module *m, DiagList *dl, const PassOptions *opts);
