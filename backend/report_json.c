@@ -1,0 +1,610 @@
+/* report_json.c - the JSON analysis report (docs/report-json.md, schema
+ * docs/report.schema.json): the model, the chip, a summary per compute-unit
+ * setting (counts, shares, coverage, segments with their boundary tensors,
+ * switches, modelled latency), every op with its placement per setting and
+ * its reasons, the reason groups of the lead setting, the flexible-input
+ * verdicts and the diagnostics.  Streamed through json_writer.h in a fixed
+ * key order; ratios and times carry a fixed number of decimals so that
+ * reports diff cleanly. */
+#include "backend/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/json_writer.h"
+#include "ir/model_desc.h"
+
+typedef struct JCtx {
+	const ReportInput *in;
+	JsonWriter *w;
+	Arena *a;                   /* scratch: reason messages */
+	double total_ms[CU_COUNT];
+	/* the function being written: Op.index -> Op */
+	const Op **by_index;
+	uint32_t nby_index;
+	/* scratch stream for printed types */
+	FILE *ms;
+	char *msbuf;
+	size_t mslen;
+} JCtx;
+
+static void dev_or_null(JsonWriter *w, Device d)
+{
+	if (d > DEV_NONE && d < DEV_COUNT)
+		jw_str(w, device_name(d));
+	else
+		jw_null(w);
+}
+
+static void devices(JsonWriter *w, uint32_t mask)
+{
+	jw_array(w);
+	for (int d = DEV_CPU; d < DEV_COUNT; d++)
+		if (mask & DEVM(d))
+			jw_str(w, device_name((Device)d));
+	jw_end(w);
+}
+
+static void bytes(JsonWriter *w, int64_t b)
+{
+	if (b < 0)
+		jw_null(w);
+	else
+		jw_int(w, b);
+}
+
+static const char *printed_type(JCtx *c, const Type *t)
+{
+	if (!c->ms)
+		return NULL;
+	rewind(c->ms);
+	ir_print_type(c->in->m, t, c->ms);
+	fputc(0, c->ms);
+	fflush(c->ms);
+	return c->msbuf;
+}
+
+static const char *rule_kind_name(AneRuleKind k)
+{
+	switch (k) {
+	case RULE_REFUSE: return "refuse";
+	case RULE_PREFER: return "prefer";
+	case RULE_ADVISE: return "advise";
+	}
+	return "?";
+}
+
+static void reason(JCtx *c, const AneReason *r)
+{
+	JsonWriter *w = c->w;
+	const AneRule *rule = r->rule;
+	jw_object(w);
+	jw_kstr(w, "code", rule ? rule->code : "?");
+	jw_kstr(w, "message", report_reason_message(c->a, r));
+	jw_kstr(w, "kind", rule ? rule_kind_name(rule->kind) : "?");
+	jw_key(w, "device");
+	dev_or_null(w, r->device);
+	jw_kstr(w, "confidence", rule ? confidence_name(rule->conf) : NULL);
+	jw_kstr(w, "hint", rule && rule->hint ? rule->hint : "");
+	jw_end(w);
+}
+
+/* ------------------------------------------------------------ model, chip */
+
+static void model(JCtx *c)
+{
+	JsonWriter *w = c->w;
+	const ReportInput *in = c->in;
+	const Module *m = in->m;
+	jw_key(w, "model");
+	jw_object(w);
+	jw_kstr(w, "path", in->path);
+	jw_kstr(w, "format", in->format);
+	jw_kstr(w, "kind", m->desc && m->desc->kind ? m->desc->kind : "mlProgram");
+	jw_key(w, "spec_version");
+	if (m->desc && m->desc->spec_version)
+		jw_int(w, m->desc->spec_version);
+	else
+		jw_null(w);
+	jw_key(w, "functions");
+	jw_array(w);
+	for (uint32_t i = 0; i < m->funcs.n; i++) {
+		const Func *f = m->funcs.v[i];
+		jw_object(w);
+		jw_kstr(w, "name", f->name);
+		jw_kstr(w, "opset", f->opset);
+		jw_kint(w, "ops", f->nops);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+}
+
+static void chip(JCtx *c)
+{
+	JsonWriter *w = c->w;
+	const AneChip *chip = ane_chip(c->in->ctx);
+	jw_key(w, "chip");
+	if (!chip) {
+		jw_null(w);
+		return;
+	}
+	jw_object(w);
+	jw_kstr(w, "name", chip->name);
+	jw_kstr(w, "key", chip->key);
+	jw_kstr(w, "family", chip->family);
+	jw_kint(w, "generation", chip->h);
+	jw_kint(w, "capability_family", (int)chip->capf);
+	jw_end(w);
+}
+
+/* ------------------------------------------------------------ segments, settings */
+
+static int index_op(Func *f, Op *op, void *vctx)
+{
+	JCtx *c = vctx;
+	if (op->index < c->nby_index)
+		c->by_index[op->index] = op;
+	return 0;
+}
+
+static void index_ops(JCtx *c, const Func *f)
+{
+	free(c->by_index);
+	c->nby_index = f->nops;
+	c->by_index = calloc(f->nops ? f->nops : 1, sizeof *c->by_index);
+	if (!c->by_index)
+		c->nby_index = 0;
+	ir_walk_ops((Func *)f, index_op, c);
+}
+
+static void op_ref(JCtx *c, const Func *f, uint32_t index)
+{
+	if (index >= c->nby_index || !c->by_index[index])
+		jw_null(c->w);
+	else
+		jw_str(c->w, ir_op_name(f, c->by_index[index]));
+}
+
+static void tensors(JsonWriter *w, uint32_t n, const AneTensorRef *t)
+{
+	jw_array(w);
+	for (uint32_t i = 0; i < n; i++) {
+		jw_object(w);
+		jw_kstr(w, "name", t[i].name);
+		jw_key(w, "bytes");
+		bytes(w, t[i].bytes);
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+static void plan(JCtx *c, const Func *f, const AneFuncPlan *p)
+{
+	JsonWriter *w = c->w;
+	jw_object(w);
+	jw_kstr(w, "name", f->name);
+	jw_kint(w, "switches", p->switches);
+	jw_kint(w, "ane_segments", p->ane_segments);
+	jw_knum(w, "modelled_ms", p->est_ms, 4);
+	jw_key(w, "segments");
+	jw_array(w);
+	int flat = jw_flat_begin(w);
+	for (uint32_t i = 0; i < p->nsegments; i++) {
+		const AneSegment *s = &p->segments[i];
+		jw_object(w);
+		jw_kint(w, "index", i);
+		jw_key(w, "device");
+		dev_or_null(w, s->device);
+		jw_key(w, "first_op");
+		op_ref(c, f, s->first);
+		jw_key(w, "last_op");
+		op_ref(c, f, s->last);
+		jw_kint(w, "ops", s->nops);
+		jw_key(w, "inputs");
+		tensors(w, s->nin, s->ins);
+		jw_key(w, "outputs");
+		tensors(w, s->nout, s->outs);
+		jw_key(w, "input_bytes");
+		bytes(w, s->in_bytes);
+		jw_key(w, "output_bytes");
+		bytes(w, s->out_bytes);
+		jw_knum(w, "modelled_ms", s->est_ms, 4);
+		jw_end(w);
+	}
+	jw_flat_end(w, flat);
+	jw_end(w);
+	jw_end(w);
+}
+
+static void dev_counts(JsonWriter *w, const char *key, const uint32_t *on)
+{
+	jw_key(w, key);
+	jw_object(w);
+	for (int d = DEV_CPU; d < DEV_COUNT; d++)
+		jw_kint(w, device_name((Device)d), on[d]);
+	jw_end(w);
+}
+
+static void dev_shares(JsonWriter *w, const char *key, const double *share)
+{
+	jw_key(w, key);
+	jw_object(w);
+	for (int d = DEV_CPU; d < DEV_COUNT; d++)
+		jw_knum(w, device_name((Device)d), share[d], 4);
+	jw_end(w);
+}
+
+static void setting(JCtx *c, ComputeUnits cu)
+{
+	JsonWriter *w = c->w;
+	const ReportInput *in = c->in;
+	static const AneCounts zero;
+	const AneCounts *k = ane_counts(in->ctx, NULL, cu);
+	if (!k)
+		k = &zero;
+	jw_key(w, compute_units_name(cu));
+	jw_object(w);
+	jw_kstr(w, "swift_name", compute_units_swift_name(cu));
+	jw_key(w, "allowed_devices");
+	devices(w, compute_units_devices(cu));
+	jw_kint(w, "ops", k->ops);
+	jw_kint(w, "const", k->consts);
+	jw_kint(w, "executable", k->executable);
+	dev_counts(w, "devices", k->on);
+	dev_shares(w, "shares", k->share);
+	dev_shares(w, "work_shares", k->work_share);
+	jw_key(w, "coverage");
+	jw_object(w);
+	jw_knum(w, "ane_share", k->share[DEV_ANE], 4);
+	jw_kstr(w, "band", report_band_name(report_band(k->share[DEV_ANE])));
+	jw_end(w);
+	jw_kint(w, "segments", k->segments);
+	jw_kint(w, "ane_segments", k->ane_segments);
+	jw_kint(w, "switches", k->switches);
+	jw_key(w, "latency");
+	jw_object(w);
+	jw_knum(w, "ms", k->est_ms, 4);
+	jw_kstr(w, "kind", "modelled");
+	jw_kstr(w, "source", "placement estimates: per-op time on its device plus segment and "
+	        "switch costs (ane-legality.md section 3); not a measurement");
+	jw_end(w);
+	jw_key(w, "functions");
+	jw_array(w);
+	for (uint32_t i = 0; i < in->m->funcs.n; i++) {
+		const Func *f = in->m->funcs.v[i];
+		const AneFuncPlan *p = ane_func_plan(in->ctx, f, cu);
+		if (!p)
+			continue;
+		index_ops(c, f);
+		plan(c, f, p);
+	}
+	jw_end(w);
+	jw_end(w);
+}
+
+/* ------------------------------------------------------------ ops */
+
+static void location(JsonWriter *w, const SrcLoc *l)
+{
+	jw_object(w);
+	jw_kstr(w, "file", l->file);
+	if (l->line) {
+		jw_kint(w, "line", l->line);
+		jw_kint(w, "column", l->col);
+	} else {
+		jw_kstr(w, "function", l->func);
+		jw_kint(w, "op_index", l->col);
+	}
+	jw_end(w);
+}
+
+/* The placement keys of one setting, into the open object. */
+static void placement_keys(JCtx *c, const OpPlacement *p, ComputeUnits cu)
+{
+	JsonWriter *w = c->w;
+	if (p->is_const) {
+		jw_knull(w, "preferred_device");
+		jw_knull(w, "supported_devices");
+		jw_knull(w, "segment");
+		jw_knum(w, "cost_weight", 0, 6);
+		jw_knull(w, "reason");
+		return;
+	}
+	jw_key(w, "preferred_device");
+	dev_or_null(w, p->device[cu]);
+	jw_key(w, "supported_devices");
+	devices(w, p->supported & compute_units_devices(cu));
+	jw_key(w, "segment");
+	if (p->segment[cu] >= 0)
+		jw_int(w, p->segment[cu]);
+	else
+		jw_null(w);
+	double total = c->total_ms[cu];
+	jw_knum(w, "cost_weight", total > 0 ? report_op_ms(p, cu) / total : 0, 6);
+	/* why not the ANE, in one reason: the main rule's, or the setting's */
+	jw_key(w, "reason");
+	const AneReason *r = p->device[cu] != DEV_ANE ? report_main_reason(p, cu) : NULL;
+	if (r) {
+		jw_object(w);
+		jw_kstr(w, "code", r->rule->code);
+		jw_kstr(w, "message", report_reason_message(c->a, r));
+		jw_end(w);
+	} else if (p->device[cu] != DEV_ANE && !(compute_units_devices(cu) & DEVM(DEV_ANE))) {
+		jw_object(w);
+		jw_kstr(w, "code", REPORT_CODE_UNITS);
+		jw_kstr(w, "message", arena_printf(c->a, "the compute units %s exclude the ANE",
+		                                   compute_units_name(cu)));
+		jw_end(w);
+	} else {
+		jw_null(w);
+	}
+}
+
+static int op_entry(Func *f, Op *op, void *vctx)
+{
+	JCtx *c = vctx;
+	JsonWriter *w = c->w;
+	const ReportInput *in = c->in;
+	const OpPlacement *p = ane_op_placement(in->ctx, f, op);
+	arena_reset(c->a);
+	jw_object(w);
+	jw_kstr(w, "function", f->name);
+	jw_kstr(w, "name", ir_op_name(f, op));
+	jw_kstr(w, "type", op->kind);
+	jw_kint(w, "index", op->index);
+	jw_key(w, "location");
+	location(w, &op->loc);
+	jw_key(w, "outputs");
+	jw_array(w);
+	for (uint32_t i = 0; i < op->nouts; i++) {
+		const Value *v = ir_value(f, op->outs[i]);
+		const Type *t = infer_value_type(in->ctx, f, op->outs[i]);
+		if (!t)
+			t = v->type;
+		jw_object(w);
+		jw_kstr(w, "name", v->name);
+		jw_kstr(w, "type", t ? printed_type(c, t) : NULL);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_kbool(w, "const", p && p->is_const);
+	jw_kbool(w, "nested", p && p->nested);
+	/* placement did not reach the op: the keys stay, with nulls */
+	static const OpPlacement none = { .is_const = true };
+	if (!p)
+		p = &none;
+	/* the lead setting at the top, for `jq '.ops[] | select(.preferred_device != "ANE")'` */
+	placement_keys(c, p, in->units);
+	jw_key(w, "reasons");
+	jw_array(w);
+	for (uint32_t i = 0; i < p->nreasons; i++)
+		reason(c, &p->reasons[i]);
+	jw_end(w);
+	jw_key(w, "estimated_ms");
+	jw_object(w);
+	for (int d = DEV_CPU; d < DEV_COUNT; d++) {
+		jw_key(w, device_name((Device)d));
+		if (p->is_const)
+			jw_null(w);
+		else
+			jw_num(w, p->est_ms[d], 5);
+	}
+	jw_end(w);
+	jw_kbool(w, "estimate_known", p->est_known);
+	jw_key(w, "flops");
+	if (p->is_const || p->flops < 0)
+		jw_null(w);
+	else
+		jw_num(w, p->flops, 0);
+	jw_key(w, "bytes");
+	if (p->is_const || p->bytes < 0)
+		jw_null(w);
+	else
+		jw_num(w, p->bytes, 0);
+	jw_key(w, "compute_units");
+	jw_object(w);
+	for (int u = 0; u < CU_COUNT; u++) {
+		jw_key(w, compute_units_name((ComputeUnits)u));
+		jw_object(w);
+		placement_keys(c, p, (ComputeUnits)u);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+	return 0;
+}
+
+/* ------------------------------------------------------------ groups, flex, diagnostics */
+
+static void groups(JCtx *c)
+{
+	JsonWriter *w = c->w;
+	Arena *a = arena_new();
+	uint32_t n;
+	ReportGroup *g = report_groups(c->in, c->in->units, a, &n);
+	jw_key(w, "fallback_groups");
+	jw_array(w);
+	for (uint32_t i = 0; i < n; i++) {
+		jw_object(w);
+		jw_kstr(w, "code", g[i].code);
+		jw_kstr(w, "reason", g[i].reason);
+		jw_kstr(w, "hint", g[i].hint);
+		jw_kstr(w, "confidence", g[i].rule ? confidence_name(g[i].rule->conf) : NULL);
+		jw_key(w, "devices");
+		devices(w, g[i].devices);
+		jw_knum(w, "cost_share", g[i].cost_share, 4);
+		jw_kint(w, "count", g[i].nops);
+		jw_key(w, "ops");
+		jw_array(w);
+		int flat = jw_flat_begin(w);
+		for (uint32_t j = 0; j < g[i].nops; j++) {
+			jw_object(w);
+			jw_kstr(w, "function", g[i].funcs[j]->name);
+			jw_kstr(w, "name", ir_op_name(g[i].funcs[j], g[i].ops[j]));
+			jw_end(w);
+		}
+		jw_flat_end(w, flat);
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+	arena_free(a);
+}
+
+static void flex(JCtx *c)
+{
+	JsonWriter *w = c->w;
+	uint32_t n = 0;
+	const AneFlexVerdict *v = ane_flex_verdicts(c->in->ctx, &n);
+	jw_key(w, "flexible_inputs");
+	jw_array(w);
+	for (uint32_t i = 0; v && i < n; i++) {
+		jw_object(w);
+		jw_kstr(w, "function", v[i].func ? v[i].func->name : NULL);
+		jw_kstr(w, "input", v[i].input);
+		jw_kstr(w, "mode", flex_mode_name(v[i].mode));
+		jw_key(w, "index");
+		if (v[i].mode == FLEXV_ENUMERATED)
+			jw_int(w, v[i].index);
+		else
+			jw_null(w);
+		jw_kstr(w, "shape", v[i].shape);
+		jw_key(w, "mode_reason");
+		if (v[i].mode_reason)
+			reason(c, v[i].mode_reason);
+		else
+			jw_null(w);
+		jw_kbool(w, "ran", v[i].ran);
+		jw_kint(w, "errors", v[i].errors);
+		jw_key(w, "compute_units");
+		jw_object(w);
+		for (int u = 0; u < CU_COUNT; u++) {
+			const AneCounts *k = &v[i].counts[u];
+			jw_key(w, compute_units_name((ComputeUnits)u));
+			jw_object(w);
+			jw_kint(w, "executable", k->executable);
+			dev_counts(w, "devices", k->on);
+			jw_knum(w, "ane_share", k->share[DEV_ANE], 4);
+			jw_kstr(w, "band", report_band_name(report_band(k->share[DEV_ANE])));
+			jw_kint(w, "segments", k->segments);
+			jw_kint(w, "switches", k->switches);
+			jw_end(w);
+		}
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+static const char *sev_name(Severity s)
+{
+	switch (s) {
+	case SEV_NOTE: return "note";
+	case SEV_WARNING: return "warning";
+	case SEV_ERROR: return "error";
+	}
+	return "?";
+}
+
+static void diagnostics(JCtx *c)
+{
+	JsonWriter *w = c->w;
+	const DiagList *dl = c->in->ctx->dl;
+	jw_key(w, "diagnostics");
+	jw_array(w);
+	int flat = jw_flat_begin(w);
+	for (uint32_t i = c->in->diag_first; dl && i < dl->d.n; i++) {
+		const Diag *d = &dl->d.v[i];
+		jw_object(w);
+		jw_kstr(w, "severity", sev_name(d->sev));
+		jw_kstr(w, "code", d->code);
+		jw_kstr(w, "message", d->msg);
+		jw_kstr(w, "hint", d->hint);
+		jw_key(w, "location");
+		location(w, &d->loc);
+		jw_key(w, "op");
+		if (d->op_name) {
+			jw_object(w);
+			jw_kstr(w, "function", d->func);
+			jw_kstr(w, "name", d->op_name);
+			jw_kstr(w, "type", d->op_kind);
+			jw_end(w);
+		} else {
+			jw_null(w);
+		}
+		jw_end(w);
+	}
+	jw_flat_end(w, flat);
+	jw_end(w);
+}
+
+/* ------------------------------------------------------------ the report */
+
+static void build(const ReportInput *in, JsonWriter *w)
+{
+	JCtx c = { .in = in, .w = w, .a = arena_new() };
+	c.ms = open_memstream(&c.msbuf, &c.mslen);
+	for (int u = 0; u < CU_COUNT; u++)
+		c.total_ms[u] = report_total_ms(in, (ComputeUnits)u);
+	jw_object(w);
+	jw_kint(w, "schema_version", REPORT_SCHEMA_VERSION);
+	jw_key(w, "tool");
+	jw_object(w);
+	jw_kstr(w, "name", "anelint");
+	jw_kstr(w, "version", in->tool_version);
+	jw_end(w);
+	model(&c);
+	chip(&c);
+	jw_kstr(w, "lead_compute_units", compute_units_name(in->units));
+	jw_key(w, "compute_units");
+	jw_object(w);
+	for (int u = 0; u < CU_COUNT; u++)
+		setting(&c, (ComputeUnits)u);
+	jw_end(w);
+	/* one op per line: reports diff and grep op by op */
+	jw_key(w, "ops");
+	jw_array(w);
+	int flat = jw_flat_begin(w);
+	for (uint32_t i = 0; i < in->m->funcs.n; i++)
+		ir_walk_ops(in->m->funcs.v[i], op_entry, &c);
+	jw_flat_end(w, flat);
+	jw_end(w);
+	groups(&c);
+	flex(&c);
+	diagnostics(&c);
+	jw_end(w);
+	if (c.ms)
+		fclose(c.ms);
+	free(c.msbuf);
+	free(c.by_index);
+	arena_free(c.a);
+}
+
+char *report_json_string(const ReportInput *in, size_t *len)
+{
+	JsonWriter w;
+	jw_init(&w, true);
+	build(in, &w);
+	return jw_take(&w, len);
+}
+
+int report_json(const ReportInput *in, FILE *out)
+{
+	JsonWriter w;
+	jw_init(&w, true);
+	build(in, &w);
+	int rc = jw_write(&w, out);
+	jw_fini(&w);
+	return rc;
+}
+
+int report_print_json(json_object *report, FILE *out)
+{
+	const char *s = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
+	                                               JSON_C_TO_STRING_SPACED |
+	                                               JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (fputs(s, out) < 0 || fputc('\n', out) == EOF)
+		return -1;
+	return 0;
+}
