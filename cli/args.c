@@ -21,7 +21,8 @@ int cli_parse_args(CliArgs *a, const char *cmd, int argc, char **argv, unsigned 
 	pass_options_init(&a->po);
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		int r = (flags & CLI_PASSES) ? pass_options_parse(&a->po, arg, stderr) : 0;
+		/* pass flags, also as two words (`--chip M4`) */
+		int r = (flags & CLI_PASSES) ? pass_options_parse_argv(&a->po, argc, argv, &i, stderr) : 0;
 		if (r < 0)
 			return EXIT_UNUSABLE;
 		if (r > 0)

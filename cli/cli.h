@@ -27,6 +27,9 @@ const Command *cli_find_command(const char *name);
 int cmd_dump(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_compat(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* Print "anelint: <msg>" on stderr; returns EXIT_UNUSABLE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -1,0 +1,72 @@
+/* analysis.c - load a model and run the ANE passes for analyze, compat and
+ * check (analysis.h). */
+#include "cli/analysis.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "frontend/frontend.h"
+
+#ifndef ANELINT_VERSION
+#define ANELINT_VERSION "0.0.0"
+#endif
+
+const char *cli_version(void)
+{
+	return ANELINT_VERSION;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int cli_analysis_run(CliAnalysis *an, const char *path, const PassOptions *po)
+{
+	memset(an, 0, sizeof *an);
+	diag_init(&an->dl);
+	double t0 = now();
+	an->m = cli_load(path, &an->dl);
+	if (!an->m)
+		return EXIT_UNUSABLE;
+	uint32_t first = an->dl.d.n;
+	an->ctx = pass_ctx_new(an->m, &an->dl, po);
+	pass_run_pipeline(an->ctx);
+	/* the reports need the partition whatever --passes selected */
+	pass_run(an->ctx, PASS_PARTITION);
+	if (!po->selected || (po->selected & PASS_BIT(FLEX)))
+		pass_run(an->ctx, PASS_FLEX);
+	an->seconds = now() - t0;
+	for (uint32_t i = first; i < an->dl.d.n; i++) {
+		const Diag *d = &an->dl.d.v[i];
+		if (d->sev != SEV_ERROR)
+			continue;
+		char buf[2048];
+		diag_format(d, buf, sizeof buf);
+		fprintf(stderr, "%s\n", buf);
+	}
+	if (an->ctx->errors[PASS_VERIFY]) {
+		fprintf(stderr, "anelint: %s: the model's IR does not verify; nothing to analyse\n", path);
+		return EXIT_UNUSABLE;
+	}
+	if (!ane_counts(an->ctx, NULL, CU_ALL)) {
+		fprintf(stderr, "anelint: %s: no placement results\n", path);
+		return EXIT_UNUSABLE;
+	}
+	const char *format = strcmp(path, "-") == 0 ? "mil" : fe_format_name(fe_detect(path));
+	report_input_init(&an->in, an->m, an->ctx, path, format, cli_version());
+	an->in.diag_first = first;
+	return EXIT_OK;
+}
+
+void cli_analysis_fini(CliAnalysis *an)
+{
+	if (an->ctx)
+		pass_ctx_free(an->ctx);
+	if (an->m)
+		ir_module_free(an->m);
+	diag_fini(&an->dl);
+	memset(an, 0, sizeof *an);
+}
