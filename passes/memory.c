@@ -852,6 +852,12 @@ bool mem_working_set(const PassCtx *ctx, const Func *f, uint32_t first, uint32_t
 	return true;
 }
 
+bool mem_segment_working_set(const PassCtx *ctx, const Func *f, const struct AneSegment *seg,
+                             MemWorkingSet *out)
+{
+	return seg && mem_working_set(ctx, f, seg->first, seg->last, out);
+}
+
 /* ------------------------------------------------------------------ dumps */
 
 void pass_memory_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out)

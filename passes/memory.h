@@ -125,6 +125,12 @@ typedef struct MemWorkingSet {
 bool mem_working_set(const PassCtx *ctx, const Func *f, uint32_t first, uint32_t last,
                      MemWorkingSet *out);
 
+/* The working set of one partition segment (passes/ane.h AneSegment, from
+ * ane_func_plan): mem_working_set over [seg->first, seg->last]. */
+struct AneSegment;
+bool mem_segment_working_set(const PassCtx *ctx, const Func *f, const struct AneSegment *seg,
+                             MemWorkingSet *out);
+
 /* "1,234,567 bytes (1.2 MB)", "at least 4,096 bytes (4.1 KB) (2 values of
  * unknown size)", "unknown (3 values of unknown size)".  Returns the length
  * as snprintf does. */

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 
 #include "anelint.h"
+#include "passes/ane.h"
 #include "passes/memory.h"
 
 #define BLOB(ty, off) ty "(BLOBFILE(path = string(\"@model_path/weights/weight.bin\"), " \
@@ -511,6 +512,44 @@ static void test_memory_working_set(void **state)
 	done(&r);
 }
 
+/* Each segment of the partition: its working set; every weight is read in
+ * one segment, so the segments' dense weights add up to the function's. */
+static void test_memory_segments(void **state)
+{
+	(void)state;
+	Run r;
+	run_prog(&r, "ios17", "tensor<fp16, [1, 64, 1, 16]> x, tensor<int32, [1, 16]> ids",
+	         S("tensor<fp16, [64, 64, 1, 1]> w1 = const()[name = string(\"w1\"), val = "
+	           BLOB("tensor<fp16, [64, 64, 1, 1]>", 64) "]")
+	         S("tensor<fp16, [1, 64, 1, 16]> a = conv(x = x, weight = w1)[name = string(\"a\")]")
+	         S("tensor<int32, [1, 16]> i2 = add(x = ids, y = int32(1))[name = string(\"i2\")]")
+	         S("tensor<fp16, [1, 16]> f = cast(x = i2, dtype = string(\"fp16\"))"
+	           "[name = string(\"f\")]")
+	         S("tensor<fp16, [1, 64, 1, 16]> b = add(x = a, y = f)[name = string(\"b\")]")
+	         S("tensor<fp16, [64, 64, 1, 1]> w2 = const()[name = string(\"w2\"), val = "
+	           BLOB("tensor<fp16, [64, 64, 1, 1]>", 8320) "]")
+	         S("tensor<fp16, [1, 64, 1, 16]> c = conv(x = b, weight = w2)[name = string(\"c\")]"),
+	         "c");
+	assert_int_equal(nerrors(&r), 0);
+	const Func *f = r.m->funcs.v[0];
+	const AneFuncPlan *plan = ane_func_plan(r.ctx, f, CU_ALL);
+	assert_non_null(plan);
+	assert_true(plan->nsegments >= 1);
+	const MemFunc *mf = mf0(&r);
+	int64_t dense = 0;
+	for (uint32_t i = 0; i < plan->nsegments; i++) {
+		MemWorkingSet ws;
+		assert_true(mem_segment_working_set(r.ctx, f, &plan->segments[i], &ws));
+		assert_true(ws.activations.bytes <= mf->peak.bytes);
+		assert_int_equal(ws.total.bytes, ws.activations.bytes + ws.weights_decompressed.bytes);
+		dense += ws.weights_decompressed.bytes;
+	}
+	/* w1, w2 (8192 each) and the immediates 1 (int32) */
+	assert_int_equal(dense, mf->weights.decompressed_total.bytes);
+	assert_false(mem_segment_working_set(r.ctx, f, NULL, &(MemWorkingSet){ 0 }));
+	done(&r);
+}
+
 static void test_memory_not_run(void **state)
 {
 	(void)state;
@@ -641,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_memory_weights_shared_and_immediates),
 		cmocka_unit_test(test_memory_one_gigabyte),
 		cmocka_unit_test(test_memory_working_set),
+		cmocka_unit_test(test_memory_segments),
 		cmocka_unit_test(test_memory_not_run),
 		cmocka_unit_test(test_memory_dump_annotation),
 		cmocka_unit_test(test_memory_corpus),
