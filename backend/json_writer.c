@@ -14,6 +14,14 @@ void jw_init(JsonWriter *w, bool pretty)
 	w->flat = JW_MAX_DEPTH;
 }
 
+enum { FLUSH_AT = 64 * 1024 };
+
+void jw_init_file(JsonWriter *w, bool pretty, FILE *out)
+{
+	jw_init(w, pretty);
+	w->sink = out;
+}
+
 void jw_fini(JsonWriter *w)
 {
 	free(w->buf);
@@ -25,7 +33,14 @@ static bool grow(JsonWriter *w, size_t n)
 {
 	if (w->failed)
 		return false;
-	size_t cap = w->cap ? w->cap : 4096;
+	if (w->sink && w->len) {
+		if (fwrite(w->buf, 1, w->len, w->sink) != w->len)
+			w->failed = true;
+		w->len = 0;
+		if (n + 1 <= w->cap)
+			return !w->failed;
+	}
+	size_t cap = w->cap ? w->cap : w->sink ? FLUSH_AT : 4096;
 	while (cap < w->len + n + 1) {
 		if (cap > SIZE_MAX / 2) {
 			w->failed = true;
@@ -198,11 +213,17 @@ void jw_key(JsonWriter *w, const char *key)
 		putc_(w, ',');
 	w->has_items[w->depth - 1] = true;
 	newline(w, first);
-	string(w, key);
-	if (w->pretty)
-		put(w, ": ", 2);
-	else
-		putc_(w, ':');
+	/* keys are the report's own ASCII names: no escaping to do */
+	size_t n = strlen(key);
+	if (reserve(w, n + 4)) {
+		w->buf[w->len++] = '"';
+		memcpy(w->buf + w->len, key, n);
+		w->len += n;
+		w->buf[w->len++] = '"';
+		w->buf[w->len++] = ':';
+		if (w->pretty)
+			w->buf[w->len++] = ' ';
+	}
 	w->after_key = true;
 }
 

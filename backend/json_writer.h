@@ -27,15 +27,19 @@ typedef struct JsonWriter {
 	bool is_object[JW_MAX_DEPTH];
 	bool after_key;
 	int flat;                   /* containers deeper than this are written on one line */
+	FILE *sink;                 /* jw_init_file: the buffer is flushed here as it fills */
 } JsonWriter;
 
 void jw_init(JsonWriter *w, bool pretty);
+/* Write to `out` as the buffer fills (64 KiB at a time), so that memory
+ * stays small whatever the size; finish with jw_write. */
+void jw_init_file(JsonWriter *w, bool pretty, FILE *out);
 /* Release the buffer (unless taken). */
 void jw_fini(JsonWriter *w);
 /* The text, NUL-terminated, malloc'd (the writer forgets it); NULL after
  * an allocation failure.  *len set when not NULL. */
 char *jw_take(JsonWriter *w, size_t *len);
-/* Write the text and a newline; 0 on success. */
+/* Write the (rest of the) text and a newline; 0 on success. */
 int jw_write(JsonWriter *w, FILE *out);
 
 /* From here on, each item of the current container goes on one line of
@@ -47,6 +51,8 @@ void jw_flat_end(JsonWriter *w, int old);
 void jw_object(JsonWriter *w);
 void jw_array(JsonWriter *w);
 void jw_end(JsonWriter *w);             /* closes the innermost object or array */
+/* A key: plain ASCII without quotes or backslashes (the caller's own names;
+ * it is written as is). */
 void jw_key(JsonWriter *w, const char *key);
 
 void jw_null(JsonWriter *w);

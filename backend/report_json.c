@@ -22,10 +22,18 @@ typedef struct JCtx {
 	/* the function being written: Op.index -> Op */
 	const Op **by_index;
 	uint32_t nby_index;
-	/* scratch stream for printed types */
+	/* scratch stream for printed types, and the printed types by Type
+	 * (interned: one pointer per type), open addressing */
 	FILE *ms;
 	char *msbuf;
 	size_t mslen;
+	Arena *types;
+	const Type **tkeys;
+	const char **tvals;
+	uint32_t tcap, tn;
+	/* the last reason message (an op's main reason recurs per setting) */
+	const AneReason *last_reason;
+	const char *last_message;
 } JCtx;
 
 static void dev_or_null(JsonWriter *w, Device d)
@@ -53,7 +61,7 @@ static void bytes(JsonWriter *w, int64_t b)
 		jw_int(w, b);
 }
 
-static const char *printed_type(JCtx *c, const Type *t)
+static const char *print_type(JCtx *c, const Type *t)
 {
 	if (!c->ms)
 		return NULL;
@@ -62,6 +70,59 @@ static const char *printed_type(JCtx *c, const Type *t)
 	fputc(0, c->ms);
 	fflush(c->ms);
 	return c->msbuf;
+}
+
+static uint32_t ptr_hash(const void *p)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
+/* The type as MIL text, printed once per type. */
+static const char *printed_type(JCtx *c, const Type *t)
+{
+	if (c->tn * 2 >= c->tcap) {
+		uint32_t ncap = c->tcap ? c->tcap * 2 : 256;
+		const Type **nk = arena_array(c->types, ncap, sizeof *nk);
+		const char **nv = arena_array(c->types, ncap, sizeof *nv);
+		if (!nk || !nv)
+			return print_type(c, t);
+		for (uint32_t i = 0; i < c->tcap; i++) {
+			if (!c->tkeys[i])
+				continue;
+			uint32_t h = ptr_hash(c->tkeys[i]) & (ncap - 1);
+			while (nk[h])
+				h = (h + 1) & (ncap - 1);
+			nk[h] = c->tkeys[i];
+			nv[h] = c->tvals[i];
+		}
+		c->tkeys = nk;
+		c->tvals = nv;
+		c->tcap = ncap;
+	}
+	uint32_t h = ptr_hash(t) & (c->tcap - 1);
+	while (c->tkeys[h] && c->tkeys[h] != t)
+		h = (h + 1) & (c->tcap - 1);
+	if (!c->tkeys[h]) {
+		const char *s = print_type(c, t);
+		c->tkeys[h] = t;
+		c->tvals[h] = s ? arena_strdup(c->types, s) : NULL;
+		c->tn++;
+	}
+	return c->tvals[h];
+}
+
+/* report_reason_message, remembered for the last reason asked. */
+static const char *message(JCtx *c, const AneReason *r)
+{
+	if (r != c->last_reason) {
+		c->last_reason = r;
+		c->last_message = report_reason_message(c->a, r);
+	}
+	return c->last_message;
 }
 
 static const char *rule_kind_name(AneRuleKind k)
@@ -80,7 +141,7 @@ static void reason(JCtx *c, const AneReason *r)
 	const AneRule *rule = r->rule;
 	jw_object(w);
 	jw_kstr(w, "code", rule ? rule->code : "?");
-	jw_kstr(w, "message", report_reason_message(c->a, r));
+	jw_kstr(w, "message", message(c, r));
 	jw_kstr(w, "kind", rule ? rule_kind_name(rule->kind) : "?");
 	jw_key(w, "device");
 	dev_or_null(w, r->device);
@@ -328,7 +389,7 @@ static void placement_keys(JCtx *c, const OpPlacement *p, ComputeUnits cu)
 	if (r) {
 		jw_object(w);
 		jw_kstr(w, "code", r->rule->code);
-		jw_kstr(w, "message", report_reason_message(c->a, r));
+		jw_kstr(w, "message", message(c, r));
 		jw_end(w);
 	} else if (p->device[cu] != DEV_ANE && !(compute_units_devices(cu) & DEVM(DEV_ANE))) {
 		jw_object(w);
@@ -348,6 +409,7 @@ static int op_entry(Func *f, Op *op, void *vctx)
 	const ReportInput *in = c->in;
 	const OpPlacement *p = ane_op_placement(in->ctx, f, op);
 	arena_reset(c->a);
+	c->last_reason = NULL;
 	jw_object(w);
 	jw_kstr(w, "function", f->name);
 	jw_kstr(w, "name", ir_op_name(f, op));
@@ -543,7 +605,7 @@ static void diagnostics(JCtx *c)
 
 static void build(const ReportInput *in, JsonWriter *w)
 {
-	JCtx c = { .in = in, .w = w, .a = arena_new() };
+	JCtx c = { .in = in, .w = w, .a = arena_new(), .types = arena_new() };
 	c.ms = open_memstream(&c.msbuf, &c.mslen);
 	for (int u = 0; u < CU_COUNT; u++)
 		c.total_ms[u] = report_total_ms(in, (ComputeUnits)u);
@@ -579,6 +641,7 @@ static void build(const ReportInput *in, JsonWriter *w)
 	free(c.msbuf);
 	free(c.by_index);
 	arena_free(c.a);
+	arena_free(c.types);
 }
 
 char *report_json_string(const ReportInput *in, size_t *len)
@@ -592,7 +655,7 @@ char *report_json_string(const ReportInput *in, size_t *len)
 int report_json(const ReportInput *in, FILE *out)
 {
 	JsonWriter w;
-	jw_init(&w, true);
+	jw_init_file(&w, true, out);
 	build(in, &w);
 	int rc = jw_write(&w, out);
 	jw_fini(&w);

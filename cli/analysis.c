@@ -55,7 +55,9 @@ int cli_analysis_run(CliAnalysis *an, const char *path, const PassOptions *po)
 		fprintf(stderr, "anelint: %s: no placement results\n", path);
 		return EXIT_UNUSABLE;
 	}
-	const char *format = strcmp(path, "-") == 0 ? "mil" : fe_format_name(fe_detect(path));
+	/* the description names the form; only bare text is probed again */
+	const char *format = an->m->desc || strcmp(path, "-") == 0 ? "mil"
+	                     : fe_format_name(fe_detect(path));
 	report_input_init(&an->in, an->m, an->ctx, path, format, cli_version());
 	an->in.diag_first = first;
 	return EXIT_OK;

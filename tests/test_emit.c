@@ -175,6 +175,39 @@ static void test_emit_utf8_clean(void **state)
 	arena_free(a);
 }
 
+/* Written to a file as the buffer fills: the same text, whatever its size. */
+static void test_emit_json_writer_file(void **state)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	JsonWriter w;
+	jw_init_file(&w, true, f);
+	jw_array(&w);
+	char big[100000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	for (int i = 0; i < 20000; i++) {
+		jw_object(&w);
+		jw_kint(&w, "i", i);
+		if (i == 7777)
+			jw_kstr(&w, "big", big);   /* larger than the flush size at once */
+		jw_end(&w);
+	}
+	jw_end(&w);
+	assert_int_equal(jw_write(&w, f), 0);
+	jw_fini(&w);
+	fclose(f);
+	json_object *o = json_tokener_parse(buf);
+	assert_non_null(o);
+	assert_int_equal(json_object_array_length(o), 20000);
+	json_object *e = json_object_array_get_idx(o, 7777), *v;
+	assert_true(json_object_object_get_ex(e, "big", &v));
+	assert_int_equal(strlen(json_object_get_string(v)), sizeof big - 1);
+	json_object_put(o);
+	free(buf);
+}
+
 /* ------------------------------------------------------------ JSON Schema */
 
 static const char SCHEMA[] =
@@ -317,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_emit_utf8_clean),
 		cmocka_unit_test(test_emit_json_schema_subset),
 		cmocka_unit_test(test_emit_json_writer),
+		cmocka_unit_test(test_emit_json_writer_file),
 	};
 	return cmocka_run_group_tests_name("emit", tests, NULL, NULL);
 }
