@@ -49,6 +49,7 @@ typedef struct AneFuncRes {
 	const Func *f;
 	AneFuncFacts facts;
 	OpPlacement *ops;           /* by Op.index, f->nops entries */
+	uint16_t *ids;              /* by Op.index: ane_op_id */
 	/* placement */
 	double path_ms[CU_COUNT];
 	/* partition */
@@ -83,6 +84,20 @@ AneFuncRes *ane_func_res(const PassCtx *ctx, const Func *f);
 
 /* ------------------------------------------------------------------ rule checks */
 
+/* What the op's tensors look like, gathered in one walk before the rules
+ * run: the global rules test these first and walk the tensors again (to
+ * name the offending one) only when they fire. */
+typedef struct AneOpSummary {
+	int32_t max_rank;           /* any tensor */
+	int64_t max_dim;            /* largest known dim of any tensor */
+	int64_t rt_max_numel;       /* run-time operands and outputs */
+	int64_t const_max_numel;    /* constant operands */
+	uint32_t rt_dtypes;         /* DTM mask of run-time operands and outputs */
+	bool rt_unknown;            /* a run-time tensor with an unknown dim or rank */
+	bool any_state;             /* a state operand */
+	bool const_lit;             /* an operand bound to a literal or a const op */
+} AneOpSummary;
+
 /* The op a rule is tested on. */
 struct AneCheck {
 	const PassCtx *ctx;
@@ -93,6 +108,8 @@ struct AneCheck {
 	uint64_t weight_bytes;
 	bool nested;
 	bool is_const;
+	OpId id;                    /* ane_op_id */
+	AneOpSummary sum;
 };
 
 /* Type of an operand's first binding (inferred for values), or NULL. */
@@ -136,6 +153,9 @@ bool ac_any_tensor(const AneCheck *c, unsigned flags, AcTensorFn fn, void *arg);
 /* A copy of c looking at another op of the same function. */
 AneCheck ac_at(const AneCheck *c, const Op *op);
 
+/* The op's catalogue id (Op.info is not filled by every frontend):
+ * OPID_COUNT for ops outside the catalogue (nn.*, unknown). */
+OpId ane_op_id(const Op *op);
 /* True for const and constexpr_* ops (no device). */
 bool ane_op_is_const(const Op *op);
 /* Bytes of a tensor type (sub-byte dtypes rounded up), -1 when unknown. */
@@ -175,8 +195,8 @@ typedef struct AneEstimate {
  * of a control-flow op are not included (they are estimated themselves).
  * Symbolic dims are evaluated at the default shape (facts->sym_values);
  * what stays unknown gives flops/bytes -1 and the per-op floors only. */
-void ane_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, const AneChip *chip,
-                     const AneFuncFacts *facts, AneEstimate *e);
+void ane_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, OpId id,
+                     const AneChip *chip, const AneFuncFacts *facts, AneEstimate *e);
 /* A dim's value: a constant, or a symbolic expression evaluated with the
  * facts' symbol values; -1 when unknown. */
 int64_t ane_dim_value(Dim d, const AneFuncFacts *facts);

@@ -38,6 +38,8 @@ static bool rank_above_5(const AneCheck *c, const Type *t, const char *what, voi
 
 bool g_rank(const AneCheck *c, char *detail, size_t n)
 {
+	if (c->sum.max_rank <= 5)
+		return false;
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_ALL, rank_above_5, &o);
 }
@@ -63,6 +65,8 @@ static bool dim_above(const AneCheck *c, const Type *t, const char *what, void *
 
 bool g_dim_65536(const AneCheck *c, char *detail, size_t n)
 {
+	if (c->sum.max_dim <= (c->chip->channel_cap ? c->chip->channel_cap : 65536))
+		return false;
 	Out o = { .detail = detail, .n = n, .limit = c->chip->channel_cap ? c->chip->channel_cap : 65536 };
 	return ac_any_tensor(c, AC_ALL, dim_above, &o);
 }
@@ -92,6 +96,8 @@ static bool spatial_above(const AneCheck *c, const Type *t, const char *what, vo
 bool g_axis_16384(const AneCheck *c, char *detail, size_t n)
 {
 	int64_t cap = c->chip->axis_cap ? c->chip->axis_cap : 16384;
+	if (c->sum.max_dim <= cap)
+		return false;
 	Out o = { detail, n, cap, false };
 	if (ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, spatial_above, &o))
 		return true;
@@ -116,7 +122,7 @@ bool g_fp32(const AneCheck *c, char *detail, size_t n)
 {
 	/* Legacy networks are fp32 on paper and fp16 on the ANE; casts between
 	 * fp16 and fp32 run on the ANE (§2.7). */
-	if (c->facts->nn || ac_op_is(c, "cast"))
+	if (c->facts->nn || !(c->sum.rt_dtypes & DTM(FP32)) || ac_op_is(c, "cast"))
 		return false;
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, is_fp32, &o);
@@ -135,7 +141,7 @@ static bool is_int32(const AneCheck *c, const Type *t, const char *what, void *a
 
 bool g_int32(const AneCheck *c, char *detail, size_t n)
 {
-	if (c->facts->nn)
+	if (c->facts->nn || !(c->sum.rt_dtypes & DTM(INT32)))
 		return false;
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, is_int32, &o);
@@ -164,7 +170,10 @@ static bool is_other_dtype(const AneCheck *c, const Type *t, const char *what, v
 
 bool g_other_dtype(const AneCheck *c, char *detail, size_t n)
 {
-	if (c->facts->nn)
+	const uint32_t other = DTM(INT64) | DTM(UINT32) | DTM(UINT64) | DTM(FP64) | DTM(BF16) |
+	                       DTM(STRING) | DTM(INT4) | DTM(UINT4) | DTM(UINT2) | DTM(UINT1) |
+	                       DTM(UINT6) | DTM(UINT3) | DTM(FP8E4M3FN) | DTM(FP8E5M2);
+	if (c->facts->nn || !(c->sum.rt_dtypes & other))
 		return false;
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, is_other_dtype, &o);
@@ -200,8 +209,8 @@ static bool has_unknown_dim(const AneCheck *c, const Type *t, const char *what, 
 
 bool g_unknown_dims(const AneCheck *c, char *detail, size_t n)
 {
-	if (c->facts->ranged)
-		return false;   /* already refused for the whole function (ANE007) */
+	if (c->facts->ranged || !c->sum.rt_unknown)
+		return false;   /* ranged: already refused for the whole function (ANE007) */
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, has_unknown_dim, &o);
 }
@@ -263,6 +272,8 @@ static bool state_not_32(const AneCheck *c, const Type *t, const char *what, voi
 
 bool g_state_32(const AneCheck *c, char *detail, size_t n)
 {
+	if (!c->sum.any_state)
+		return false;
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_ALL, state_not_32, &o);
 }
@@ -316,12 +327,16 @@ static bool tensor_huge(const AneCheck *c, const Type *t, const char *what, void
 
 bool g_huge_tensor(const AneCheck *c, char *detail, size_t n)
 {
+	if (c->sum.rt_max_numel <= HUGE_BYTES / 2)
+		return false;
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, tensor_huge, &o);
 }
 
 bool g_huge_weight(const AneCheck *c, char *detail, size_t n)
 {
+	if (c->sum.const_max_numel <= HUGE_BYTES / 2)
+		return false;
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_CONSTS, tensor_huge, &o);
 }
@@ -337,7 +352,7 @@ bool g_custom(const AneCheck *c, char *detail, size_t n)
 		snprintf(detail, n, "custom layer class '%s'", s ? s : "?");
 		return true;
 	}
-	if (strncmp(k, "nn.", 3) == 0 || op_catalogue_first(k))
+	if (c->id != OPID_COUNT || strncmp(k, "nn.", 3) == 0)
 		return false;
 	if (strncmp(k, "model.", 6) == 0)
 		snprintf(detail, n, "'%s' is a non-neural model of a pipeline", k);
@@ -359,9 +374,14 @@ bool g_int4_blockwise(const AneCheck *c, char *detail, size_t n)
 
 /* ------------------------------------------------------------------ G15 fp16 range */
 
+/* Immediate constants only (weight files are not read), and not the big
+ * weight tensors: the rule is about masks, offsets and scales. */
+enum { FP16_SCAN_MAX = 4096 };
+
 static bool lit_out_of_fp16(const Lit *l, double *bad)
 {
-	if (!l || l->kind != LIT_TENSOR || !dtype_is_float(l->type->dt) || l->u.tensor.count > 65536)
+	if (!l || l->kind != LIT_TENSOR || !dtype_is_float(l->type->dt) ||
+	    l->u.tensor.count > FP16_SCAN_MAX)
 		return false;
 	for (int64_t i = 0; i < l->u.tensor.count; i++) {
 		double x = lit_elem_f64(l, i);
@@ -375,7 +395,7 @@ static bool lit_out_of_fp16(const Lit *l, double *bad)
 
 bool g_fp16_range(const AneCheck *c, char *detail, size_t n)
 {
-	if (c->is_const)
+	if (c->is_const || !c->sum.const_lit)
 		return false;
 	const Type *out = ac_out_type(c, 0);
 	if (!c->facts->nn && !(out && out->kind == TY_TENSOR && out->dt == DT_FP16))
@@ -383,6 +403,9 @@ bool g_fp16_range(const AneCheck *c, char *detail, size_t n)
 	const Op *op = c->op;
 	for (uint32_t i = 0; i < op->nargs; i++)
 		for (uint32_t j = 0; j < op->args[i].n; j++) {
+			const char *nm = op->args[i].name;
+			if (strncmp(nm, "weight", 6) == 0 || strncmp(nm, "bias", 4) == 0)
+				continue;
 			const Binding *b = &op->args[i].b[j];
 			const Lit *l = b->kind == BIND_LIT ? b->lit : ac_value_lit(c, b->value);
 			double bad;

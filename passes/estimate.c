@@ -106,46 +106,54 @@ static const ClassCost class_cost[EC_COUNT] = {
 #define GPU_BW 250e9
 #define GPU_FLOOR_US 5.0
 
-typedef struct KindClass {
+/* Catalogue ops by id; ops not named are element-wise (EC_ELEM = 0). */
+#define C(op, cls) [OPID_##op] = cls
+static const uint8_t class_by_id[OPID_COUNT] = {
+	C(conv, EC_CONV), C(conv_transpose, EC_CONV), C(conv_quantized, EC_CONV),
+	C(matmul, EC_MATMUL), C(linear, EC_MATMUL), C(einsum, EC_MATMUL),
+	C(scaled_dot_product_attention, EC_SDPA),
+	C(softmax, EC_NORM), C(layer_norm, EC_NORM), C(batch_norm, EC_NORM),
+	C(instance_norm, EC_NORM), C(l2_norm, EC_NORM), C(local_response_norm, EC_NORM),
+	C(reduce_argmax, EC_NORM), C(reduce_argmin, EC_NORM), C(reduce_l1_norm, EC_NORM),
+	C(reduce_l2_norm, EC_NORM), C(reduce_log_sum, EC_NORM), C(reduce_log_sum_exp, EC_NORM),
+	C(reduce_max, EC_NORM), C(reduce_mean, EC_NORM), C(reduce_min, EC_NORM),
+	C(reduce_prod, EC_NORM), C(reduce_sum, EC_NORM), C(reduce_sum_square, EC_NORM),
+	C(reshape, EC_VIEW), C(squeeze, EC_VIEW), C(expand_dims, EC_VIEW), C(identity, EC_VIEW),
+	C(flatten2d, EC_VIEW), C(reshape_like, EC_VIEW),
+	C(transpose, EC_MOVE), C(slice_by_index, EC_MOVE), C(slice_by_size, EC_MOVE),
+	C(slice_update, EC_MOVE), C(gather, EC_MOVE), C(gather_along_axis, EC_MOVE),
+	C(gather_nd, EC_MOVE), C(scatter, EC_MOVE), C(scatter_along_axis, EC_MOVE),
+	C(scatter_nd, EC_MOVE), C(pad, EC_MOVE), C(crop, EC_MOVE), C(depth_to_space, EC_MOVE),
+	C(space_to_depth, EC_MOVE), C(pixel_shuffle, EC_MOVE), C(pixel_unshuffle, EC_MOVE),
+	C(space_to_batch, EC_MOVE), C(batch_to_space, EC_MOVE), C(reverse, EC_MOVE),
+	C(sliding_windows, EC_MOVE),
+	C(concat, EC_CONCAT), C(split, EC_CONCAT), C(stack, EC_CONCAT), C(tile, EC_CONCAT),
+	C(upsample_nearest_neighbor, EC_RESIZE), C(upsample_bilinear, EC_RESIZE),
+	C(resize_nearest_neighbor, EC_RESIZE), C(resize_bilinear, EC_RESIZE), C(resize, EC_RESIZE),
+	C(crop_resize, EC_RESIZE), C(resample, EC_RESIZE), C(affine, EC_RESIZE),
+	C(max_pool, EC_POOL), C(avg_pool, EC_POOL), C(l2_pool, EC_POOL),
+	C(lstm, EC_RNN), C(gru, EC_RNN), C(rnn, EC_RNN),
+	C(cond, EC_CONTROL), C(while_loop, EC_CONTROL),
+};
+#undef C
+static_assert(EC_ELEM == 0, "unnamed ops are element-wise");
+
+/* Ops outside the catalogue (legacy layers kept as nn.*). */
+static const struct {
 	const char *kind;
 	EstClass cls;
-} KindClass;
-
-static const KindClass kind_classes[] = {
-	{ "conv", EC_CONV }, { "conv_transpose", EC_CONV }, { "conv_quantized", EC_CONV },
-	{ "matmul", EC_MATMUL }, { "linear", EC_MATMUL }, { "einsum", EC_MATMUL },
-	{ "scaled_dot_product_attention", EC_SDPA },
-	{ "softmax", EC_NORM }, { "log_softmax", EC_NORM }, { "layer_norm", EC_NORM },
-	{ "batch_norm", EC_NORM }, { "instance_norm", EC_NORM }, { "l2_norm", EC_NORM },
-	{ "local_response_norm", EC_NORM }, { "nn.batchnorm", EC_NORM },
-	{ "reshape", EC_VIEW }, { "squeeze", EC_VIEW }, { "expand_dims", EC_VIEW },
-	{ "identity", EC_VIEW }, { "flatten2d", EC_VIEW }, { "reshape_like", EC_VIEW },
-	{ "transpose", EC_MOVE }, { "slice_by_index", EC_MOVE }, { "slice_by_size", EC_MOVE },
-	{ "slice_update", EC_MOVE }, { "gather", EC_MOVE }, { "gather_along_axis", EC_MOVE },
-	{ "gather_nd", EC_MOVE }, { "scatter", EC_MOVE }, { "scatter_along_axis", EC_MOVE },
-	{ "scatter_nd", EC_MOVE }, { "pad", EC_MOVE }, { "crop", EC_MOVE },
-	{ "depth_to_space", EC_MOVE }, { "space_to_depth", EC_MOVE }, { "pixel_shuffle", EC_MOVE },
-	{ "pixel_unshuffle", EC_MOVE }, { "space_to_batch", EC_MOVE },
-	{ "batch_to_space", EC_MOVE }, { "reverse", EC_MOVE }, { "sliding_windows", EC_MOVE },
-	{ "concat", EC_CONCAT }, { "split", EC_CONCAT }, { "stack", EC_CONCAT },
-	{ "tile", EC_CONCAT },
-	{ "upsample_nearest_neighbor", EC_RESIZE }, { "upsample_bilinear", EC_RESIZE },
-	{ "resize_nearest_neighbor", EC_RESIZE }, { "resize_bilinear", EC_RESIZE },
-	{ "resize", EC_RESIZE }, { "crop_resize", EC_RESIZE }, { "resample", EC_RESIZE },
-	{ "affine", EC_RESIZE },
-	{ "max_pool", EC_POOL }, { "avg_pool", EC_POOL }, { "l2_pool", EC_POOL },
-	{ "lstm", EC_RNN }, { "gru", EC_RNN }, { "rnn", EC_RNN },
-	{ "cond", EC_CONTROL }, { "while_loop", EC_CONTROL }, { "call", EC_CONTROL },
-	{ "nn.branch", EC_CONTROL }, { "nn.loop", EC_CONTROL },
+} kind_classes[] = {
+	{ "nn.batchnorm", EC_NORM }, { "nn.branch", EC_CONTROL }, { "nn.loop", EC_CONTROL },
+	{ "nn.embedding", EC_MOVE }, { "nn.embeddingND", EC_MOVE }, { "call", EC_CONTROL },
 };
 
-static EstClass class_of(const Op *op)
+static EstClass class_of(const Op *op, OpId id)
 {
+	if (id < OPID_COUNT)
+		return (EstClass)class_by_id[id];
 	for (size_t i = 0; i < sizeof kind_classes / sizeof *kind_classes; i++)
 		if (strcmp(kind_classes[i].kind, op->kind) == 0)
 			return kind_classes[i].cls;
-	if (strncmp(op->kind, "reduce_", 7) == 0)
-		return EC_NORM;
 	return EC_ELEM;
 }
 
@@ -275,6 +283,7 @@ typedef struct EstCtx {
 	const PassCtx *ctx;
 	const Func *f;
 	const Op *op;
+	OpId id;
 	const AneFuncFacts *facts;
 	bool nn;
 } EstCtx;
@@ -397,7 +406,8 @@ static double conv_flops(const EstCtx *x)
 	/* conv: every output position multiplies the whole weight slice of its
 	 * group: 2 * B * spatial_out * numel(weight); conv_transpose: per input
 	 * position instead. */
-	const Type *pos = strcmp(x->op->kind, "conv_transpose") == 0 ? in : out;
+	bool transposed = x->id == OPID_conv_transpose;
+	const Type *pos = transposed ? in : out;
 	double batch = dim_at(x, pos, 0);
 	double spatial = 1;
 	for (int32_t i = 2; i < pos->rank; i++) {
@@ -418,7 +428,8 @@ static double matmul_flops(const EstCtx *x)
 	if (on < 0 || !in || in->rank < 1)
 		return -1;
 	double inner;
-	if (strcmp(x->op->kind, "matmul") == 0) {
+	OpId id = x->id;
+	if (id == OPID_matmul) {
 		const Operand *o = ir_op_operand(x->op, "transpose_x");
 		bool tx = false;
 		if (o && o->n && o->b[0].kind == BIND_LIT && o->b[0].lit->kind == LIT_TENSOR &&
@@ -431,7 +442,7 @@ static double matmul_flops(const EstCtx *x)
 			tx = l && l->kind == LIT_TENSOR && l->u.tensor.count == 1 && lit_elem_i64(l, 0);
 		}
 		inner = dim_at(x, in, tx && in->rank >= 2 ? in->rank - 2 : in->rank - 1);
-	} else if (strcmp(x->op->kind, "linear") == 0) {
+	} else if (id == OPID_linear) {
 		inner = dim_at(x, in, in->rank - 1);
 	} else {
 		/* einsum: assume a contraction over x's last axis */
@@ -498,11 +509,11 @@ static double rnn_flops(const EstCtx *x)
 
 /* ------------------------------------------------------------------ the estimate */
 
-void ane_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, const AneChip *chip,
-                     const AneFuncFacts *facts, AneEstimate *e)
+void ane_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, OpId id,
+                     const AneChip *chip, const AneFuncFacts *facts, AneEstimate *e)
 {
-	EstCtx x = { ctx, f, op, facts, facts && facts->nn };
-	EstClass cls = class_of(op);
+	EstCtx x = { ctx, f, op, id, facts, facts && facts->nn };
+	EstClass cls = class_of(op, id);
 	double flops = -1, bytes = io_bytes(&x);
 	switch (cls) {
 	case EC_CONV: flops = conv_flops(&x); break;

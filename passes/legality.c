@@ -63,10 +63,20 @@ const Type *ac_out_type(const AneCheck *c, uint32_t i)
 	return i < c->op->nouts ? ac_value_type(c, c->op->outs[i]) : NULL;
 }
 
+OpId ane_op_id(const Op *op)
+{
+	if (op->info)
+		return op->info->id;
+	const OpInfo *info = op_catalogue_first(op->kind);
+	return info ? info->id : OPID_COUNT;
+}
+
 bool ane_op_is_const(const Op *op)
 {
 	if (op->info)
 		return (op->info->flags & OPF_CONSTEXPR) != 0;
+	if (op->kind[0] != 'c')
+		return false;
 	return strcmp(op->kind, "const") == 0 || strncmp(op->kind, "constexpr_", 10) == 0;
 }
 
@@ -246,6 +256,7 @@ AneCheck ac_at(const AneCheck *c, const Op *op)
 {
 	AneCheck d = *c;
 	d.op = op;
+	d.id = ane_op_id(op);
 	d.is_const = ane_op_is_const(op);
 	d.nested = op->parent && op->parent->parent_op != NULL;
 	return d;
@@ -289,6 +300,68 @@ bool ac_any_tensor(const AneCheck *c, unsigned flags, AcTensorFn fn, void *arg)
 				return true;
 		}
 	return false;
+}
+
+static void note_tensor(AneOpSummary *s, const Type *t, bool runtime)
+{
+	if (t->kind == TY_STATE) {
+		s->any_state = true;
+		t = t->elem;
+		if (!t)
+			return;
+	}
+	if (t->kind != TY_TENSOR)
+		return;
+	if (t->rank > s->max_rank)
+		s->max_rank = t->rank;
+	int64_t n = 1;
+	bool known = t->rank >= 0;
+	for (int32_t i = 0; i < t->rank; i++) {
+		if (t->dims[i].kind != DIM_CONST) {
+			known = false;
+			continue;
+		}
+		int64_t d = t->dims[i].size;
+		if (d > s->max_dim)
+			s->max_dim = d;
+		n = d > 0 && n <= INT64_MAX / d ? n * d : n;
+	}
+	if (runtime) {
+		s->rt_dtypes |= 1u << t->dt;
+		if (!known)
+			s->rt_unknown = true;
+		else if (n > s->rt_max_numel)
+			s->rt_max_numel = n;
+	} else if (known && n > s->const_max_numel) {
+		s->const_max_numel = n;
+	}
+}
+
+static void summarise(AneCheck *c)
+{
+	AneOpSummary *s = &c->sum;
+	memset(s, 0, sizeof *s);
+	const Op *op = c->op;
+	for (uint32_t i = 0; i < op->nargs; i++)
+		for (uint32_t j = 0; j < op->args[i].n; j++) {
+			const Binding *b = &op->args[i].b[j];
+			if (b->kind == BIND_LIT) {
+				s->const_lit = true;
+				note_tensor(s, b->lit->type, false);
+				continue;
+			}
+			const Type *t = ac_value_type(c, b->value);
+			const Op *d = b->value < c->f->values.n ? ir_value(c->f, b->value)->def : NULL;
+			bool konst = d && ane_op_is_const(d);
+			s->const_lit |= konst;
+			if (t)
+				note_tensor(s, t, !konst);
+		}
+	for (uint32_t i = 0; i < op->nouts; i++) {
+		const Type *t = ac_value_type(c, op->outs[i]);
+		if (t)
+			note_tensor(s, t, true);
+	}
 }
 
 /* ------------------------------------------------------------------ function facts */
@@ -553,7 +626,10 @@ static int visit_op(Func *f, Op *op, void *vctx)
 		.weight_bytes = L->lg->weight_bytes,
 		.nested = op->parent && op->parent->parent_op != NULL,
 		.is_const = ane_op_is_const(op),
+		.id = ane_op_id(op),
 	};
+	fx->fr->ids[op->index] = (uint16_t)c.id;
+	summarise(&c);
 	p->is_const = c.is_const;
 	p->nested = c.nested;
 	p->supported = DEVM_ALL;
@@ -563,15 +639,16 @@ static int visit_op(Func *f, Op *op, void *vctx)
 	}
 	fx->reasons.n = 0;
 	RuleSet want = L->any;
-	if (op->info) {
+	bool catalogued = c.id != OPID_COUNT;
+	if (catalogued) {
 		for (int w = 0; w < RULE_WORDS; w++)
-			want.w[w] |= L->by_id[op->info->id].w[w];
+			want.w[w] |= L->by_id[c.id].w[w];
 	}
 	for (size_t i = 0; i < ane_rule_table_n; i++) {
 		const AneRule *r = &ane_rule_table[i];
 		if (!has_bit(&want, i)) {
 			/* ops outside the catalogue match rows by name */
-			if (op->info || !r->ops || !has_bit(&L->gated, i) || !rule_names(r, op->kind))
+			if (catalogued || !r->ops || !has_bit(&L->gated, i) || !rule_names(r, op->kind))
 				continue;
 		}
 		if (c.is_const && r->kind == RULE_REFUSE)
@@ -657,6 +734,7 @@ int pass_legality(Module *m, PassCtx *ctx)
 		AneFuncRes *fr = &lg->funcs[i];
 		fr->f = f;
 		fr->ops = arena_array(ctx->arena, f->nops ? f->nops : 1, sizeof *fr->ops);
+		fr->ids = arena_array(ctx->arena, f->nops ? f->nops : 1, sizeof *fr->ids);
 		func_facts(ctx, f, &fr->facts);
 		FuncRun fx = { .L = &L, .fr = fr, .scratch = scratch };
 		ir_walk_ops(f, visit_op, &fx);

@@ -41,6 +41,7 @@ typedef struct Step {
 
 typedef struct PlaceRun {
 	PassCtx *ctx;
+	const AneRule *why[3];          /* ANE301, ANE302, ANE303 */
 	const AneChip *chip;
 	AneFuncRes *fr;
 	Func *f;
@@ -82,7 +83,8 @@ static void estimate_into(PlaceRun *pr, Op *op, double ms[DEV_COUNT])
 {
 	OpPlacement *p = &pr->fr->ops[op->index];
 	AneEstimate e;
-	ane_estimate_op(pr->ctx, pr->f, op, pr->chip, &pr->fr->facts, &e);
+	ane_estimate_op(pr->ctx, pr->f, op, (OpId)pr->fr->ids[op->index], pr->chip, &pr->fr->facts,
+	                &e);
 	for (int d = 0; d < DEV_COUNT; d++) {
 		p->est_ms[d] = e.ms[d];
 		ms[d] = e.ms[d];
@@ -213,57 +215,75 @@ static double best_other(const Step *s, ComputeUnits cu)
 	return m;
 }
 
+/* The maximal runs of neighbouring steps the ANE could take, per setting:
+ * what an ANE segment over the run would save and whether it ends in a
+ * function result or already holds ANE ops. */
+typedef struct Run {
+	uint32_t a, b;
+	double saves;
+	bool output, partial;
+} Run;
+
+/* v with `dec` decimals, as "%.*f" writes it, without the cost of %f. */
+static const char *fixed(char *buf, double v, int dec)
+{
+	static const long long scale[] = { 1, 10, 100, 1000, 10000 };
+	if (!(fabs(v) < 1e12)) {
+		snprintf(buf, 32, "%.*f", dec, v);
+		return buf;
+	}
+	long long k = llround(fabs(v) * (double)scale[dec]);
+	const char *sign = v < 0 && k ? "-" : "";
+	if (dec)
+		snprintf(buf, 32, "%s%lld.%0*lld", sign, k / scale[dec], dec, k % scale[dec]);
+	else
+		snprintf(buf, 32, "%s%lld", sign, k);
+	return buf;
+}
+
 static const AneReason *not_preferred(PlaceRun *pr, ComputeUnits cu, uint32_t i,
-                                      const int *chosen, double total)
+                                      const int *chosen, double total, const Run *run)
 {
 	const Step *s = &pr->steps[i];
 	Device dev = state_dev[chosen[i]];
 	double ane = s->ms[DEV_ANE], here = s->ms[dev];
 	char buf[400];
-	const char *code;
+	const AneRule *rule;
 	if (ane >= here - TIE) {
-		code = ANE_R_NOT_FASTER;
-		snprintf(buf, sizeof buf, "%.2f us on the ANE vs %.2f us on the %s", ane * 1e3,
-		         here * 1e3, device_name(dev));
+		rule = pr->why[1];
+		char a1[32], a2[32];
+		snprintf(buf, sizeof buf, "%s us on the ANE vs %s us on the %s", fixed(a1, ane * 1e3, 2),
+		         fixed(a2, here * 1e3, 2), device_name(dev));
 	} else {
-		/* the run of neighbouring ops the ANE could take */
-		uint32_t a = i, b = i;
-		while (a > 0 && (pr->steps[a - 1].allowed[cu] & DEVM(DEV_ANE)))
-			a--;
-		while (b + 1 < pr->n && (pr->steps[b + 1].allowed[cu] & DEVM(DEV_ANE)))
-			b++;
-		double saves = 0;
-		bool partial = false, output = false;
-		for (uint32_t j = a; j <= b; j++) {
-			saves += best_other(&pr->steps[j], cu) - pr->steps[j].ms[DEV_ANE];
-			partial |= state_dev[chosen[j]] == DEV_ANE;
-			output |= pr->steps[j].output;
-		}
+		uint32_t a = run->a, b = run->b;
 		bool inside = a > 0 || b + 1 < pr->n;
 		double needs = ANE_SEGMENT_MS + (a > 0 ? ANE_SWITCH_MS : 0) +
-		               (b + 1 < pr->n ? ANE_SWITCH_MS : 0) + (output ? ANE_OUTPUT_MS : 0);
-		double forced = AT(pr->F, i, 2) + AT(pr->B, i, 2) - total;
-		if (partial) {
-			code = ANE_R_SIZE_FLOOR;
-			snprintf(buf, sizeof buf, "the ANE saves %.4f ms on this op, but moving it there "
-			         "adds %.4f ms to the path (switch and output costs)",
-			         best_other(s, cu) - ane, forced > 0 ? forced : 0);
-		} else if (inside && saves > ANE_SEGMENT_MS + (output ? ANE_OUTPUT_MS : 0)) {
-			code = ANE_R_SANDWICHED;
-			snprintf(buf, sizeof buf, "the ANE saves %.4f ms on the %u op(s) it can run here; "
-			         "with the switches around them an ANE segment needs %.4f ms", saves,
-			         b - a + 1, needs);
+		               (b + 1 < pr->n ? ANE_SWITCH_MS : 0) + (run->output ? ANE_OUTPUT_MS : 0);
+		if (run->partial) {
+			double forced = AT(pr->F, i, 2) + AT(pr->B, i, 2) - total;
+			rule = pr->why[0];
+			char a1[32], a2[32];
+			snprintf(buf, sizeof buf, "the ANE saves %s ms on this op, but moving it there "
+			         "adds %s ms to the path (switch and output costs)",
+			         fixed(a1, best_other(s, cu) - ane, 4), fixed(a2, forced > 0 ? forced : 0, 4));
+		} else if (inside && run->saves > ANE_SEGMENT_MS + (run->output ? ANE_OUTPUT_MS : 0)) {
+			rule = pr->why[2];
+			char a1[32], a2[32];
+			snprintf(buf, sizeof buf, "the ANE saves %s ms on the %u op(s) it can run here; "
+			         "with the switches around them an ANE segment needs %s ms",
+			         fixed(a1, run->saves, 4), b - a + 1, fixed(a2, needs, 4));
 		} else {
-			code = ANE_R_SIZE_FLOOR;
-			snprintf(buf, sizeof buf, "the ANE saves %.4f ms on the %u op(s) it can run here, "
-			         "an ANE segment there needs %.4f ms", saves, b - a + 1, needs);
+			rule = pr->why[0];
+			char a1[32], a2[32];
+			snprintf(buf, sizeof buf, "the ANE saves %s ms on the %u op(s) it can run here, "
+			         "an ANE segment there needs %s ms", fixed(a1, run->saves, 4), b - a + 1,
+			         fixed(a2, needs, 4));
 		}
 	}
 	AneReason *r = arena_alloc(pr->ctx->arena, sizeof *r);
-	r->rule = ane_rule_find(code);
+	r->rule = rule;
 	r->device = DEV_ANE;
 	r->detail = arena_strdup(pr->ctx->arena, buf);
-	IR_ASSERT(r->rule);
 	return r;
 }
 
@@ -298,6 +318,8 @@ static void place_setting(PlaceRun *pr, ComputeUnits cu)
 		if (d < 0 && i > 0)
 			IR_DIE("placement path broken at step %u", i);
 	}
+	Run run = { 0 };
+	bool in_run = false;
 	for (uint32_t i = 0; i < pr->n; i++) {
 		Step *s = &pr->steps[i];
 		OpPlacement *p = &pr->fr->ops[s->op->index];
@@ -305,8 +327,23 @@ static void place_setting(PlaceRun *pr, ComputeUnits cu)
 		p->device[cu] = dev;
 		for (uint32_t k = 0; k < s->op->nblocks; k++)
 			set_nested(pr, s->op->blocks[k], cu, dev);
-		if (dev != DEV_ANE && (s->allowed[cu] & DEVM(DEV_ANE)))
-			p->not_preferred[cu] = not_preferred(pr, cu, i, chosen, total);
+		if (!(s->allowed[cu] & DEVM(DEV_ANE))) {
+			in_run = false;
+			continue;
+		}
+		if (!in_run) {
+			/* a new run: sum it up once for all its ops */
+			in_run = true;
+			run = (Run){ .a = i, .b = i };
+			for (uint32_t j = i; j < pr->n && (pr->steps[j].allowed[cu] & DEVM(DEV_ANE)); j++) {
+				run.b = j;
+				run.saves += best_other(&pr->steps[j], cu) - pr->steps[j].ms[DEV_ANE];
+				run.partial |= state_dev[chosen[j]] == DEV_ANE;
+				run.output |= pr->steps[j].output;
+			}
+		}
+		if (dev != DEV_ANE)
+			p->not_preferred[cu] = not_preferred(pr, cu, i, chosen, total, &run);
 	}
 }
 
@@ -369,7 +406,10 @@ int pass_placement(Module *m, PassCtx *ctx)
 	struct AnePlacement *pl = arena_alloc(ctx->arena, sizeof *pl);
 	for (uint32_t i = 0; i < lg->nfuncs && i < m->funcs.n; i++) {
 		AneFuncRes *fr = &lg->funcs[i];
-		PlaceRun pr = { .ctx = ctx, .chip = lg->chip, .fr = fr, .f = m->funcs.v[i] };
+		PlaceRun pr = { .ctx = ctx, .chip = lg->chip, .fr = fr, .f = m->funcs.v[i],
+		                .why = { ane_rule_find(ANE_R_SIZE_FLOOR), ane_rule_find(ANE_R_NOT_FASTER),
+		                         ane_rule_find(ANE_R_SANDWICHED) } };
+		IR_ASSERT(pr.why[0] && pr.why[1] && pr.why[2]);
 		build_steps(&pr);
 		size_t cells = (size_t)(pr.n ? pr.n : 1) * NS;
 		pr.F = arena_array(ctx->arena, cells, sizeof *pr.F);
