@@ -386,6 +386,9 @@ static void corpus_model(const char *path, const char *root, unsigned *models, u
 	}
 	PassCtx *ctx = pass_ctx_new(m, &dl, NULL);
 	pass_run_pipeline(ctx);
+	assert_int_equal(ctx->errors[PASS_LEGALITY] + ctx->errors[PASS_PLACEMENT] +
+	                 ctx->errors[PASS_PARTITION] + ctx->errors[PASS_FLEX], 0);
+	assert_true(ctx->done & PASS_BIT(FLEX));
 	const AneCounts *all = ane_counts(ctx, NULL, CU_ALL), *ne = ane_counts(ctx, NULL, CU_CPU_AND_NE);
 	assert_non_null(all);
 	assert_non_null(ne);
