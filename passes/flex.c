@@ -561,6 +561,21 @@ int pass_flex(Module *m, PassCtx *ctx)
 				if (k)
 					v.counts[cu] = v.counts_if_fixed[cu] = *k;
 			}
+			/* a RangeDim input fixed by the flag: Core ML still keeps the model
+			 * off the ANE (G6); the per-op results show the fixed-shape model */
+			fr.ctx = ctx;
+			for (uint32_t k = 0; k < ctx->opts.ninput_shapes && !v.mode_reason; k++) {
+				const FeatureDesc *fe = feature_of(m, m->funcs.v[i], ctx->opts.input_shapes[k].name);
+				ShapeFlex fxk = !fe ? FLEX_NONE : fe->kind == FEAT_IMAGE ? fe->size_flex
+				              : fe->kind == FEAT_MULTIARRAY ? fe->flex : FLEX_NONE;
+				if (fxk != FLEX_RANGE)
+					continue;
+				char d[256];
+				snprintf(d, sizeof d, "input '%s' is range-shaped", fe->name);
+				v.mode_reason = mode_reason(&fr, ANE_R_FLEX_RANGE, d);
+				v.counts[CU_CPU_AND_NE] = v.counts_if_fixed[CU_CPU_ONLY];
+				v.counts[CU_ALL] = v.counts_if_fixed[CU_CPU_AND_GPU];
+			}
 			vec_push(ctx->arena, &fr.out, v);
 		}
 	} else {

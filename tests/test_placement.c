@@ -416,6 +416,15 @@ static void corpus_model(const char *path, const char *root, unsigned *models, u
 	print_message("  %-62.62s ops %5u  ANE %5.1f%% (ALL) %5.1f%% (CPU_AND_NE)  segs %3u  work %5.1f%%%s\n",
 	              name, all->executable, 100 * all->share[DEV_ANE], 100 * ne->share[DEV_ANE],
 	              ne->segments, 100 * ne->work_share[DEV_ANE], nv ? "  (flexible)" : "");
+	const AneFlexVerdict *v = ane_flex_verdicts(ctx, &nv);
+	for (uint32_t i = 0; i < nv; i++) {
+		const AneCounts *k = &v[i].counts[CU_CPU_AND_NE], *fx = &v[i].counts_if_fixed[CU_CPU_AND_NE];
+		print_message("      %-11s %-14s %-22.22s %s ANE %5.1f%% (CPU_AND_NE; fixed-shape model: "
+		              "%5.1f%%)%s%s\n", flex_mode_name(v[i].mode), v[i].input ? v[i].input : "-",
+		              v[i].shape, v[i].ran ? "" : "(not run)", 100 * k->share[DEV_ANE],
+		              100 * fx->share[DEV_ANE], v[i].mode_reason ? "  " : "",
+		              v[i].mode_reason ? v[i].mode_reason->rule->code : "");
+	}
 	(*models)++;
 	pass_ctx_free(ctx);
 	ir_module_free(m);
