@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -28,6 +29,16 @@ int cli_output_open(CliOutput *o, const char *path)
 		return 0;
 	}
 	o->path = path;
+	/* Only a regular file (or a new one) is replaced by rename; a device
+	 * or fifo such as /dev/null is written in place. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (!(o->f = fopen(path, "w"))) {
+			fprintf(stderr, "anelint: %s: cannot write: %s\n", path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
 	size_t n = strlen(path) + 16;
 	o->tmp = malloc(n);
 	if (!o->tmp)
@@ -59,6 +70,8 @@ int cli_output_close(CliOutput *o, int ok)
 		fprintf(stderr, "anelint: %s: write error: %s\n", o->path, strerror(errno));
 		rc = -1;
 	}
+	if (!o->tmp)                    /* written in place */
+		return ok ? rc : -1;
 	if (rc == 0 && ok && rename(o->tmp, o->path) != 0) {
 		fprintf(stderr, "anelint: %s: cannot write: %s\n", o->path, strerror(errno));
 		rc = -1;

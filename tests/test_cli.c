@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int run(const char *args, char **out, char **err)
@@ -90,6 +91,14 @@ static void test_cli_dump_file_and_stdin(void **state)
 	snprintf(cmd, sizeof cmd, "dump - < '%s'", in);
 	assert_int_equal(run(cmd, &out, &err), 0);
 	assert_string_equal(out, text);
+	free(out); free(err);
+
+	/* A device is written in place, never replaced by a rename. */
+	snprintf(cmd, sizeof cmd, "dump -o /dev/null '%s'", in);
+	assert_int_equal(run(cmd, &out, &err), 0);
+	struct stat st;
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
 	free(out); free(err);
 
 	/* A failed dump leaves no output file behind. */
