@@ -13,8 +13,8 @@
  *
  * The kind is told by content, not by name.  Every problem is one
  * diagnostic with a stable code (table below) naming the offending file;
- * the loaders then return NULL.  pb_reader.c is the only file that
- * includes the protobuf-c generated headers.
+ * the loaders then return NULL.  pb_reader.c and pb_nn.c (through
+ * pb_spec.h) are the only files that see the protobuf-c generated types.
  */
 #ifndef ANELINT_FRONTEND_H
 #define ANELINT_FRONTEND_H
