@@ -96,8 +96,13 @@ static bool parse_pytype(const char *s, PyType *t)
 	snprintf(t->dt, sizeof t->dt, "%s", items[n - 1]);
 	t->dict = strcmp(t->dt, "dict") == 0;
 	t->rank = n - 1;
-	for (int i = 0; i < t->rank && i < 16; i++)
-		snprintf(t->dims[i], sizeof t->dims[i], "%s", items[i]);
+	for (int i = 0; i < t->rank && i < 16; i++) {
+		size_t k = strlen(items[i]);
+		if (k >= sizeof t->dims[i])
+			k = sizeof t->dims[i] - 1;
+		memcpy(t->dims[i], items[i], k);
+		t->dims[i][k] = 0;
+	}
 	const char *tag = strchr(e + 1, '(');
 	if (tag)
 		sscanf(tag + 1, "%15[A-Za-z]", t->tag);

@@ -587,7 +587,7 @@ static void test_op_catalogue_matches_ops_tsv(void **state)
 	char *save = NULL;
 	char *line = strtok_r(text, "\n", &save);      /* header */
 	for (line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[12];
+		char *f[12] = { 0 };
 		int nf = 0;
 		for (char *p = line; nf < 12; nf++) {
 			f[nf] = p;

@@ -77,7 +77,8 @@ static void an_free(An *an)
 	memset(an, 0, sizeof *an);
 }
 
-static char *emit(const An *an, ReportFormat fmt)
+/* noinline: gcc -O2 takes the open_memstream buffer for a local once inlined */
+__attribute__((noinline)) static char *emit(const An *an, ReportFormat fmt)
 {
 	char *buf = NULL;
 	size_t n = 0;
