@@ -6,7 +6,7 @@
  * flexible-input verdicts.
  *
  *   legality ─── placement ─── partition ─── flex
- *   rule rows     estimate.c:    segments of     a verdict per input-shape
+ *   rule rows     cost.c:        segments of     a verdict per input-shape
  *   (ane_rules_*  ms per op and  consecutive     mode: default, each
  *   .c) fire per  device; the    ops on one      enumerated shape, range
  *   op: refusal,  cheapest path  device; the     bounds (the pipeline rerun
@@ -123,6 +123,8 @@ typedef struct AneChip {
 	const char *source;         /* spec section and source keys of the figures */
 	const char *note;           /* disputes, caveats; "" when none */
 	bool mac;                   /* a Mac chip (M-series); A-series are iPhone/iPad */
+	double ane_dispatch_ms;     /* measured overhead of one ANE evaluation (the cost
+	                             * pass's launch cost per ANE segment); 0: n/s */
 } AneChip;
 
 /* The chip rows (A12 .. M5 Max), *n set. */

@@ -23,10 +23,18 @@
  *   working_set_mb  on-chip working set: M1 2 MB and M5 4.72 MB [ASR]; M4
  *              ~32 MB inferred from a matmul sweep [MDX-SS2] (conflict, see §2.4);
  *              0 where nothing is sourced.
+ *   ane_dispatch_ms  the overhead of one ANE evaluation (ane-hardware.md §2.1),
+ *              which the cost pass charges per ANE segment: M1 0.23 ms per-eval
+ *              floor [ASR] (M1 Pro, Max, Ultra: as M1, I); M4 0.095 ms XPC +
+ *              IOKit per eval [MDX-SS2]; M5 0.06-0.11 ms for a small conv
+ *              [MDX-M5], taken as 0.085; M5 Pro 0.1-0.23 ms [AOSAMA], taken as
+ *              0.165 (M5 Max: as M5 Pro, I).  All measured on the direct route.
+ *              0 (not sourced) elsewhere: the cost pass then uses the 0.125 ms
+ *              the segmenter charges per ANE segment (ane-legality.md §3).
  *
  * The default chip is M4 (H16): ane-legality.md §3, the newest and most
  * direct evidence of how Core ML places ops, was measured on M4, and the
- * cost model (estimate.c) is calibrated against its example estimates.
+ * cost model (cost.c) is calibrated against its example estimates.
  */
 #include "passes/ane_int.h"
 
@@ -35,16 +43,20 @@
 
 #define HW "ane-hardware.md §1.2"
 
-/* name, key, is_family, h, family, capf, cores, rated_tops, rated_int8,
- * fp16_tflops, fp16_measured, dram_gbps, ane_gbps, axis_cap, channel_cap,
- * conv_kernel_w_max, working_set_mb, source, note, mac */
+/* name, key, h, family, capf, cores, rated_tops, rated_int8, fp16_tflops,
+ * fp16_measured, dram_gbps, ane_gbps, working_set_mb, source, note, mac
+ * (axis_cap, channel_cap and conv_kernel_w_max follow from capf); CHIPD
+ * adds ane_dispatch_ms. */
 #define CHIP(nm, k, hh, fam, cf, nc, tops, i8, fp, meas, dram, ane, ws, src, nt, isMac) \
+	CHIPD(nm, k, hh, fam, cf, nc, tops, i8, fp, meas, dram, ane, ws, src, nt, isMac, 0)
+/* ... and the measured ANE dispatch overhead (ms) last. */
+#define CHIPD(nm, k, hh, fam, cf, nc, tops, i8, fp, meas, dram, ane, ws, src, nt, isMac, disp) \
 	{ .name = nm, .key = k, .is_family = false, .h = hh, .family = fam, .capf = cf, \
 	  .cores = nc, .rated_tops = tops, .rated_int8 = i8, .fp16_tflops = fp, \
 	  .fp16_measured = meas, .dram_gbps = dram, .ane_gbps = ane, \
 	  .axis_cap = (cf) >= CAPF_F5 ? 65536 : 16384, .channel_cap = 65536, \
 	  .conv_kernel_w_max = (cf) >= CAPF_F5 ? 15 : 13, .working_set_mb = ws, \
-	  .source = src, .note = nt, .mac = isMac }
+	  .source = src, .note = nt, .mac = isMac, .ane_dispatch_ms = disp }
 
 static const AneChip chip_table[] = {
 	CHIP("A12", "a12", 11, "H11", CAPF_PRE, 8, 5, false, 5, false, 0, 25, 0,
@@ -53,15 +65,15 @@ static const AneChip chip_table[] = {
 	     HW " [HOL-DEV][ASR]", "rated '20% faster than A12': 6 TOPS is inferred (I)", false),
 	CHIP("A14", "a14", 13, "H13", CAPF_F3, 16, 11, false, 11, false, 0, 51, 2,
 	     HW " [HOL-DEV][ASR]", "adds texture-engine samplers (resize, crop_resize, gather)", false),
-	CHIP("M1", "m1", 13, "H13", CAPF_F2, 16, 11, false, 12, true, 68, 51, 2,
+	CHIPD("M1", "m1", 13, "H13", CAPF_F2, 16, 11, false, 12, true, 68, 51, 2,
 	     HW " [HOL-DEV][ASR][LLMCHECK][TG-OLD]",
-	     "target h13; ANEForge puts M1 in the A13 capability family (f2)", true),
-	CHIP("M1 Pro", "m1pro", 13, "H13", CAPF_F2, 16, 11, false, 12, true, 200, 51, 2,
-	     HW " [HOL-DEV][ASR][LLMCHECK]", "", true),
-	CHIP("M1 Max", "m1max", 13, "H13", CAPF_F2, 16, 11, false, 12, true, 400, 51, 2,
-	     HW " [HOL-DEV][ASR][LLMCHECK]", "", true),
-	CHIP("M1 Ultra", "m1ultra", 13, "H13", CAPF_F2, 32, 22, false, 24, false, 800, 102, 2,
-	     HW " [HOL-DEV][LLMCHECK]", "two dies; per-die figures doubled (I)", true),
+	     "target h13; ANEForge puts M1 in the A13 capability family (f2)", true, 0.23),
+	CHIPD("M1 Pro", "m1pro", 13, "H13", CAPF_F2, 16, 11, false, 12, true, 200, 51, 2,
+	     HW " [HOL-DEV][ASR][LLMCHECK]", "", true, 0.23),
+	CHIPD("M1 Max", "m1max", 13, "H13", CAPF_F2, 16, 11, false, 12, true, 400, 51, 2,
+	     HW " [HOL-DEV][ASR][LLMCHECK]", "", true, 0.23),
+	CHIPD("M1 Ultra", "m1ultra", 13, "H13", CAPF_F2, 32, 22, false, 24, false, 800, 102, 2,
+	     HW " [HOL-DEV][LLMCHECK]", "two dies; per-die figures doubled (I)", true, 0.23),
 	CHIP("A15", "a15", 14, "H14", CAPF_F4, 16, 15.8, false, 15.8, false, 0, 70, 0,
 	     HW " [HOL-DEV][ASR]", "adds native sin/cos, RNG, global argmin/argmax", false),
 	CHIP("M2", "m2", 14, "H14", CAPF_F3, 16, 15.8, false, 15.8, false, 102.4, 70, 0,
@@ -84,9 +96,9 @@ static const AneChip chip_table[] = {
 	     HW " [HOL-DEV][MDX-BENCH]", "rated 36 [HOL-DEV] vs 31.6 [MDX-BENCH]", true),
 	CHIP("A17 Pro", "a17pro", 16, "H16", CAPF_F5, 16, 35, true, 17.5, false, 0, 120, 0,
 	     HW " [HOL-DEV][CT-QPERF]", "rating counts INT8; W8A8 int8-int8 fast path", false),
-	CHIP("M4", "m4", 16, "H16", CAPF_F5, 16, 38, true, 18.6, true, 120, 120, 32,
+	CHIPD("M4", "m4", 16, "H16", CAPF_F5, 16, 38, true, 18.6, true, 120, 120, 32,
 	     HW " [MDX-README][ARS-TABLE][JR-PR36][MDX-SS2]",
-	     "arch h16g; rating counts INT8, FP16 measured 18.6 TFLOPS; working set ~32 MB (conflict: 2-32 MB)", true),
+	     "arch h16g; rating counts INT8, FP16 measured 18.6 TFLOPS; working set ~32 MB (conflict: 2-32 MB)", true, 0.095),
 	CHIP("M4 Pro", "m4pro", 16, "H16", CAPF_F5, 16, 38, true, 18.6, false, 273, 120, 32,
 	     HW " [MDX-BENCH][ARS-TABLE]", "12.57 TFLOPS measured at sp64; peak taken as M4's", true),
 	CHIP("M4 Max", "m4max", 16, "H16", CAPF_F5, 16, 38, true, 18.6, false, 546, 120, 32,
@@ -95,13 +107,13 @@ static const AneChip chip_table[] = {
 	     HW " [HOL-DEV][ASR]", "[ASR] calls H18 'A18' (conflict)", false),
 	CHIP("A18 Pro", "a18pro", 17, "H17", CAPF_F5, 16, 35, true, 17.5, false, 0, 130, 0,
 	     HW " [HOL-DEV]", "", false),
-	CHIP("M5", "m5", 16, "H16", CAPF_F5, 16, 0, false, 18.6, false, 150, 145, 4.72,
+	CHIPD("M5", "m5", 16, "H16", CAPF_F5, 16, 0, false, 18.6, false, 150, 145, 4.72,
 	     HW " [MDX-M5][MDX-BENCH][ASR][LLMCHECK]",
-	     "family disputed: H16 (maderix probe, taken) vs H17 (arXiv digest); 12.2-12.4 TFLOPS at sp64", true),
-	CHIP("M5 Pro", "m5pro", 16, "H16", CAPF_F5, 16, 0, false, 18.8, true, 0, 145, 4.72,
-	     HW " [AOSAMA][ASR]", "18.8 TFLOP/s conv, 10.2 GEMM measured; family disputed", true),
-	CHIP("M5 Max", "m5max", 16, "H16", CAPF_F5, 16, 0, false, 18.8, false, 0, 145, 4.72,
-	     HW " [HOL-DEV]", "figures taken from M5 Pro (I); family disputed", true),
+	     "family disputed: H16 (maderix probe, taken) vs H17 (arXiv digest); 12.2-12.4 TFLOPS at sp64", true, 0.085),
+	CHIPD("M5 Pro", "m5pro", 16, "H16", CAPF_F5, 16, 0, false, 18.8, true, 0, 145, 4.72,
+	     HW " [AOSAMA][ASR]", "18.8 TFLOP/s conv, 10.2 GEMM measured; family disputed", true, 0.165),
+	CHIPD("M5 Max", "m5max", 16, "H16", CAPF_F5, 16, 0, false, 18.8, false, 0, 145, 4.72,
+	     HW " [HOL-DEV]", "figures taken from M5 Pro (I); family disputed", true, 0.165),
 	CHIP("A19", "a19", 18, "H18", CAPF_F5, 16, 0, false, 17.5, false, 0, 145, 0,
 	     HW " [HOL-DEV][ASR]", "fp8 datapath on H18 only [ASR]; figures inferred (I)", false),
 	CHIP("A19 Pro", "a19pro", 18, "H18", CAPF_F5, 16, 0, false, 17.5, false, 0, 145, 0,
@@ -125,7 +137,7 @@ static const AneChip family_table[] = {
 	  .dram_gbps = 68, .ane_gbps = 51, .axis_cap = 16384, .channel_cap = 65536,
 	  .conv_kernel_w_max = 13, .working_set_mb = 2,
 	  .source = HW " §1.1 [TG-OLD][ASR][AF-CAT]",
-	  .note = "as M1 (capability f2; A14 is f3)", .mac = true },
+	  .note = "as M1 (capability f2; A14 is f3)", .mac = true, .ane_dispatch_ms = 0.23 },
 	{ .name = "H14", .key = "h14", .is_family = true, .h = 14, .family = "H14",
 	  .capf = CAPF_F3, .cores = 16, .rated_tops = 15.8, .fp16_tflops = 15.8,
 	  .dram_gbps = 102.4, .ane_gbps = 70, .axis_cap = 16384, .channel_cap = 65536,
@@ -140,7 +152,8 @@ static const AneChip family_table[] = {
 	  .capf = CAPF_F5, .cores = 16, .rated_tops = 38, .rated_int8 = true, .fp16_tflops = 18.6,
 	  .fp16_measured = true, .dram_gbps = 120, .ane_gbps = 120, .axis_cap = 65536,
 	  .channel_cap = 65536, .conv_kernel_w_max = 15, .working_set_mb = 32,
-	  .source = HW " §1.1 [JR-PR36][VIDELA][MDX-README]", .note = "as M4 (h16g)", .mac = true },
+	  .source = HW " §1.1 [JR-PR36][VIDELA][MDX-README][MDX-SS2]", .note = "as M4 (h16g)",
+	  .mac = true, .ane_dispatch_ms = 0.095 },
 	{ .name = "H17", .key = "h17", .is_family = true, .h = 17, .family = "H17",
 	  .capf = CAPF_F5, .cores = 16, .rated_tops = 35, .rated_int8 = true, .fp16_tflops = 17.5,
 	  .ane_gbps = 130, .axis_cap = 65536, .channel_cap = 65536, .conv_kernel_w_max = 15,

@@ -9,7 +9,8 @@
  *   ane_rules_ops.h     rows of §2 and §3 (per op)          predicates: ane_rules_ops.c
  *   ane_rules_nn.h      rows of legacy neural networks      predicates: ane_rules_nn.c
  *   legality.c          the `legality` pass: every rule over every op
- *   estimate.c          FLOPs, bytes and modelled ms per op and device
+ *   cost.c              the per-op estimator (FLOPs, bytes, modelled ms per op
+ *                       and device) and the `cost` pass (passes/cost.h)
  *   placement.c         the `placement` pass: cheapest device path per setting
  *   partition.c         the `partition` pass: segments and boundary tensors
  *   flex.c              the `flex` pass, --input-shape, ane_options_parse
@@ -24,6 +25,7 @@
 #include "ir/model_desc.h"
 #include "ir/op_catalogue.h"
 #include "passes/ane.h"
+#include "passes/cost.h"
 
 /* ------------------------------------------------------------------ results */
 
@@ -52,6 +54,7 @@ typedef struct AneFuncRes {
 	uint16_t *ids;              /* by Op.index: ane_op_id */
 	/* placement */
 	double path_ms[CU_COUNT];
+	CostOp *cost;               /* by Op.index: the estimate of each executable op */
 	/* partition */
 	AneFuncPlan plan[CU_COUNT];
 	AneCounts counts[CU_COUNT];
@@ -182,21 +185,17 @@ extern const size_t ane_rule_table_n;
 #define ANE_R_FLEX_RANGE      "ANE401"  /* G6: flexible mode keeps the model off the ANE */
 #define ANE_R_FLEX_NONDEFAULT "ANE402"  /* non-default enumerated shape */
 
-/* ------------------------------------------------------------------ estimate.c */
+/* ------------------------------------------------------------------ cost.c (the estimator) */
 
-typedef struct AneEstimate {
-	double flops;               /* -1: unknown */
-	double bytes;               /* -1: unknown */
-	double ms[DEV_COUNT];
-	bool known;
-} AneEstimate;
-
-/* Modelled runtime of one op on each device for `chip` (ms).  Nested ops
- * of a control-flow op are not included (they are estimated themselves).
- * Symbolic dims are evaluated at the default shape (facts->sym_values);
- * what stays unknown gives flops/bytes -1 and the per-op floors only. */
-void ane_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, OpId id,
-                     const AneChip *chip, const AneFuncFacts *facts, AneEstimate *e);
+/* Modelled runtime of one op on each device for `chip` (passes/cost.h
+ * CostOp: work, bytes, ms per device with its parts; the per-setting
+ * fields are left 0).  Nested ops of a control-flow op are not included
+ * (they are estimated themselves).  Symbolic dims are evaluated at the
+ * default shape (facts->sym_values); what stays unknown gives flops/bytes
+ * -1 and the per-op overheads only.  Placement calls it for every op; the
+ * cost pass reads the records placement kept (AneFuncRes.cost). */
+void cost_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, OpId id,
+                      const AneChip *chip, const AneFuncFacts *facts, CostOp *e);
 /* A dim's value: a constant, or a symbolic expression evaluated with the
  * facts' symbol values; -1 when unknown. */
 int64_t ane_dim_value(Dim d, const AneFuncFacts *facts);

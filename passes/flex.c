@@ -97,10 +97,22 @@ static int parse_shape(PassOptions *o, const char *v, FILE *err)
 	return 1;
 }
 
-int ane_options_parse(PassOptions *o, const char *arg, FILE *err)
+/* --chip C: one chip; --chip all: the per-op results for the default chip
+ * and the modelled latency compared across the ANE generations (one row
+ * per family, H11..H18); --chip A,B,...: the per-op results for A, the
+ * latency compared across the chips listed (the cost pass). */
+static int parse_chips(PassOptions *o, const char *v, FILE *err)
 {
-	const char *v;
-	if ((v = flag_value(arg, "--chip"))) {
+	if (strcmp(v, "all") == 0) {
+		size_t n;
+		const AneChip *fam = ane_chip_families(&n);
+		o->ncompare_chips = 0;
+		for (size_t i = 0; i < n && i < PASS_MAX_COMPARE_CHIPS; i++)
+			o->compare_chips[o->ncompare_chips++] = &fam[i];
+		return 1;
+	}
+	const char *comma = strchr(v, ',');
+	if (!comma) {
 		const AneChip *c = ane_chip_find(v);
 		if (!c) {
 			fprintf(err, "anelint: --chip: unknown chip '%s'; ", v);
@@ -111,6 +123,43 @@ int ane_options_parse(PassOptions *o, const char *arg, FILE *err)
 		o->chip = c;
 		return 1;
 	}
+	o->ncompare_chips = 0;
+	for (const char *p = v; *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char name[32];
+		if (n == 0 || n >= sizeof name) {
+			fprintf(err, "anelint: --chip: empty or overlong chip name in '%s'\n", v);
+			return -1;
+		}
+		memcpy(name, p, n);
+		name[n] = 0;
+		const AneChip *c = ane_chip_find(name);
+		if (!c) {
+			fprintf(err, "anelint: --chip: unknown chip '%s'; ", name);
+			ane_chip_list(err);
+			fputc('\n', err);
+			return -1;
+		}
+		if (o->ncompare_chips == PASS_MAX_COMPARE_CHIPS) {
+			fprintf(err, "anelint: --chip: at most %d chips\n", PASS_MAX_COMPARE_CHIPS);
+			return -1;
+		}
+		if (!o->ncompare_chips)
+			o->chip = c;
+		o->compare_chips[o->ncompare_chips++] = c;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 1;
+}
+
+int ane_options_parse(PassOptions *o, const char *arg, FILE *err)
+{
+	const char *v;
+	if ((v = flag_value(arg, "--chip")))
+		return parse_chips(o, v, err);
 	if ((v = flag_value(arg, "--compute-units"))) {
 		int cu = compute_units_from_name(v);
 		if (cu < 0) {

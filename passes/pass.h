@@ -4,7 +4,7 @@
  *
  *   pipeline (PASS_LIST order; each pass one file, `int pass_<name>(Module *, PassCtx *)`)
  *
- *     verify ── infer ── legality ── placement ── partition ── flex ──> (cost ── memory ── lint)
+ *     verify ── infer ── legality ── placement ── partition ── flex ── cost ── memory ── lint
  *     IR checks  dtype/shape of every value, operand checks, agreement with
  *                the declared types, constant folding of shape arithmetic
  *
@@ -55,6 +55,8 @@ typedef enum PassAnalysis {
 	  "segments of consecutive ops on one device, switches, tensors and bytes crossing") \
 	X(FLEX, flex, PASS_BIT(PARTITION), 0, NULL, \
 	  "a placement verdict per flexible input shape (default, enumerated, range bounds)") \
+	X(COST, cost, PASS_BIT(PARTITION), 0, pass_cost_annotate, \
+	  "FLOPs, bytes, modelled time per op and device; latency per setting and chip (modelled)") \
 	X(MEMORY, memory, PASS_BIT(INFER), ANA_USES, pass_memory_annotate, \
 	  "weight bytes stored and decompressed, peak activation memory by liveness, 1 GB limit") \
 	X(LINT, lint, PASS_BIT(INFER), ANA_USES, NULL, \
@@ -77,6 +79,7 @@ void pass_infer_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *
 void pass_legality_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
 void pass_placement_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
 void pass_partition_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
+void pass_cost_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
 void pass_memory_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out);
 
 typedef struct PassInfo {
@@ -100,7 +103,8 @@ void pass_list(FILE *out);
 /* ------------------------------------------------------------------ options */
 
 /* --input-shape NAME=D0,D1,...: a function input fixed to a concrete shape. */
-enum { PASS_MAX_INPUT_SHAPES = 16, PASS_MAX_SHAPE_RANK = 8, PASS_MAX_INPUT_NAME = 128 };
+enum { PASS_MAX_INPUT_SHAPES = 16, PASS_MAX_SHAPE_RANK = 8, PASS_MAX_INPUT_NAME = 128,
+       PASS_MAX_COMPARE_CHIPS = 48 };
 typedef struct PassInputShape {
 	char name[PASS_MAX_INPUT_NAME];
 	uint32_t rank;
@@ -119,10 +123,14 @@ typedef struct PassOptions {
 	FILE *print_out;        /* dumps (default stdout) */
 	FILE *time_out;         /* timing table (default stderr) */
 	/* ANE analysis (passes/ane.h; parsed by ane_options_parse) */
-	const struct AneChip *chip;     /* --chip; NULL: ane_chip_default() */
+	const struct AneChip *chip;     /* --chip (the first of a list); NULL: ane_chip_default() */
 	int compute_units;      /* --compute-units: a ComputeUnits, -1: ALL (report lead) */
 	uint32_t ninput_shapes; /* --input-shape, applied to function inputs before infer */
 	PassInputShape input_shapes[PASS_MAX_INPUT_SHAPES];
+	/* --chip all (the ANE generations H11..H18) or --chip A,B,..: the chips
+	 * whose modelled latency the cost pass compares (passes/cost.h) */
+	uint32_t ncompare_chips;
+	const struct AneChip *compare_chips[PASS_MAX_COMPARE_CHIPS];
 } PassOptions;
 
 void pass_options_init(PassOptions *o);
@@ -157,6 +165,7 @@ struct PassCtx {
 	struct AnePlacement *placement;
 	struct AnePartition *partition;
 	struct AneFlex *flex;
+	struct CostResult *cost;        /* passes/cost.h accessors */
 	struct MemResult *memory;       /* passes/memory.h accessors */
 	struct LintResult *lint;        /* passes/lint.h accessors */
 };

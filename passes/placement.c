@@ -4,12 +4,12 @@
  *
  *   1. supported devices come from legality (the CPU runs everything);
  *      the setting keeps only its devices (CPU_AND_NE: CPU and ANE, ...);
- *   2. each op gets an estimated runtime per device (estimate.c);
+ *   2. each op gets an estimated runtime per device (cost.c, the one estimator);
  *   3. the cheapest path over the function's ops in program order wins,
  *      with the backend as the state: the sum of the op estimates, plus
  *      0.125 ms for every ANE segment opened, 0.125 ms for every change of
  *      backend between neighbouring ops, and 0.125 ms when a graph output is
- *      produced on the ANE (I: and on the GPU, see estimate.c).  Inputs are
+ *      produced on the ANE (I: and on the GPU, see cost.c).  Inputs are
  *      free.  Ties keep the previous op's device.
  *
  * Const ops get no device and do not break segments.  A cond/while_loop is
@@ -82,16 +82,16 @@ typedef struct NestSum {
 static void estimate_into(PlaceRun *pr, Op *op, double ms[DEV_COUNT])
 {
 	OpPlacement *p = &pr->fr->ops[op->index];
-	AneEstimate e;
-	ane_estimate_op(pr->ctx, pr->f, op, (OpId)pr->fr->ids[op->index], pr->chip, &pr->fr->facts,
-	                &e);
+	CostOp *e = &pr->fr->cost[op->index];
+	cost_estimate_op(pr->ctx, pr->f, op, (OpId)pr->fr->ids[op->index], pr->chip,
+	                 &pr->fr->facts, e);
 	for (int d = 0; d < DEV_COUNT; d++) {
-		p->est_ms[d] = e.ms[d];
-		ms[d] = e.ms[d];
+		p->est_ms[d] = e->ms[d];
+		ms[d] = e->ms[d];
 	}
-	p->flops = e.flops;
-	p->bytes = e.bytes;
-	p->est_known = e.known;
+	p->flops = e->flops;
+	p->bytes = e->bytes;
+	p->est_known = e->known;
 }
 
 /* Estimate every op of a nested block; add their sums to ms. */
@@ -124,6 +124,10 @@ static void build_steps(PlaceRun *pr)
 {
 	Block *body = pr->f->body;
 	pr->steps = arena_array(pr->ctx->arena, body->nops ? body->nops : 1, sizeof *pr->steps);
+	pr->fr->cost = arena_array(pr->ctx->arena, pr->f->nops ? pr->f->nops : 1,
+	                           sizeof *pr->fr->cost);
+	if (!pr->steps || !pr->fr->cost)
+		IR_DIE("out of memory");
 	pr->n = 0;
 	for (uint32_t i = 0; i < body->nops; i++) {
 		Op *op = body->ops[i];
