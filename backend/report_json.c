@@ -13,6 +13,9 @@
 
 #include "backend/json_writer.h"
 #include "ir/model_desc.h"
+#include "passes/cost.h"
+#include "passes/lint.h"
+#include "passes/memory.h"
 
 typedef struct JCtx {
 	const ReportInput *in;
@@ -325,10 +328,19 @@ static void setting(JCtx *c, ComputeUnits cu)
 	jw_kint(w, "switches", k->switches);
 	jw_key(w, "latency");
 	jw_object(w);
-	jw_knum(w, "ms", k->est_ms, 4);
-	jw_kstr(w, "kind", "modelled");
-	jw_kstr(w, "source", "placement estimates: per-op time on its device plus segment and "
-	        "switch costs (ane-legality.md section 3); not a measurement");
+	const CostLatency *lat = cost_latency(in->ctx);
+	if (lat) {
+		jw_knum(w, "ms", lat->ms[cu], 4);
+		jw_kstr(w, "kind", "modelled");
+		jw_kstr(w, "source", "cost pass: each op's modelled time on its device, a launch per "
+		        "ANE segment, a switch and transfer per boundary (docs/calibration.md); not a "
+		        "measurement");
+	} else {
+		jw_knum(w, "ms", k->est_ms, 4);
+		jw_kstr(w, "kind", "modelled");
+		jw_kstr(w, "source", "placement estimates: per-op time on its device plus segment and "
+		        "switch costs (ane-legality.md section 3); not a measurement");
+	}
 	jw_end(w);
 	jw_key(w, "functions");
 	jw_array(w);
@@ -345,6 +357,9 @@ static void setting(JCtx *c, ComputeUnits cu)
 }
 
 /* ------------------------------------------------------------ ops */
+
+static void op_cost(JCtx *c, const CostOp *k);
+static void mem_size(JsonWriter *w, MemSize s);
 
 static void location(JsonWriter *w, const SrcLoc *l)
 {
@@ -464,6 +479,12 @@ static int op_entry(Func *f, Op *op, void *vctx)
 		jw_null(w);
 	else
 		jw_num(w, p->bytes, 0);
+	op_cost(c, cost_op(in->ctx, f, op));
+	jw_key(w, "live");
+	if (in->ctx->memory)
+		mem_size(w, mem_op_live(in->ctx, f, op));
+	else
+		jw_null(w);
 	jw_key(w, "compute_units");
 	jw_object(w);
 	for (int u = 0; u < CU_COUNT; u++) {
@@ -601,6 +622,297 @@ static void diagnostics(JCtx *c)
 	jw_end(w);
 }
 
+/* ------------------------------------------------------------ cost, memory, lint */
+
+static void num_or_null(JsonWriter *w, double v, int prec)
+{
+	if (v < 0)
+		jw_null(w);
+	else
+		jw_num(w, v, prec);
+}
+
+static void mem_size(JsonWriter *w, MemSize s)
+{
+	jw_object(w);
+	jw_kint(w, "bytes", s.bytes);
+	jw_kint(w, "unknown", s.unknown);
+	jw_end(w);
+}
+
+/* The op's "cost" object (passes/cost.h); null for const ops. */
+static void op_cost(JCtx *c, const CostOp *k)
+{
+	JsonWriter *w = c->w;
+	jw_key(w, "cost");
+	if (!k || k->is_const) {
+		jw_null(w);
+		return;
+	}
+	jw_object(w);
+	jw_kstr(w, "class", k->cost_class);
+	jw_key(w, "activation_bytes");
+	num_or_null(w, k->activation_bytes, 0);
+	jw_key(w, "weight_bytes_stored");
+	num_or_null(w, k->weight_bytes_stored, 0);
+	jw_key(w, "weight_bytes_dense");
+	num_or_null(w, k->weight_bytes_dense, 0);
+	jw_key(w, "intensity");
+	num_or_null(w, k->intensity, 3);
+	jw_key(w, "bound");
+	jw_object(w);
+	for (int d = DEV_CPU; d < DEV_COUNT; d++)
+		jw_kstr(w, device_name((Device)d), cost_bound_name(k->bound[d]));
+	jw_end(w);
+	jw_key(w, "cost_weights");
+	jw_object(w);
+	for (int u = 0; u < CU_COUNT; u++)
+		jw_knum(w, compute_units_name((ComputeUnits)u), k->weight[u], 6);
+	jw_end(w);
+	jw_end(w);
+}
+
+static void latency_parts(JsonWriter *w, const CostLatency *l, ComputeUnits cu)
+{
+	jw_knum(w, "modelled_ms", l->ms[cu], 4);
+	jw_knum(w, "ops_ms", l->ops_ms[cu], 4);
+	jw_knum(w, "launch_ms", l->launch_ms[cu], 4);
+	jw_knum(w, "transfer_ms", l->transfer_ms[cu], 4);
+	jw_kint(w, "boundaries", l->boundaries[cu]);
+	jw_knum(w, "ane_share", l->ane_share[cu], 4);
+	jw_kbool(w, "fastest", cost_is_fastest(l, cu));
+}
+
+static void chip_ref(JsonWriter *w, const AneChip *chip)
+{
+	jw_kstr(w, "name", chip ? chip->name : NULL);
+	jw_kstr(w, "key", chip ? chip->key : NULL);
+	jw_kstr(w, "family", chip ? chip->family : NULL);
+}
+
+static void cost_plan(JsonWriter *w, const CostPlan *p)
+{
+	jw_object(w);
+	jw_knum(w, "modelled_ms", p->ms, 4);
+	jw_kint(w, "boundaries", p->boundaries);
+	jw_kint(w, "boundary_bytes", p->boundary_bytes);
+	jw_kint(w, "boundary_unknown", p->boundary_unknown);
+	jw_key(w, "segments");
+	jw_array(w);
+	int flat = jw_flat_begin(w);
+	for (uint32_t i = 0; i < p->nsegments; i++) {
+		const CostSegment *s = &p->segments[i];
+		jw_object(w);
+		jw_kint(w, "index", i);
+		jw_key(w, "device");
+		dev_or_null(w, s->device);
+		jw_knum(w, "ops_ms", s->ops_ms, 4);
+		jw_knum(w, "launch_ms", s->launch_ms, 4);
+		jw_knum(w, "transfer_ms", s->transfer_ms, 4);
+		jw_kint(w, "transfer_bytes", s->transfer_bytes);
+		jw_kint(w, "transfer_unknown", s->transfer_unknown);
+		jw_knum(w, "modelled_ms", s->ms, 4);
+		jw_end(w);
+	}
+	jw_flat_end(w, flat);
+	jw_end(w);
+	jw_end(w);
+}
+
+static void cost_section(JCtx *c)
+{
+	JsonWriter *w = c->w;
+	const PassCtx *ctx = c->in->ctx;
+	const CostLatency *l = cost_latency(ctx);
+	jw_key(w, "cost");
+	if (!l) {
+		jw_null(w);
+		return;
+	}
+	jw_object(w);
+	jw_kstr(w, "kind", "modelled");
+	jw_kstr(w, "source", "cost pass (docs/passes.md, docs/calibration.md): per op "
+	        "overhead + max(compute, memory) on its device, a launch per ANE segment, a switch "
+	        "and transfer per boundary; not a measurement");
+	jw_key(w, "chip");
+	jw_object(w);
+	chip_ref(w, l->chip);
+	jw_end(w);
+	jw_kstr(w, "fastest", compute_units_name(l->fastest));
+	jw_key(w, "compute_units");
+	jw_object(w);
+	for (int u = 0; u < CU_COUNT; u++) {
+		jw_key(w, compute_units_name((ComputeUnits)u));
+		jw_object(w);
+		latency_parts(w, l, (ComputeUnits)u);
+		jw_end(w);
+	}
+	jw_end(w);
+	uint32_t nchips = 0;
+	const CostLatency *chips = cost_chip_latencies(ctx, &nchips);
+	jw_key(w, "chips");
+	jw_array(w);
+	for (uint32_t i = 0; chips && i < nchips; i++) {
+		jw_object(w);
+		chip_ref(w, chips[i].chip);
+		jw_kstr(w, "fastest", compute_units_name(chips[i].fastest));
+		jw_key(w, "compute_units");
+		jw_object(w);
+		int flat = jw_flat_begin(w);
+		for (int u = 0; u < CU_COUNT; u++) {
+			jw_key(w, compute_units_name((ComputeUnits)u));
+			jw_object(w);
+			latency_parts(w, &chips[i], (ComputeUnits)u);
+			jw_end(w);
+		}
+		jw_flat_end(w, flat);
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_key(w, "functions");
+	jw_array(w);
+	for (uint32_t i = 0; i < c->in->m->funcs.n; i++) {
+		const CostFunc *cf = cost_func(ctx, c->in->m->funcs.v[i]);
+		if (!cf)
+			continue;
+		jw_object(w);
+		jw_kstr(w, "name", cf->func->name);
+		jw_key(w, "compute_units");
+		jw_object(w);
+		for (int u = 0; u < CU_COUNT; u++) {
+			jw_key(w, compute_units_name((ComputeUnits)u));
+			cost_plan(w, &cf->plan[u]);
+		}
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+}
+
+static void op_name_ref(JsonWriter *w, const Func *f, const Op *op)
+{
+	if (!op) {
+		jw_null(w);
+		return;
+	}
+	jw_object(w);
+	jw_kstr(w, "function", f->name);
+	jw_kstr(w, "name", ir_op_name(f, op));
+	jw_end(w);
+}
+
+static void weights(JsonWriter *w, const MemWeights *mw)
+{
+	jw_object(w);
+	jw_key(w, "stored");
+	mem_size(w, mw->stored_total);
+	jw_key(w, "decompressed");
+	mem_size(w, mw->decompressed_total);
+	jw_kint(w, "constexpr_ops", mw->constexpr_ops);
+	jw_key(w, "by_dtype");
+	jw_array(w);
+	int flat = jw_flat_begin(w);
+	for (int d = 0; d < DT_COUNT; d++) {
+		if (!mw->nstored[d] && !mw->ndecompressed[d])
+			continue;
+		jw_object(w);
+		jw_kstr(w, "dtype", dtype_name((DType)d));
+		jw_kint(w, "stored", mw->stored[d]);
+		jw_kint(w, "stored_tensors", mw->nstored[d]);
+		jw_kint(w, "decompressed", mw->decompressed[d]);
+		jw_kint(w, "decompressed_tensors", mw->ndecompressed[d]);
+		jw_end(w);
+	}
+	jw_flat_end(w, flat);
+	jw_end(w);
+	jw_end(w);
+}
+
+static void memory_section(JCtx *c)
+{
+	JsonWriter *w = c->w;
+	const PassCtx *ctx = c->in->ctx;
+	const MemWeights *mw = mem_module_weights(ctx);
+	const MemFunc *peak = mem_module_peak(ctx);
+	jw_key(w, "memory");
+	if (!mw) {
+		jw_null(w);
+		return;
+	}
+	jw_object(w);
+	jw_key(w, "peak");
+	if (peak)
+		mem_size(w, peak->peak);
+	else
+		jw_null(w);
+	jw_key(w, "peak_op");
+	op_name_ref(w, peak ? peak->func : NULL, peak ? peak->peak_op : NULL);
+	jw_key(w, "weights");
+	weights(w, mw);
+	jw_key(w, "functions");
+	jw_array(w);
+	for (uint32_t i = 0; i < c->in->m->funcs.n; i++) {
+		const MemFunc *mf = mem_func(ctx, c->in->m->funcs.v[i]);
+		if (!mf)
+			continue;
+		jw_object(w);
+		jw_kstr(w, "name", mf->func->name);
+		jw_key(w, "peak");
+		mem_size(w, mf->peak);
+		jw_key(w, "peak_op");
+		op_name_ref(w, mf->func, mf->peak_op);
+		jw_key(w, "inputs");
+		mem_size(w, mf->inputs);
+		jw_key(w, "outputs");
+		mem_size(w, mf->outputs);
+		jw_key(w, "states");
+		mem_size(w, mf->states);
+		jw_key(w, "weights");
+		weights(w, &mf->weights);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+}
+
+static void lint_section(JCtx *c)
+{
+	JsonWriter *w = c->w;
+	const PassCtx *ctx = c->in->ctx;
+	uint32_t n = 0;
+	const LintFinding *lf = lint_findings(ctx, &n);
+	jw_key(w, "lint");
+	if (!(ctx->done & PASS_BIT(LINT))) {
+		jw_null(w);
+		return;
+	}
+	jw_array(w);
+	int flat = jw_flat_begin(w);
+	for (uint32_t i = 0; lf && i < n; i++) {
+		const LintFinding *f = &lf[i];
+		const LintRule *r = f->rule;
+		const DiagList *dl = ctx->dl;
+		const Diag *d = dl && f->diag < dl->d.n ? &dl->d.v[f->diag] : NULL;
+		jw_object(w);
+		jw_kstr(w, "code", r->code);
+		jw_kstr(w, "name", r->name);
+		jw_kstr(w, "severity", sev_name(r->sev));
+		jw_kstr(w, "confidence", confidence_name(r->conf));
+		jw_kstr(w, "message", d && d->msg ? d->msg : r->message);
+		jw_kstr(w, "hint", r->hint);
+		jw_kstr(w, "function", f->func ? f->func->name : NULL);
+		jw_kstr(w, "op", f->op && f->func ? ir_op_name(f->func, f->op) : NULL);
+		jw_kstr(w, "value", f->func && f->value != VALUE_NONE && f->value < f->func->values.n
+		                    ? ir_value(f->func, f->value)->name : NULL);
+		jw_kstr(w, "deferred_to", f->deferred_to);
+		jw_end(w);
+	}
+	jw_flat_end(w, flat);
+	jw_end(w);
+}
+
 /* ------------------------------------------------------------ the report */
 
 static void build(const ReportInput *in, JsonWriter *w)
@@ -635,6 +947,9 @@ static void build(const ReportInput *in, JsonWriter *w)
 	groups(&c);
 	flex(&c);
 	diagnostics(&c);
+	cost_section(&c);
+	memory_section(&c);
+	lint_section(&c);
 	jw_end(w);
 	if (c.ms)
 		fclose(c.ms);

@@ -2,7 +2,8 @@
  * tests/golden/reports/<name>.json after the volatile fields are removed:
  * tool.version, model.path, the directories of location files, and the
  * modelled times (latency, modelled_ms, estimated_ms, cost weights and
- * shares; numbers inside messages become '#'), which the cost model's
+ * shares, the cost section's launch, transfer, fastest and bound; numbers
+ * inside messages become '#'), which the cost model's
  * calibration moves and its own tests hold.  What is compared is what CI
  * reads: devices, reasons, segments, boundary tensors and bytes, counts.  A
  * difference prints the first differing JSON pointer.  To accept a change
@@ -64,6 +65,8 @@ static void remove_all(char *s, const char *from)
 
 static const char *const modelled_keys[] = {
 	"latency", "modelled_ms", "estimated_ms", "cost_weight", "cost_share",
+	/* the cost pass's modelled figures (its FLOPs and bytes are compared) */
+	"ops_ms", "launch_ms", "transfer_ms", "fastest", "cost_weights", "bound",
 };
 
 /* Modelled times out, numbers in messages masked, at every depth. */
