@@ -6,7 +6,10 @@
  *     ...
  *   ANE coverage: 75.0% - mixed (50-80%)
  *   segments: 2 (1 on the ANE), 1 device switch; modelled latency 0.412 ms (modelled, not measured)
- *   every setting: ... one line each
+ *   every setting: ... one line each, the modelled latency (cost pass), the
+ *                  fastest marked
+ *   modelled latency by chip: with --chip all (one column per generation) or
+ *                  --chip A,B (one per chip)
  *   ops that leave the ANE: 2, by reason
  *     ANE031 [observed] reason (1 op, CPU, 3.1% of modelled time)
  *       ops: a, b, c, d, e and 7 more
@@ -17,6 +20,7 @@
 #include <string.h>
 
 #include "ir/model_desc.h"
+#include "passes/cost.h"
 
 enum { SHOWN_OPS = 5 };
 
@@ -100,6 +104,30 @@ static void print_flex(const ReportInput *in, FILE *out)
 	}
 }
 
+/* --chip all / A,B: one column per chip (generation), one row per setting. */
+static void print_chips(const ReportInput *in, FILE *out)
+{
+	uint32_t n = 0;
+	const CostLatency *c = cost_chip_latencies(in->ctx, &n);
+	if (!c || !n)
+		return;
+	fputs("modelled latency by chip (ms, modelled, not measured; * fastest setting):\n", out);
+	fprintf(out, "  %-12s", "");
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(out, " %9s", c[i].chip->name);
+	fputc('\n', out);
+	for (int u = 0; u < CU_COUNT; u++) {
+		fprintf(out, "  %-12s", compute_units_name((ComputeUnits)u));
+		for (uint32_t i = 0; i < n; i++)
+			fprintf(out, " %8.3f%c", c[i].ms[u], cost_is_fastest(&c[i], (ComputeUnits)u) ? '*' : ' ');
+		fputc('\n', out);
+	}
+	fprintf(out, "  %-12s", "ANE share");
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(out, " %8.1f%%", c[i].ane_share[CU_ALL] * 100);
+	fputs("   (under ALL)\n", out);
+}
+
 void report_text(const ReportInput *in, FILE *out)
 {
 	const Module *m = in->m;
@@ -125,19 +153,23 @@ void report_text(const ReportInput *in, FILE *out)
 	CoverageBand band = report_band(k->share[DEV_ANE]);
 	fprintf(out, "ANE coverage: %.1f%%, %s (%s)\n", k->share[DEV_ANE] * 100,
 	        report_band_name(band), report_band_range(band));
+	const CostLatency *lat = cost_latency(in->ctx);
 	fprintf(out, "segments: %u (%u on the ANE), %u device %s; modelled latency %.3f ms "
 	        "(modelled, not measured)\n", k->segments, k->ane_segments, k->switches,
-	        plural(k->switches, "switch", "switches"), k->est_ms);
-	fputs("every setting:   ANE    GPU    CPU  segments switches  modelled ms\n", out);
+	        plural(k->switches, "switch", "switches"), lat ? lat->ms[cu] : k->est_ms);
+	fputs("every setting:   ANE    GPU    CPU  segments switches  latency ms (modelled)\n", out);
 	for (int u = 0; u < CU_COUNT; u++) {
 		const AneCounts *s = ane_counts(in->ctx, NULL, (ComputeUnits)u);
 		if (!s)
 			continue;
-		fprintf(out, "  %-12s %5.1f%% %5.1f%% %5.1f%% %9u %8u %12.3f%s\n",
+		fprintf(out, "  %-12s %5.1f%% %5.1f%% %5.1f%% %9u %8u %12.3f%s%s\n",
 		        compute_units_name((ComputeUnits)u), s->share[DEV_ANE] * 100,
 		        s->share[DEV_GPU] * 100, s->share[DEV_CPU] * 100, s->segments, s->switches,
-		        s->est_ms, u == (int)cu ? "  <-" : "");
+		        lat ? lat->ms[u] : s->est_ms,
+		        lat && cost_is_fastest(lat, (ComputeUnits)u) ? "  fastest" : "",
+		        u == (int)cu ? "  <-" : "");
 	}
+	print_chips(in, out);
 	print_groups(in, cu, out);
 	print_flex(in, out);
 }
