@@ -121,6 +121,10 @@ const char *report_reason_message(Arena *a, const AneReason *r);
 /* ------------------------------------------------------------------ emitters */
 
 void report_text(const ReportInput *in, FILE *out);
+/* The modelled latency per setting and chip (--chip all: one column per ANE
+ * generation; --chip A,B: one per chip), as report_text prints it; nothing
+ * when no chips were compared. */
+void report_text_chips(const ReportInput *in, FILE *out);
 
 /* The report as pretty JSON with a trailing newline; 0 on success.  It is
  * streamed (json_writer.h), not built as a json-c tree. */

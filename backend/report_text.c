@@ -105,7 +105,7 @@ static void print_flex(const ReportInput *in, FILE *out)
 }
 
 /* --chip all / A,B: one column per chip (generation), one row per setting. */
-static void print_chips(const ReportInput *in, FILE *out)
+void report_text_chips(const ReportInput *in, FILE *out)
 {
 	uint32_t n = 0;
 	const CostLatency *c = cost_chip_latencies(in->ctx, &n);
@@ -169,7 +169,7 @@ void report_text(const ReportInput *in, FILE *out)
 		        lat && cost_is_fastest(lat, (ComputeUnits)u) ? "  fastest" : "",
 		        u == (int)cu ? "  <-" : "");
 	}
-	print_chips(in, out);
+	report_text_chips(in, out);
 	print_groups(in, cu, out);
 	print_flex(in, out);
 }
