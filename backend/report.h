@@ -11,6 +11,7 @@
  *     ├─ report_dot     Graphviz: ops coloured by device, segments as clusters
  *     ├─ report_mil     MIL text with device, segment and reasons as trailing
  *     │                 `//` comments (parses back)
+ *     ├─ report_html    one self-contained HTML page with SVG charts (html.c)
  *     └─ report_junit_case  the model as one JUnit test case (junit.h)
  *
  * Emitters only read: the IR, and the passes' results through
@@ -143,6 +144,13 @@ int report_dot(const ReportInput *in, FILE *out);
 
 /* The annotated dump; parses back with `anelint dump`. */
 void report_mil(const ReportInput *in, FILE *out);
+
+/* The HTML report (html.c): one self-contained page (inline CSS and SVG,
+ * no script, no external reference) with the summary, the modelled latency
+ * per setting (and chip), device shares, the segment timeline, the top-cost
+ * ops, activation memory along the op order, every reason with its ops and
+ * the lint findings.  Every text from the model is escaped.  0 on success. */
+int report_html(const ReportInput *in, FILE *out);
 
 /* The model as one JUnit test case: it fails when ops leave the ANE under
  * in->units, with the reason groups as details.  Strings live in a. */

@@ -159,6 +159,25 @@ const Command commands[] = {
 	  "  --input-shape NAME=D0,D1,..  fix a flexible input's shape\n"
 	  "\n"
 	  "exit status: 0 analysed, 2 unusable input or bad options\n" },
+	{ "report", cmd_report, "the analysis as one self-contained HTML page",
+	  "usage: anelint report [--chip C] [--compute-units U] [-o FILE] MODEL\n"
+	  "\n"
+	  "Analyse MODEL like 'analyze' and write one HTML page (standard output, or\n"
+	  "FILE): a summary; the MODELLED latency of every compute-unit setting, the\n"
+	  "fastest marked (and per chip with --chip all or A,B); device shares per\n"
+	  "setting; the segments of every setting along the op order; the ops with the\n"
+	  "largest modelled time; activation bytes live along the op order with the\n"
+	  "peak; why ops leave the ANE, every op of every reason; every ANE rule that\n"
+	  "fired; the lint findings.  The page is self-contained: CSS and SVG charts\n"
+	  "inline, no script, no font or file fetched; every name from the model is\n"
+	  "escaped.  Times are modelled, never measured (docs/calibration.md).\n"
+	  "\n"
+	  "options:\n"
+	  "  -o FILE            write to FILE (atomically), e.g. report.html\n"
+	  "  --chip C  --compute-units U  --input-shape NAME=D0,..   as for 'analyze'\n"
+	  "  -f html            the only format (the default)\n"
+	  "\n"
+	  "exit status: 0 written, 2 unusable input, bad options or a write error\n" },
 	{ "help", cmd_help, "show help for a command",
 	  "usage: anelint help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },
