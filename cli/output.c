@@ -45,6 +45,12 @@ int cli_output_open(CliOutput *o, const char *path)
 		return -1;
 	snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
 	int fd = mkstemp(o->tmp);
+	if (fd >= 0) {
+		/* mkstemp makes the file 0600; give it what a plain create would. */
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
 	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
 		fprintf(stderr, "anelint: %s: cannot write: %s\n", path, strerror(errno));
 		if (fd >= 0)

@@ -83,6 +83,11 @@ static void test_cli_dump_file_and_stdin(void **state)
 	snprintf(cmd, sizeof cmd, "dump -o '%s' '%s'", outp, in);
 	assert_int_equal(run(cmd, &out, &err), 0);
 	assert_string_equal(out, "");
+	struct stat ost;
+	assert_int_equal(stat(outp, &ost), 0);
+	mode_t mask = umask(0);
+	umask(mask);
+	assert_int_equal(ost.st_mode & 0777, 0666 & ~mask);   /* as a plain create */
 	char *written = tu_read_file(outp, NULL);
 	assert_non_null(written);
 	assert_string_equal(written, text);
