@@ -199,6 +199,8 @@ static void chip(JCtx *c)
 	jw_kstr(w, "family", chip->family);
 	jw_kint(w, "generation", chip->h);
 	jw_kint(w, "capability_family", (int)chip->capf);
+	jw_knum(w, "ane_launch_ms", chip->ane_dispatch_ms > 0 ? chip->ane_dispatch_ms
+	                                                      : COST_ANE_LAUNCH_DEFAULT_MS, 4);
 	jw_end(w);
 }
 

@@ -541,6 +541,41 @@ static void test_cost_chip_comparison(void **state)
 	assert_int_equal(pass_options_parse(&o, "--chip=m1,,m4", stderr), -1);
 }
 
+/* The calibration networks (examples/calibration, docs/calibration.md)
+ * analyse without errors and every compute-bound one is on the ANE under
+ * CPU_AND_NE; their figures are the doc's business, not this test's. */
+static void test_cost_calibration_networks(void **state)
+{
+	(void)state;
+	char dir[2048];
+	snprintf(dir, sizeof dir, "%s/examples/calibration", tu_source_dir());
+	size_t n;
+	char **paths = tu_find(dir, ".mil", &n);
+	assert_true(n >= 7);
+	for (size_t i = 0; i < n; i++) {
+		DiagList dl;
+		diag_init(&dl);
+		Module *m = anelint_load(paths[i], &dl);
+		if (!m)
+			fail_msg("%s does not load", paths[i]);
+		PassCtx *ctx = pass_ctx_new(m, &dl, NULL);
+		pass_run_pipeline(ctx);
+		if (dl.nerrors)
+			fail_msg("%s: %u errors", paths[i], dl.nerrors);
+		const CostLatency *l = cost_latency(ctx);
+		assert_non_null(l);
+		check_weights(ctx, m, paths[i]);
+		print_message("%-60s CPU_ONLY %9.3f  CPU_AND_NE %9.3f ms (modelled, M4)\n",
+		              strrchr(paths[i], '/') + 1, l->ms[CU_CPU_ONLY], l->ms[CU_CPU_AND_NE]);
+		if (strstr(paths[i], "chained_conv") || strstr(paths[i], "distilbert"))
+			assert_true(l->ane_share[CU_CPU_AND_NE] > 0.99);
+		pass_ctx_free(ctx);
+		ir_module_free(m);
+		diag_fini(&dl);
+	}
+	tu_free_list(paths, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_cost_latency_parts),
 		cmocka_unit_test(test_cost_unknown_shapes),
 		cmocka_unit_test(test_cost_chip_comparison),
+		cmocka_unit_test(test_cost_calibration_networks),
 	};
 	return cmocka_run_group_tests_name("cost", tests, NULL, NULL);
 }

@@ -66,7 +66,7 @@ static void remove_all(char *s, const char *from)
 static const char *const modelled_keys[] = {
 	"latency", "modelled_ms", "estimated_ms", "cost_weight", "cost_share",
 	/* the cost pass's modelled figures (its FLOPs and bytes are compared) */
-	"ops_ms", "launch_ms", "transfer_ms", "fastest", "cost_weights", "bound",
+	"ops_ms", "launch_ms", "transfer_ms", "fastest", "cost_weights", "bound", "ane_launch_ms",
 };
 
 /* Modelled times out, numbers in messages masked, at every depth. */
