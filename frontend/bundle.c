@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -264,23 +265,82 @@ static Module *load_mil_stream(const char *path, DiagList *dl)
 	return m;
 }
 
+/* A file's bytes, mapped or read (load_file), and how to let them go: a
+ * protobuf module keeps them for its weights. */
+typedef struct FileBytes {
+	void *p;
+	size_t n;
+	bool mapped;
+} FileBytes;
+
+static void file_bytes_release(void *ctx)
+{
+	FileBytes *fb = ctx;
+	if (fb->mapped)
+		munmap(fb->p, fb->n);
+	else
+		free(fb->p);
+	free(fb);
+}
+
+static void free_release(void *p)
+{
+	free(p);
+}
+
+static Module *load_bytes(const char *path, const void *bytes, size_t n, const char *dir,
+                          const char *format_name, DiagList *dl, void (*release)(void *),
+                          void *ctx);
+
+/* A model file.  From MAP_MIN bytes on it is mapped, not copied, so that
+ * what is not read (a neural network's weights) costs nothing; below, a
+ * read into reused heap memory is cheaper than a fresh mapping. */
+enum { MAP_MIN = 64 << 10 };
+
 static Module *load_file(const char *path, const char *format_name, DiagList *dl)
 {
 	if (fe_detect(path) == FE_FMT_MIL_TEXT)
 		return load_mil_stream(path, dl);
-	size_t n;
-	uint8_t *data = fe_read_file(path, FE_MAX_FILE_BYTES, &n, dl);
-	if (!data)
+	FileBytes *fb = malloc(sizeof *fb);
+	if (!fb)
+		IR_DIE("out of memory");
+	fb->p = NULL;
+	fb->n = 0;
+	fb->mapped = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= MAP_MIN &&
+	    (uint64_t)st.st_size <= FE_MAX_FILE_BYTES) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			fb->p = p;
+			fb->n = (size_t)st.st_size;
+			fb->mapped = true;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!fb->mapped && !(fb->p = fe_read_file(path, FE_MAX_FILE_BYTES, &fb->n, dl))) {
+		free(fb);
 		return NULL;
+	}
 	char *dir = dir_of(path);
-	Module *m = fe_load_bytes(path, data, n, dir, format_name, dl);
+	Module *m = load_bytes(path, fb->p, fb->n, dir, format_name, dl, file_bytes_release, fb);
 	free(dir);
-	free(data);
 	return m;
 }
 
 Module *fe_load_bytes(const char *path, const void *bytes, size_t n, const char *dir,
                       const char *format_name, DiagList *dl)
+{
+	return load_bytes(path, bytes, n, dir, format_name, dl, NULL, NULL);
+}
+
+/* release(ctx), when given, frees the bytes: a protobuf module keeps them
+ * (fe_read_protobuf_kept), anything else lets them go here. */
+static Module *load_bytes(const char *path, const void *bytes, size_t n, const char *dir,
+                          const char *format_name, DiagList *dl, void (*release)(void *),
+                          void *ctx)
 {
 	const uint8_t *data = bytes;
 	Module *m = NULL;
@@ -296,13 +356,18 @@ Module *fe_load_bytes(const char *path, const void *bytes, size_t n, const char 
 				m = parse_mil_memory(path, (char *)raw, un, dir, dl);
 			else if (inner == FE_FMT_PYMIL)
 				m = fe_parse_pymil_text(path, (char *)raw, un, dl);
-			else if (inner == FE_FMT_PROTOBUF || un == 0)
-				m = fe_read_protobuf(path, raw, un, dir, "mlmodel.gz", dl);
-			else
+			else if (inner == FE_FMT_PROTOBUF || un == 0) {
+				m = fe_read_protobuf_kept(path, raw, un, dir, "mlmodel.gz", dl, free_release,
+				                          raw);
+				raw = NULL;
+			} else {
 				diag_add(dl, SEV_ERROR, FE_E_NOT_MODEL, at(path), "gzip'd content is "
 				         "neither a Core ML protobuf nor MIL text");
+			}
 			free(raw);
 		}
+	} else if (f == FE_FMT_PROTOBUF && release) {
+		return fe_read_protobuf_kept(path, data, n, dir, format_name, dl, release, ctx);
 	} else if (f == FE_FMT_PROTOBUF) {
 		m = fe_read_protobuf(path, data, n, dir, format_name, dl);
 	} else if (f == FE_FMT_MIL_TEXT) {
@@ -313,6 +378,8 @@ Module *fe_load_bytes(const char *path, const void *bytes, size_t n, const char 
 		diag_add(dl, SEV_ERROR, FE_E_NOT_MODEL, at(path), "not a Core ML model: neither a "
 		         ".mlmodel protobuf, gzip, nor MIL text (first byte 0x%02x)", data[0]);
 	}
+	if (release)
+		release(ctx);
 	return m;
 }
 

@@ -95,6 +95,14 @@ Module *fe_parse_pymil_text(const char *path, const char *text, size_t len, Diag
 Module *fe_read_protobuf(const char *file, const void *data, size_t len,
                          const char *model_path, const char *format, DiagList *dl);
 
+/* fe_read_protobuf for bytes the module may keep: weights held inline (a
+ * neural network's) are referenced where they are, not copied.  The bytes
+ * are the reader's: release(ctx) frees them, called when the module is
+ * freed, or before returning when no module is made. */
+Module *fe_read_protobuf_kept(const char *file, const void *data, size_t len,
+                              const char *model_path, const char *format, DiagList *dl,
+                              void (*release)(void *), void *ctx);
+
 /* Fill m->desc from a compiled bundle's metadata.json (bundle.c).  0 on
  * success or when absent; -1 with a diagnostic when malformed. */
 int fe_read_mlmodelc_metadata(Module *m, const char *json_path, DiagList *dl);

@@ -16,6 +16,15 @@
 #include "frontend/frontend.h"
 #include "frontend/irbuild.h"
 
+/* A neural-network weight payload left out of protobuf-c's unpack: where
+ * it is in the model's bytes, and which WeightParams field it was (1
+ * floatValue, 2 float16Value, 30 rawValue, 31 int8RawValue). */
+typedef struct PbWeightRef {
+	const uint8_t *p;
+	size_t n;
+	uint32_t field;
+} PbWeightRef;
+
 typedef struct Rd {
 	Module *m;
 	Arena *a;
@@ -28,6 +37,9 @@ typedef struct Rd {
 	const void *wire_stub;          /* pm->mlprogram stands for it */
 	const uint8_t *wire_prog;
 	size_t wire_len;
+	/* weight payloads, referenced where they are (pb_reader.c pbr_weight) */
+	VEC(PbWeightRef) wrefs;
+	bool keep_bytes;                /* the bytes live as long as the module */
 } Rd;
 
 /* Deepest message nesting read (protobuf-c recurses per level).  The wire

@@ -119,13 +119,15 @@ static const Lit *nn_weight(Nn *nn, const PbWeights *w, int rank, const int64_t 
 	DType dt;
 	int64_t have;
 	const void *data;
-	if (w->n_floatvalue) {
-		dt = DT_FP32, have = (int64_t)w->n_floatvalue, data = w->floatvalue;
-	} else if (w->float16value.len) {
-		dt = DT_FP16, have = (int64_t)(w->float16value.len / 2), data = w->float16value.data;
-	} else if (w->int8rawvalue.len) {
-		dt = DT_INT8, have = (int64_t)w->int8rawvalue.len, data = w->int8rawvalue.data;
-	} else if (w->rawvalue.len) {
+	PbWeight pw;
+	pbr_weight(r, w, &pw);
+	if (pw.nfloats) {
+		dt = DT_FP32, have = (int64_t)pw.nfloats, data = pw.floats;
+	} else if (pw.f16.len) {
+		dt = DT_FP16, have = (int64_t)(pw.f16.len / 2), data = pw.f16.data;
+	} else if (pw.int8.len) {
+		dt = DT_INT8, have = (int64_t)pw.int8.len, data = pw.int8.data;
+	} else if (pw.raw.len) {
 		uint64_t bits = w->quantization ? w->quantization->numberofbits : 8;
 		if (bits < 1 || bits > 8) {
 			RD_ERR(r, FE_E_IMMEDIATE, nn->loc, "layer '%s': %s is quantized to %llu bits "
@@ -137,7 +139,7 @@ static const Lit *nn_weight(Nn *nn, const PbWeights *w, int rank, const int64_t 
 		                                  DT_UINT8, DT_UINT6, DT_UINT8, DT_UINT8 };
 		dt = by_bits[bits];
 		int64_t want = prod(rank, shape);
-		size_t len = w->rawvalue.len;
+		size_t len = pw.raw.len;
 		have = (int64_t)(len * 8 / bits);
 		if (want >= 0 && want <= have && (uint64_t)want * bits + 7 >= (uint64_t)len * 8)
 			have = want;    /* the last byte is zero-padded */
@@ -146,7 +148,7 @@ static const Lit *nn_weight(Nn *nn, const PbWeights *w, int rank, const int64_t 
 		for (int64_t i = 0; i < have; i++) {
 			unsigned v = 0;
 			for (uint64_t k = 0, bit = (uint64_t)i * bits; k < bits; k++, bit++)
-				v = v << 1 | ((w->rawvalue.data[bit >> 3] >> (7 - (bit & 7))) & 1u);
+				v = v << 1 | ((pw.raw.data[bit >> 3] >> (7 - (bit & 7))) & 1u);
 			u[i] = (uint8_t)v;
 		}
 		data = u;
@@ -163,6 +165,8 @@ static const Lit *nn_weight(Nn *nn, const PbWeights *w, int rank, const int64_t 
 	}
 	for (int i = 0; i < rank; i++)
 		d[i] = dim_const(shape[i]);
+	if (dt == DT_FP32 || dt == DT_FP16 || dt == DT_INT8)
+		data = pbr_weight_keep(r, &pw, data, (size_t)have * dtype_info[dt].elem_size);
 	return fe_lit_tensor(r->m, type_tensor(r->m->types, dt, rank, d), have, data);
 }
 
@@ -179,12 +183,14 @@ static void nn_vector_arg(Nn *nn, OpBuild *ob, const char *operand, const PbWeig
 {
 	if (!w)
 		return;
-	int64_t n = (int64_t)(w->n_floatvalue ? w->n_floatvalue : w->float16value.len / 2);
-	if (!w->n_floatvalue && !w->float16value.len)
-		n = (int64_t)(w->int8rawvalue.len ? w->int8rawvalue.len : w->rawvalue.len);
-	if (w->rawvalue.len && w->quantization && w->quantization->numberofbits >= 1 &&
+	PbWeight pw;
+	pbr_weight(nn->r, w, &pw);
+	int64_t n = (int64_t)(pw.nfloats ? pw.nfloats : pw.f16.len / 2);
+	if (!pw.nfloats && !pw.f16.len)
+		n = (int64_t)(pw.int8.len ? pw.int8.len : pw.raw.len);
+	if (pw.raw.len && w->quantization && w->quantization->numberofbits >= 1 &&
 	    w->quantization->numberofbits <= 8)
-		n = (int64_t)(w->rawvalue.len * 8 / w->quantization->numberofbits);
+		n = (int64_t)(pw.raw.len * 8 / w->quantization->numberofbits);
 	nn_weight_arg(nn, ob, operand, w, 1, &n);
 }
 
@@ -397,10 +403,13 @@ static const char *rnn_activation(const SPEC(ActivationParams) *a, const char *d
 static const Lit *lstm_stack(Nn *nn, const PbWeights *const g[4], int64_t rows, int64_t cols)
 {
 	int64_t n = rows * cols;
-	bool f32 = g[0] && g[0]->n_floatvalue;
+	PbWeight pw[4];
+	for (int i = 0; i < 4; i++)
+		if (g[i])
+			pbr_weight(nn->r, g[i], &pw[i]);
+	bool f32 = g[0] && pw[0].nfloats;
 	for (int i = 0; i < 4; i++) {
-		if (!g[i] || (f32 ? (int64_t)g[i]->n_floatvalue != n
-		                  : (int64_t)g[i]->float16value.len != 2 * n))
+		if (!g[i] || (f32 ? (int64_t)pw[i].nfloats != n : (int64_t)pw[i].f16.len != 2 * n))
 			return NULL;
 	}
 	size_t es = f32 ? 4 : 2;
@@ -409,7 +418,7 @@ static const Lit *lstm_stack(Nn *nn, const PbWeights *const g[4], int64_t rows, 
 		return NULL;
 	for (int i = 0; i < 4; i++)
 		memcpy(p + (size_t)(i * n) * es,
-		       f32 ? (const void *)g[i]->floatvalue : (const void *)g[i]->float16value.data,
+		       f32 ? pw[i].floats : (const void *)pw[i].f16.data,
 		       (size_t)n * es);
 	Dim d[2] = { dim_const(4 * rows), dim_const(cols) };
 	const Type *t = type_tensor(nn->r->m->types, f32 ? DT_FP32 : DT_FP16, cols ? 2 : 1, d);

@@ -2,9 +2,10 @@
  * pb_reader.c - CoreML.Specification.Model protobuf -> IR.
  *
  * With pb_nn.c (legacy neural-network layers) the only files that see the
- * protobuf-c generated types (pb_spec.h; STYLE.md point 16).  protobuf-c unpacks into the module arena (its allocator is
- * backed by arena_alloc, free is a no-op), so weights held inline in the
- * protobuf become tensor literals without a copy.
+ * protobuf-c generated types (pb_spec.h; STYLE.md point 16).  protobuf-c
+ * unpacks into the module arena (its allocator is backed by arena_alloc,
+ * free is a no-op).  Neural-network weights are left out of the unpack and
+ * referenced where they lie in the model's bytes (elide_msg, pbr_weight).
  *
  *   Model ─ description         -> Module.desc (ModelDesc)
  *         ├ mlProgram           -> functions, op for op (read_program)
@@ -102,6 +103,246 @@ static int wire_depth(const ProtobufCMessageDescriptor *d, const uint8_t *p, siz
 		}
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ weights left in place
+ *
+ * A neural network's weights are nearly all of its bytes, and protobuf-c
+ * would copy every WeightParams payload into the arena (megabytes of fresh
+ * pages).  So the bytes handed to protobuf-c are first rewritten: each
+ * payload (floatValue packed, float16Value, rawValue, int8RawValue) becomes
+ * an unknown field WEIGHT_MARK holding the index of a PbWeightRef that
+ * points at the payload in the original bytes; pbr_weight reads a
+ * WeightParams through both.  The rewrite walks every message field with
+ * the schema, so it also bounds the nesting as wire_depth does.  What it
+ * does not handle - malformed bytes, a singular message given twice
+ * (protobuf-c merges those) - sends the reader back to the plain unpack,
+ * which says what is wrong as before.  Nested messages it rewrites get
+ * a 5-byte length (a padded varint, which decoders accept). */
+enum { WEIGHT_MARK = 0x1fffffff };     /* the largest field number: no schema uses it */
+
+typedef struct Elide {
+	Rd *r;
+	uint8_t *out;
+	size_t n, cap;
+	const uint8_t *skip;    /* a top-level field left out (the wire-read program) */
+	bool too_deep;
+} Elide;
+
+static void el_put(Elide *e, const void *p, size_t n)
+{
+	if (e->cap - e->n < n) {
+		size_t cap = e->cap ? e->cap : 4096;
+		while (cap - e->n < n)
+			cap *= 2;
+		uint8_t *o = realloc(e->out, cap);
+		if (!o)
+			IR_DIE("out of memory");
+		e->out = o;
+		e->cap = cap;
+	}
+	memcpy(e->out + e->n, p, n);
+	e->n += n;
+}
+
+static void el_varint(Elide *e, uint64_t v)
+{
+	uint8_t b[10];
+	size_t k = 0;
+	for (; v >= 0x80; v >>= 7)
+		b[k++] = (uint8_t)(v | 0x80);
+	b[k++] = (uint8_t)v;
+	el_put(e, b, k);
+}
+
+static bool rd_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (unsigned shift = 0; *i < n && shift <= 63; shift += 7) {
+		uint8_t b = p[(*i)++];
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool is_payload(uint64_t fno)
+{
+	return fno == 1 || fno == 2 || fno == 30 || fno == 31;
+}
+
+/* A WeightParams whose payload fields occur at most once each: only its
+ * payloads are left out (a repeated field joins or replaces). */
+static bool payloads_once(const uint8_t *p, size_t n)
+{
+	unsigned seen = 0;
+	size_t i = 0;
+	while (i < n) {
+		uint64_t key, v;
+		if (!rd_varint(p, n, &i, &key))
+			return false;
+		switch (key & 7) {
+		case 0:
+			if (!rd_varint(p, n, &i, &v))
+				return false;
+			break;
+		case 1:
+		case 5: {
+			size_t k = (key & 7) == 1 ? 8 : 4;
+			if (n - i < k)
+				return false;
+			i += k;
+			break;
+		}
+		case 2:
+			if (!rd_varint(p, n, &i, &v) || v > n - i)
+				return false;
+			i += (size_t)v;
+			break;
+		default:
+			return false;
+		}
+		if (is_payload(key >> 3)) {
+			uint64_t f = key >> 3;
+			unsigned bit = f == 1 ? 1 : f == 2 ? 2 : f == 30 ? 4 : 8;
+			if (seen & bit)
+				return false;
+			seen |= bit;
+		}
+	}
+	return true;
+}
+
+/* Copy the message p[0..n) of type d into e->out, payloads left out.
+ * -1: not for this path (malformed, merged messages, too deep). */
+static int elide_msg(Elide *e, const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n,
+                     int depth)
+{
+	if (depth > MAX_DEPTH) {
+		e->too_deep = true;
+		return -1;
+	}
+	bool weights = d == &SPECD(weight_params);
+	bool elide = weights && payloads_once(p, n);
+	uint32_t singular[32];
+	unsigned nsingular = 0;
+	size_t i = 0, run = 0;  /* p[run..) is copied as it is, when the next change comes */
+	while (i < n) {
+		size_t start = i;
+		uint64_t key, v;
+		if (!rd_varint(p, n, &i, &key))
+			return -1;
+		size_t key_end = i;
+		uint64_t fno = key >> 3;
+		switch (key & 7) {
+		case 0:
+			if (!rd_varint(p, n, &i, &v))
+				return -1;
+			break;
+		case 1:
+		case 5: {
+			size_t k = (key & 7) == 1 ? 8 : 4;
+			if (n - i < k)
+				return -1;
+			i += k;
+			break;
+		}
+		case 2: {
+			if (!rd_varint(p, n, &i, &v) || v > n - i)
+				return -1;
+			const uint8_t *body = p + i;
+			i += (size_t)v;
+			if (p + start == e->skip) {
+				el_put(e, p + run, start - run);
+				run = i;
+				continue;
+			}
+			if (elide && is_payload(fno) && v && !(fno == 1 && v % 4)) {
+				PbWeightRef ref = { body, (size_t)v, (uint32_t)fno };
+				vec_push(e->r->a, &e->r->wrefs, ref);
+				el_put(e, p + run, start - run);
+				run = i;
+				el_varint(e, (uint64_t)WEIGHT_MARK << 3);
+				el_varint(e, e->r->wrefs.n - 1);
+				continue;
+			}
+			const ProtobufCFieldDescriptor *f =
+				fno <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)fno)
+				                  : NULL;
+			if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE)
+				break;
+			if (f->label != PROTOBUF_C_LABEL_REPEATED) {
+				for (unsigned k = 0; k < nsingular; k++)
+					if (singular[k] == fno)
+						return -1;
+				if (nsingular == sizeof singular / sizeof *singular)
+					return -1;
+				singular[nsingular++] = (uint32_t)fno;
+			}
+			el_put(e, p + run, key_end - run);
+			run = i;
+			size_t at = e->n;
+			static const uint8_t pad[5];
+			el_put(e, pad, sizeof pad);
+			if (elide_msg(e, f->descriptor, body, (size_t)v, depth + 1))
+				return -1;
+			size_t len = e->n - at - sizeof pad;
+			if (len > INT32_MAX)
+				return -1;
+			for (int k = 0; k < 5; k++)
+				e->out[at + k] = (uint8_t)(((len >> (7 * k)) & 0x7f) | (k < 4 ? 0x80 : 0));
+			continue;
+		}
+		default:
+			return -1;
+		}
+		if (weights && fno == WEIGHT_MARK) {
+			el_put(e, p + run, start - run);    /* the input's own: ours are the only marks */
+			run = i;
+		}
+	}
+	el_put(e, p + run, n - run);
+	return 0;
+}
+
+/* The payloads of w (see above). */
+void pbr_weight(Rd *r, const SPEC(WeightParams) *w, PbWeight *out)
+{
+	*out = (PbWeight){ w->n_floatvalue, w->floatvalue, w->float16value, w->rawvalue,
+	                   w->int8rawvalue, false };
+	for (unsigned i = 0; i < w->base.n_unknown_fields; i++) {
+		const ProtobufCMessageUnknownField *u = &w->base.unknown_fields[i];
+		size_t k = 0;
+		uint64_t idx;
+		if (u->tag != WEIGHT_MARK || u->wire_type != PROTOBUF_C_WIRE_TYPE_VARINT ||
+		    !rd_varint(u->data, u->len, &k, &idx) || idx >= r->wrefs.n)
+			continue;
+		const PbWeightRef *ref = &r->wrefs.v[idx];
+		const uint8_t *data = ref->p;
+		out->in_place = true;
+		ProtobufCBinaryData b = { ref->n, (uint8_t *)data };
+		switch (ref->field) {
+		case 1: out->nfloats = ref->n / 4; out->floats = data; break;
+		case 2: out->f16 = b; break;
+		case 30: out->raw = b; break;
+		default: out->int8 = b; break;
+		}
+	}
+}
+
+const void *pbr_weight_keep(Rd *r, const PbWeight *pw, const void *data, size_t n)
+{
+	if (!pw->in_place || r->keep_bytes)
+		return data;
+	/* the caller's bytes die with the read: the literal needs a copy */
+	void *c = arena_alloc(r->a, n);
+	if (!c)
+		IR_DIE("out of memory");
+	memcpy(c, data, n);
+	return c;
 }
 
 /* ------------------------------------------------------------ reader state */
@@ -1140,38 +1381,88 @@ static bool find_program(const uint8_t *p, size_t n, size_t *field_at, size_t *f
 	return seen == 1;
 }
 
+/* Whether a Model's kind (a top-level field) can hold WeightParams: a
+ * neural network, its classifier or regressor, or a pipeline. */
+static bool may_hold_weights(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		uint64_t key, v;
+		if (!rd_varint(p, n, &i, &key))
+			return true;
+		switch (key & 7) {
+		case 0:
+			if (!rd_varint(p, n, &i, &v))
+				return true;
+			break;
+		case 1:
+		case 5: {
+			size_t k = (key & 7) == 1 ? 8 : 4;
+			if (n - i < k)
+				return true;
+			i += k;
+			break;
+		}
+		case 2:
+			if (!rd_varint(p, n, &i, &v) || v > n - i)
+				return true;
+			i += (size_t)v;
+			break;
+		default:
+			return true;
+		}
+		switch (key >> 3) {
+		case SPECC(MODEL__TYPE_PIPELINE_CLASSIFIER):
+		case SPECC(MODEL__TYPE_PIPELINE_REGRESSOR):
+		case SPECC(MODEL__TYPE_PIPELINE):
+		case SPECC(MODEL__TYPE_NEURAL_NETWORK_REGRESSOR):
+		case SPECC(MODEL__TYPE_NEURAL_NETWORK_CLASSIFIER):
+		case SPECC(MODEL__TYPE_NEURAL_NETWORK):
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Unpack the Model.  A top-level ML program is left out of protobuf-c's
  * unpack and decoded from the wire later (pb_program.c): pm->mlprogram is
- * then a stub that holds only the function names (what read_desc needs). */
+ * then a stub that holds only the function names (what read_desc needs).
+ * Weight payloads are left out too, in the kinds that have them
+ * (elide_msg). */
 static PbModel *unpack_model(Rd *r, ProtobufCAllocator *alloc, const uint8_t *data, size_t len,
                              bool allow_wire, bool *too_deep)
 {
-	size_t at, end, pat, plen;
-	uint32_t nf;
-	const char **names;
-	if (!allow_wire || !find_program(data, len, &at, &end, &pat, &plen) ||
-	    pbw_program_function_names(r->a, data + pat, plen, &nf, &names) != 0) {
-		/* protobuf-c reads it all: bound its recursion first */
-		if (wire_depth(&SPECD(model), data, len, 0) < 0) {
-			*too_deep = true;
-			return NULL;
-		}
-		return core_ml__specification__model__unpack(alloc, len, data);
-	}
-	size_t rest_len = len - (end - at);
-	uint8_t *rest = malloc(rest_len ? rest_len : 1);
-	if (!rest)
-		IR_DIE("out of memory");
-	memcpy(rest, data, at);
-	memcpy(rest + at, data + end, len - end);
+	size_t at = 0, end = 0, pat = 0, plen = 0;
+	uint32_t nf = 0;
+	const char **names = NULL;
+	bool wire = allow_wire && find_program(data, len, &at, &end, &pat, &plen) &&
+	            pbw_program_function_names(r->a, data + pat, plen, &nf, &names) == 0;
+	Elide e = { .r = r, .skip = wire ? data + at : NULL };
 	PbModel *pm = NULL;
-	if (wire_depth(&SPECD(model), rest, rest_len, 0) < 0)
+	if (may_hold_weights(data, len) && elide_msg(&e, &SPECD(model), data, len, 0) == 0) {
+		pm = core_ml__specification__model__unpack(alloc, e.n, e.out ? e.out : data);
+	} else if (e.too_deep) {
 		*too_deep = true;
-	else
-		pm = core_ml__specification__model__unpack(alloc, rest_len, rest);
-	free(rest);
-	if (!pm)
-		return NULL;
+	} else {
+		/* the plain unpack: no weights, or for what it reports */
+		r->wrefs.n = 0;
+		const uint8_t *in = data;
+		size_t in_len = len;
+		if (wire) {
+			in_len = len - (end - at);
+			e.n = 0;
+			el_put(&e, data, at);
+			el_put(&e, data + end, len - end);
+			in = e.out ? e.out : data;
+		}
+		if (wire_depth(&SPECD(model), in, in_len, 0) < 0)
+			*too_deep = true;
+		else
+			pm = core_ml__specification__model__unpack(alloc, in_len, in);
+	}
+	free(e.out);
+	if (!pm || !wire)
+		return pm;
 	MILS(Program) *stub = arena_alloc(r->a, sizeof *stub);
 	core_ml__specification__milspec__program__init(stub);
 	stub->n_functions = nf;
@@ -1191,23 +1482,35 @@ static PbModel *unpack_model(Rd *r, ProtobufCAllocator *alloc, const uint8_t *da
 
 static Module *read_protobuf(const char *file, const void *data, size_t len,
                              const char *model_path, const char *format, DiagList *dl,
-                             bool allow_wire);
+                             bool allow_wire, bool keep);
 
 Module *fe_read_protobuf(const char *file, const void *data, size_t len,
                          const char *model_path, const char *format, DiagList *dl)
 {
-	return read_protobuf(file, data, len, model_path, format, dl, true);
+	return read_protobuf(file, data, len, model_path, format, dl, true, false);
+}
+
+Module *fe_read_protobuf_kept(const char *file, const void *data, size_t len,
+                              const char *model_path, const char *format, DiagList *dl,
+                              void (*release)(void *), void *ctx)
+{
+	Module *m = read_protobuf(file, data, len, model_path, format, dl, true, true);
+	if (m)
+		ir_module_on_free(m, release, ctx);
+	else
+		release(ctx);
+	return m;
 }
 
 Module *pbr_read_protobuf_unpacked(const char *file, const void *data, size_t len,
                                    const char *model_path, const char *format, DiagList *dl)
 {
-	return read_protobuf(file, data, len, model_path, format, dl, false);
+	return read_protobuf(file, data, len, model_path, format, dl, false, false);
 }
 
 static Module *read_protobuf(const char *file, const void *data, size_t len,
                              const char *model_path, const char *format, DiagList *dl,
-                             bool allow_wire)
+                             bool allow_wire, bool keep)
 {
 	SrcLoc loc = { .file = file };
 	if (len == 0) {
@@ -1216,7 +1519,7 @@ static Module *read_protobuf(const char *file, const void *data, size_t len,
 	}
 	Module *m = ir_module_new(file);
 	ProtobufCAllocator alloc = { pb_alloc, pb_free, m->arena };
-	Rd r = { .m = m, .a = m->arena, .dl = dl, .file = m->file };
+	Rd r = { .m = m, .a = m->arena, .dl = dl, .file = m->file, .keep_bytes = keep };
 	bool too_deep = false;
 	PbModel *pm = unpack_model(&r, &alloc, data, len, allow_wire, &too_deep);
 	if (too_deep) {

@@ -31,6 +31,22 @@ const char *pbr_spec_opset(const ModelDesc *d);
 /* The function's parameters from its described inputs. */
 void pbr_desc_params(Rd *r, Func *f, const FuncDesc *fd);
 
+/* A WeightParams' payloads, whether protobuf-c unpacked them or they were
+ * left in the model's bytes (pb_reader.c): the fields' lengths and data.
+ * `floats` may be unaligned (read it with memcpy, or keep it as a literal:
+ * ir/literal.c reads any address). */
+typedef struct PbWeight {
+	size_t nfloats;         /* floatValue: count of floats */
+	const void *floats;
+	ProtobufCBinaryData f16, raw, int8;     /* float16Value, rawValue, int8RawValue */
+	bool in_place;          /* some point into the model's bytes */
+} PbWeight;
+
+void pbr_weight(Rd *r, const SPEC(WeightParams) *w, PbWeight *out);
+/* data (n bytes of pw) where a literal may keep it: as it is, or a copy in
+ * the arena when it lies in bytes that do not outlive the read. */
+const void *pbr_weight_keep(Rd *r, const PbWeight *pw, const void *data, size_t n);
+
 /* pb_nn.c: a neural network (or its classifier / regressor) as one function. */
 int pbr_nn_read(Rd *r, size_t n, SPEC(NeuralNetworkLayer) *const *layers, size_t npre,
                 SPEC(NeuralNetworkPreprocessing) *const *pre,

@@ -213,7 +213,9 @@ typedef enum LitKind {
 /* A typed constant.  Tensor payloads are stored flat in row-major order in
  * the element storage of their dtype (dtype_info[].elem_size): fp16/bf16 as
  * IEEE bit patterns, sub-byte integers one per byte, bool as 0/1 bytes,
- * string as `const char *` (NUL-terminated, UTF-8). */
+ * string as `const char *` (NUL-terminated, UTF-8).  The data may be
+ * unaligned (it can point into a model file's bytes): read it with
+ * lit_elem_* or memcpy. */
 typedef struct Lit Lit;
 struct Lit {
 	LitKind kind;

@@ -143,7 +143,9 @@ static void print_scalar(Printer *p, const Lit *l, int64_t i)
 		return;
 	case DTC_UINT:
 		if (dt == DT_UINT64) {
-			fprintf(p->out, "%" PRIu64, ((const uint64_t *)l->u.tensor.data)[i]);
+			uint64_t u;
+			memcpy(&u, (const unsigned char *)l->u.tensor.data + (size_t)i * sizeof u, sizeof u);
+			fprintf(p->out, "%" PRIu64, u);
 			return;
 		}
 		/* fall through */
