@@ -14,6 +14,11 @@
  * and median of the whole pipeline, and per pass: legality + placement +
  * partition ("ane"), and flex (reruns for flexible inputs).
  *
+ * 3. What the cost, memory and lint passes add to analyze on the generated
+ *    program and the largest converted model (efficientnet_b0_ios18): load +
+ *    passes + the text report with the pipeline stopped after partition and
+ *    flex, and with every pass (medians of REPS, interleaved).
+ *
  * The report emitters add their columns by calling bench_analyze_ctx()
  * (a PassCtx with every pass run, ready for emitting) from their own
  * bench; see bench_report.c.  Prints figures only; asserts nothing. */
@@ -23,6 +28,7 @@
 #include <time.h>
 
 #include "anelint.h"
+#include "backend/report.h"
 #include "frontend/frontend.h"
 #include "passes/ane.h"
 #include "passes/pass.h"
@@ -195,6 +201,91 @@ static Figures time_module(Module *m)
 	return fg;
 }
 
+/* ------------------------------------------------------------------ cost, memory, lint */
+
+typedef struct Overhead {
+	const char *name;
+	uint32_t ops;
+	double load_ms;
+	double base_ms, full_ms, report_ms;     /* medians */
+	double cost_ms, memory_ms, lint_ms;     /* means, from the pass timer */
+} Overhead;
+
+static PassCtx *run_selected(Module *m, DiagList *dl, uint32_t selected)
+{
+	PassOptions o;
+	pass_options_init(&o);
+	o.selected = selected;
+	PassCtx *ctx = pass_ctx_new(m, dl, &o);
+	pass_run_pipeline(ctx);
+	return ctx;
+}
+
+static double median_ms(double *t, int n)
+{
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	return t[n / 2] * 1e3;
+}
+
+static Overhead overhead(const char *name, Module *m, double load_ms)
+{
+	Overhead ov = { .name = name, .load_ms = load_ms };
+	for (uint32_t i = 0; i < m->funcs.n; i++)
+		ov.ops += m->funcs.v[i]->nops;
+	double base[REPS], full[REPS], rep[REPS];
+	FILE *null = fopen("/dev/null", "w");
+	for (int r = 0; r < REPS; r++) {
+		DiagList dl;
+		diag_init(&dl);
+		double t0 = now();
+		PassCtx *ctx = run_selected(m, &dl, PASS_BIT(PARTITION) | PASS_BIT(FLEX));
+		base[r] = now() - t0;
+		pass_ctx_free(ctx);
+		diag_fini(&dl);
+		diag_init(&dl);
+		t0 = now();
+		ctx = run_selected(m, &dl, 0);
+		full[r] = now() - t0;
+		ov.cost_ms += ctx->seconds[PASS_COST] * 1e3 / REPS;
+		ov.memory_ms += ctx->seconds[PASS_MEMORY] * 1e3 / REPS;
+		ov.lint_ms += ctx->seconds[PASS_LINT] * 1e3 / REPS;
+		ReportInput in;
+		report_input_init(&in, m, ctx, name, NULL, "bench");
+		t0 = now();
+		if (null)
+			report_text(&in, null);
+		rep[r] = now() - t0;
+		pass_ctx_free(ctx);
+		diag_fini(&dl);
+	}
+	if (null)
+		fclose(null);
+	ov.base_ms = median_ms(base, REPS);
+	ov.full_ms = median_ms(full, REPS);
+	ov.report_ms = median_ms(rep, REPS);
+	return ov;
+}
+
+static void overhead_table(const Overhead *ov, int n)
+{
+	printf("\nthe cost, memory and lint passes in analyze (ms; passes and report: medians of %d; "
+	       "analyze = load + passes + text report):\n", REPS);
+	printf("%-24s %6s %7s %9s %7s %7s %7s %9s %7s %10s %10s %7s %7s\n", "model", "ops", "load",
+	       "passes w/o", "cost", "memory", "lint", "passes", "report", "analyze w/o", "analyze",
+	       "added", "passes+");
+	for (int i = 0; i < n; i++) {
+		const Overhead *o = &ov[i];
+		double without = o->load_ms + o->base_ms + o->report_ms;
+		double with = o->load_ms + o->full_ms + o->report_ms;
+		printf("%-24.24s %6u %7.2f %9.2f %7.3f %7.3f %7.3f %9.2f %7.3f %10.2f %10.2f %6.1f%% %6.1f%%\n",
+		       o->name, o->ops, o->load_ms, o->base_ms, o->cost_ms, o->memory_ms, o->lint_ms,
+		       o->full_ms, o->report_ms, without, with, (with - without) / without * 100,
+		       (o->full_ms - o->base_ms) / o->base_ms * 100);
+	}
+	printf("(\"added\": what cost + memory + lint add to the whole analyze; \"passes+\": to the "
+	       "passes alone.  --chip all reruns legality .. cost once per generation, on request.)\n");
+}
+
 static void header(void)
 {
 	printf("%-42s %6s %8s %9s %9s %7s %7s %7s %6s %6s %4s\n", "model", "ops", "load ms",
@@ -230,6 +321,9 @@ int main(int argc, char **argv)
 	Figures g = time_module(m);
 	row("generated program", load_ms, &g);
 	double gen_ane = g.ane;
+	Overhead ov[2];
+	int nov = 0;
+	ov[nov++] = overhead("generated program", m, load_ms);
 	ir_module_free(m);
 	diag_fini(&dl);
 	free(text);
@@ -260,6 +354,8 @@ int main(int argc, char **argv)
 			Figures f = time_module(mm);
 			const char *base = strrchr(path, '/');
 			row(base ? base + 1 : path, lms, &f);
+			if (strstr(base ? base : path, "efficientnet_b0_ios18") && nov < 2)
+				ov[nov++] = overhead("efficientnet_b0_ios18", mm, lms);
 			ane_ns += f.ane * f.ops;
 			all_ns += f.median * f.ops;
 			total_ops += f.ops;
@@ -274,5 +370,6 @@ int main(int argc, char **argv)
 		printf("%u converted models, %u ops: legality + placement + partition %.0f ns/op; "
 		       "whole pipeline (median) %.0f ns/op\n", models, total_ops, ane_ns / total_ops,
 		       all_ns / total_ops);
+	overhead_table(ov, nov);
 	return 0;
 }

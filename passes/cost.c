@@ -933,14 +933,12 @@ int pass_cost(Module *m, PassCtx *ctx)
 		CostFunc *cf = &r->funcs[i];
 		cf->func = f;
 		cf->nops = f->nops;
-		CostOp *ops = arena_array(ctx->arena, f->nops ? f->nops : 1, sizeof *ops);
-		if (!ops)
+		/* the records placement kept, completed in place */
+		CostOp *ops = fr->cost;
+		if (!ops && !(ops = arena_array(ctx->arena, f->nops ? f->nops : 1, sizeof *ops)))
 			IR_DIE("out of memory");
-		for (uint32_t j = 0; j < f->nops; j++) {
-			if (fr->cost)
-				ops[j] = fr->cost[j];
+		for (uint32_t j = 0; j < f->nops; j++)
 			ops[j].is_const = fr->ops[j].is_const;
-		}
 		cf->ops = ops;
 		weigh_ops(cf, fr);
 		for (int cu = 0; cu < CU_COUNT; cu++) {

@@ -961,6 +961,8 @@ static void check_weight_axes(Lint *L, const Op *op)
 				ext = t->dims[i].size;
 				axis = i;
 			}
+		if (ext <= LINT_AXIS_CAP_OLD)
+			continue;       /* the common case: nothing to format */
 		char shape[160], num[40];
 		shape_text(t, shape, sizeof shape);
 		group_int(ext, num, sizeof num);

@@ -242,11 +242,16 @@ static void dump(PassCtx *ctx, const char *when, const char *pass)
 	ctx->nprinted++;
 }
 
+/* Passes never write into the IR, so def-use computed once in a context
+ * stays valid for the rest of its pipeline: it is computed before the
+ * first pass that asks for it, not again before every one. */
 static void prepare(PassCtx *ctx, uint32_t analyses)
 {
-	if (analyses & ANA_USES)
+	if ((analyses & ANA_USES) && !ctx->uses_ready) {
 		for (uint32_t i = 0; i < ctx->m->funcs.n; i++)
 			ir_fill_uses(ctx->m->funcs.v[i]);
+		ctx->uses_ready = true;
+	}
 }
 
 int pass_run(PassCtx *ctx, PassId id)

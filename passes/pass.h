@@ -9,8 +9,8 @@
  *                the declared types, constant folding of shape arithmetic
  *
  * The manager (manager.c) runs the selected passes in table order, adds the
- * passes each one `requires`, recomputes def-use (ir_fill_uses) before a pass
- * that asks for it, and offers --passes, --list-passes, --print-before,
+ * passes each one `requires`, computes def-use (ir_fill_uses) before the
+ * first pass that asks for it (passes never write the IR, so it stays valid), and offers --passes, --list-passes, --print-before,
  * --print-after, --verify-each and --time-passes.  Passes never write into
  * the IR: their results are side tables indexed by Op.index or ValueId,
  * allocated in the PassCtx arena and freed with it (pass_ctx_free).  Every
@@ -156,6 +156,8 @@ struct PassCtx {
 	PassOptions opts;
 	Arena *arena;           /* every pass result; freed by pass_ctx_free */
 	uint32_t done;          /* PASS_BIT mask of passes that have run */
+	bool uses_ready;        /* ANA_USES computed in this context (the IR is never
+	                         * written by passes, so it stays valid) */
 	uint32_t nprinted;      /* dumps written so far */
 	double seconds[PASS_COUNT];
 	int errors[PASS_COUNT];
