@@ -11,6 +11,8 @@
 
 #include <math.h>
 
+#include <json-c/json.h>
+
 #include "anelint.h"
 #include "passes/cost.h"
 
@@ -576,6 +578,75 @@ static void test_cost_calibration_networks(void **state)
 	tu_free_list(paths, n);
 }
 
+/* The commands: `costs` (text and JSON, --top), and analyze's latency table,
+ * each time labelled modelled and the fastest setting marked. */
+static void test_cost_commands(void **state)
+{
+	(void)state;
+	char cmd[4096], model[2048];
+	snprintf(model, sizeof model, "%s/examples/calibration/distilbert_ane.mil", tu_source_dir());
+	char *out = NULL, *err = NULL;
+	snprintf(cmd, sizeof cmd, "'%s' costs --top 5 '%s'", tu_bin(), model);
+	assert_int_equal(tu_run(cmd, &out, &err), 0);
+	assert_non_null(strstr(out, "modelled latency (not measured)"));
+	assert_non_null(strstr(out, "(fastest)"));
+	assert_non_null(strstr(out, "time and share are modelled"));
+	assert_non_null(strstr(out, "... 595 more"));
+	free(out);
+	free(err);
+
+	snprintf(cmd, sizeof cmd, "'%s' costs -f json --top 0 --chip all '%s'", tu_bin(), model);
+	out = err = NULL;
+	assert_int_equal(tu_run(cmd, &out, &err), 0);
+	json_object *r = json_tokener_parse(out);
+	assert_non_null(r);
+	json_object *v, *ops;
+	assert_true(json_object_object_get_ex(r, "times", &v));
+	assert_string_equal(json_object_get_string(v), "modelled");
+	assert_true(json_object_object_get_ex(r, "chips", &v));
+	assert_int_equal(json_object_array_length(v), 8);
+	assert_true(json_object_object_get_ex(r, "ops", &ops));
+	size_t n = json_object_array_length(ops);
+	assert_int_equal(n, 600);
+	double prev = 1e300, weights = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_object *op = json_object_array_get_idx(ops, i), *ms, *w;
+		assert_true(json_object_object_get_ex(op, "modelled_ms", &ms));
+		assert_true(json_object_object_get_ex(op, "cost_weight", &w));
+		assert_true(json_object_get_double(ms) <= prev);   /* largest first */
+		prev = json_object_get_double(ms);
+		weights += json_object_get_double(w);
+	}
+	assert_true(fabs(weights - 1) < 1e-3);                  /* 6 decimals each */
+	json_object_put(r);
+	free(out);
+	free(err);
+
+	/* bad flags */
+	snprintf(cmd, sizeof cmd, "'%s' costs --top x '%s'", tu_bin(), model);
+	out = err = NULL;
+	assert_int_equal(tu_run(cmd, &out, &err), 2);
+	assert_non_null(strstr(err, "--top"));
+	free(out);
+	free(err);
+	snprintf(cmd, sizeof cmd, "'%s' costs -f sarif '%s'", tu_bin(), model);
+	out = err = NULL;
+	assert_int_equal(tu_run(cmd, &out, &err), 2);
+	free(out);
+	free(err);
+
+	/* analyze: one table of every setting's modelled latency, the fastest marked */
+	snprintf(cmd, sizeof cmd, "'%s' analyze --chip m1,m4 '%s'", tu_bin(), model);
+	out = err = NULL;
+	assert_int_equal(tu_run(cmd, &out, &err), 0);
+	assert_non_null(strstr(out, "latency ms (modelled)"));
+	assert_non_null(strstr(out, "fastest"));
+	assert_non_null(strstr(out, "modelled latency by chip (ms, modelled, not measured"));
+	assert_non_null(strstr(out, "chip M1"));
+	free(out);
+	free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -596,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_cost_unknown_shapes),
 		cmocka_unit_test(test_cost_chip_comparison),
 		cmocka_unit_test(test_cost_calibration_networks),
+		cmocka_unit_test(test_cost_commands),
 	};
 	return cmocka_run_group_tests_name("cost", tests, NULL, NULL);
 }
