@@ -229,5 +229,6 @@ void ane_chip_list(FILE *out)
 	fputs("; families:", out);
 	for (size_t i = 0; i < NFAMILIES; i++)
 		fprintf(out, "%s %s", i ? "," : "", family_table[i].key);
-	fputs(" (case-insensitive; default m4)", out);
+	fputs(" (case-insensitive; default m4; 'all' or A,B,... compares the modelled latency of "
+	      "every generation or of the chips listed)", out);
 }

@@ -441,6 +441,6 @@ void pass_placement_annotate(const PassCtx *ctx, const Func *f, const Op *op, FI
 	fputs(" // placement:", out);
 	for (int cu = CU_COUNT; cu-- > 0;)
 		fprintf(out, " %s=%s", shortname[cu], device_name(p->device[cu]));
-	fprintf(out, "; est us ANE %.2f CPU %.2f GPU %.2f%s", p->est_ms[DEV_ANE] * 1e3,
+	fprintf(out, "; modelled us ANE %.2f CPU %.2f GPU %.2f%s", p->est_ms[DEV_ANE] * 1e3,
 	        p->est_ms[DEV_CPU] * 1e3, p->est_ms[DEV_GPU] * 1e3, p->est_known ? "" : " (shape unknown)");
 }
