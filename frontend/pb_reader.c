@@ -32,9 +32,10 @@ typedef SPEC(Model) PbModel;
 
 /* ------------------------------------------------------------ allocation */
 
+/* protobuf-c initialises what it allocates (as over plain malloc). */
 static void *pb_alloc(void *arena, size_t size)
 {
-	return arena_alloc(arena, size);
+	return arena_alloc_raw(arena, size);
 }
 
 static void pb_free(void *arena, void *p)

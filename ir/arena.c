@@ -1,4 +1,7 @@
-/* arena.c - the module arena: chunked bump allocation, freed in one call. */
+/* arena.c - the module arena: chunked bump allocation, freed in one call.
+ * arena_alloc clears what it hands out (only that: a chunk's untouched
+ * pages stay untouched); arena_alloc_raw leaves it for callers that write
+ * every byte at once (copies, strings, grown vectors). */
 #include "ir/ir.h"
 
 #include <stdarg.h>
@@ -71,6 +74,14 @@ void arena_reset(Arena *a)
 
 void *arena_alloc(Arena *a, size_t n)
 {
+	void *p = arena_alloc_raw(a, n);
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+void *arena_alloc_raw(Arena *a, size_t n)
+{
 	if (n > ARENA_MAX_ALLOC)
 		return NULL;
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
@@ -98,7 +109,6 @@ void *arena_alloc(Arena *a, size_t n)
 	}
 	void *p = c->data + c->used;
 	c->used += n;
-	memset(p, 0, n);
 	return p;
 }
 
@@ -111,7 +121,7 @@ void *arena_array(Arena *a, size_t n, size_t size)
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 	if (!p)
 		IR_DIE("string of %zu bytes", n);
 	memcpy(p, s, n);
@@ -133,7 +143,7 @@ char *arena_printf(Arena *a, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		IR_DIE("bad format");
-	char *p = arena_alloc(a, (size_t)n + 1);
+	char *p = arena_alloc_raw(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
 	return p;
@@ -149,7 +159,8 @@ void vec_grow_(Arena *a, void **v, uint32_t *cap, size_t elem)
 	uint32_t ncap = *cap ? *cap * 2 : 8;
 	if (ncap <= *cap)
 		IR_DIE("vector too large");
-	void *nv = arena_array(a, ncap, elem);
+	void *nv = (size_t)ncap > ARENA_MAX_ALLOC / elem ? NULL
+	           : arena_alloc_raw(a, (size_t)ncap * elem);
 	if (!nv)
 		IR_DIE("vector too large");
 	if (*cap)

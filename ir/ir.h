@@ -35,6 +35,8 @@ void arena_reset(Arena *a);
 /* Zeroed, 8-byte aligned.  Returns NULL only when n is absurd (the caller
  * reports it); allocation failure of sane sizes aborts via ir_die. */
 void *arena_alloc(Arena *a, size_t n);
+/* The same, not cleared: for memory the caller fills at once. */
+void *arena_alloc_raw(Arena *a, size_t n);
 /* n * size with overflow check; NULL on overflow. */
 void *arena_array(Arena *a, size_t n, size_t size);
 char *arena_strndup(Arena *a, const char *s, size_t n);
