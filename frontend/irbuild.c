@@ -97,17 +97,47 @@ void nt_pop(NameTab *s, uint32_t mark)
 
 /* ------------------------------------------------------------ ops */
 
+/* Op kinds, operand and attribute names repeat across a model: one
+ * interned copy each (the type table's strings). */
+const char *fe_intern(Module *m, const char *s, size_t n)
+{
+	return type_intern_sym(m->types, s, n);
+}
+
 void ob_start(OpBuild *ob, Func *f, Block *b, const char *kind, SrcLoc loc)
 {
 	memset(ob, 0, sizeof *ob);
 	ob->f = f;
 	ob->b = b;
-	ob->op = ir_op_new(f, b, arena_strdup(f->module->arena, kind), loc);
+	ob->op = ir_op_new(f, b, fe_intern(f->module, kind, strlen(kind)), loc);
 }
 
 static Arena *ob_arena(OpBuild *ob)
 {
 	return ob->f->module->arena;
+}
+
+void ob_reserve(OpBuild *ob, uint32_t nargs, uint32_t nouts)
+{
+	Arena *a = ob_arena(ob);
+	if (nargs > ob->args.cap) {
+		Operand *v = arena_array(a, nargs, sizeof *v);
+		if (!v)
+			IR_DIE("too many operands");
+		if (ob->args.n)
+			memcpy(v, ob->args.v, ob->args.n * sizeof *v);
+		ob->args.v = v;
+		ob->args.cap = nargs;
+	}
+	if (nouts > ob->outs.cap) {
+		ValueId *v = arena_array(a, nouts, sizeof *v);
+		if (!v)
+			IR_DIE("too many outputs");
+		if (ob->outs.n)
+			memcpy(v, ob->outs.v, ob->outs.n * sizeof *v);
+		ob->outs.v = v;
+		ob->outs.cap = nouts;
+	}
 }
 
 void ob_value(OpBuild *ob, const char *name, ValueId v)
@@ -123,7 +153,7 @@ void ob_lit(OpBuild *ob, const char *name, const Lit *l)
 	b->kind = BIND_LIT;
 	b->value = VALUE_NONE;
 	b->lit = l;
-	Operand o = { arena_strdup(a, name), false, 1, b };
+	Operand o = { fe_intern(ob->f->module, name, strlen(name)), false, 1, b };
 	vec_push(a, &ob->args, o);
 }
 
@@ -133,14 +163,19 @@ void ob_values(OpBuild *ob, const char *name, uint32_t n, const ValueId *v)
 	Binding *b = n ? arena_array(a, n, sizeof *b) : NULL;
 	for (uint32_t i = 0; i < n; i++)
 		b[i] = (Binding){ .kind = BIND_VALUE, .value = v[i] };
-	Operand o = { arena_strdup(a, name), true, n, b };
+	Operand o = { fe_intern(ob->f->module, name, strlen(name)), true, n, b };
 	vec_push(a, &ob->args, o);
 }
 
 ValueId ob_out(OpBuild *ob, const char *name, const Type *t)
 {
+	return ob_out_kept(ob, arena_strdup(ob_arena(ob), name), t);
+}
+
+ValueId ob_out_kept(OpBuild *ob, const char *name, const Type *t)
+{
 	Arena *a = ob_arena(ob);
-	ValueId id = ir_value_new(ob->f, arena_strdup(a, name), t, ob->b, ob->op->loc);
+	ValueId id = ir_value_new(ob->f, name, t, ob->b, ob->op->loc);
 	Value *v = ir_value(ob->f, id);
 	v->def = ob->op;
 	v->def_index = ob->outs.n;
@@ -150,7 +185,7 @@ ValueId ob_out(OpBuild *ob, const char *name, const Type *t)
 
 void ob_attr(OpBuild *ob, const char *name, const Lit *l)
 {
-	Attr at = { arena_strdup(ob_arena(ob), name), l };
+	Attr at = { fe_intern(ob->f->module, name, strlen(name)), l };
 	vec_push(ob_arena(ob), &ob->attrs, at);
 }
 

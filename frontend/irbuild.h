@@ -45,14 +45,22 @@ typedef struct OpBuild {
 	VEC(Block *) blocks;
 } OpBuild;
 
+/* s[0..n) interned in the module (type_intern_sym): equal strings, one
+ * pointer.  Op kinds, operand and attribute names are stored so. */
+const char *fe_intern(Module *m, const char *s, size_t n);
+
 /* Start an op in block b (ir_op_new appends it; ob_finish fills it in). */
 void ob_start(OpBuild *ob, Func *f, Block *b, const char *kind, SrcLoc loc);
+/* Room for nargs operands and nouts outputs (exact sizes, when known). */
+void ob_reserve(OpBuild *ob, uint32_t nargs, uint32_t nouts);
 void ob_value(OpBuild *ob, const char *name, ValueId v);
 void ob_lit(OpBuild *ob, const char *name, const Lit *l);
 /* A tuple-bound operand `name = (v0, v1, ...)`. */
 void ob_values(OpBuild *ob, const char *name, uint32_t n, const ValueId *v);
 /* A new output value; returns its id. */
 ValueId ob_out(OpBuild *ob, const char *name, const Type *t);
+/* The same for a name already in the module arena (not copied). */
+ValueId ob_out_kept(OpBuild *ob, const char *name, const Type *t);
 void ob_attr(OpBuild *ob, const char *name, const Lit *l);
 void ob_block(OpBuild *ob, Block *blk);
 /* Store the collected arrays in the op and return it; the caller appends

@@ -20,6 +20,7 @@
  */
 #include "frontend/pb_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum { MAX_RANK = 64 };
@@ -35,11 +36,21 @@ typedef struct Field {
 	size_t n;
 } Field;
 
+/* A ValueType's bytes seen before and the type they read as: a program
+ * spells the same few types thousands of times. */
+typedef struct TypeMemo {
+	const uint8_t *p;
+	uint32_t n, hash;
+	const Type *t;
+} TypeMemo;
+
 typedef struct Dec {
 	Rd *r;
 	bool bad;               /* malformed bytes seen (reported once) */
 	bool quiet;             /* do not report (a pre-scan) */
 	int depth;              /* nested blocks */
+	TypeMemo *memo;         /* open addressing, power-of-two size (heap) */
+	uint32_t memo_cap, memo_n;
 } Dec;
 
 static W wire(const uint8_t *p, size_t n)
@@ -61,12 +72,24 @@ static bool varint(W *w, uint64_t *v)
 	return false;
 }
 
-/* The next field: 1, 0 at the end, -1 when malformed. */
-static int next(W *w, Field *f)
+/* The next field: 1, 0 at the end, -1 when malformed.  Keys and lengths
+ * of one byte (nearly all of them) take the short way. */
+static inline int next(W *w, Field *f)
 {
 	if (w->p >= w->end)
 		return 0;
-	uint64_t key;
+	uint64_t key = *w->p;
+	if (key < 0x80 && key >= 8 && (key & 7) == 2 && w->end - w->p >= 2 && w->p[1] < 0x80) {
+		size_t len = w->p[1];
+		if (len > (size_t)(w->end - w->p - 2))
+			return -1;
+		f->num = (uint32_t)(key >> 3);
+		f->wt = 2;
+		f->p = w->p + 2;
+		f->n = len;
+		w->p += 2 + len;
+		return 1;
+	}
 	if (!varint(w, &key) || key >> 3 == 0 || key >> 3 > 0x1fffffff)
 		return -1;
 	f->num = (uint32_t)(key >> 3);
@@ -112,7 +135,7 @@ static void malformed(Dec *d)
 
 /* The next field of a message, reporting malformed bytes; false at the
  * end, on error, and once anything was malformed. */
-static bool step(Dec *d, W *w, Field *f)
+static inline bool step(Dec *d, W *w, Field *f)
 {
 	if (d->bad)
 		return false;
@@ -245,13 +268,74 @@ static const Type *tensor_type(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 	return type_tensor(r->m->types, dt, (int32_t)rank, dims);
 }
 
-/* A ValueType; present == false when the enclosing message has none. */
+static uint32_t memo_hash(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)n;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static const Type *memo_find(const Dec *d, const uint8_t *p, size_t n, uint32_t h)
+{
+	if (!d->memo_cap)
+		return NULL;
+	for (uint32_t j = h & (d->memo_cap - 1); d->memo[j].p; j = (j + 1) & (d->memo_cap - 1))
+		if (d->memo[j].hash == h && d->memo[j].n == n && memcmp(d->memo[j].p, p, n) == 0)
+			return d->memo[j].t;
+	return NULL;
+}
+
+static void memo_add(Dec *d, const uint8_t *p, size_t n, uint32_t h, const Type *t)
+{
+	if ((d->memo_n + 1) * 2 > d->memo_cap) {
+		uint32_t ncap = d->memo_cap ? d->memo_cap * 2 : 256;
+		TypeMemo *nm = calloc(ncap, sizeof *nm);
+		if (!nm)
+			IR_DIE("out of memory");
+		for (uint32_t i = 0; i < d->memo_cap; i++) {
+			if (!d->memo[i].p)
+				continue;
+			uint32_t j = d->memo[i].hash & (ncap - 1);
+			while (nm[j].p)
+				j = (j + 1) & (ncap - 1);
+			nm[j] = d->memo[i];
+		}
+		free(d->memo);
+		d->memo = nm;
+		d->memo_cap = ncap;
+	}
+	uint32_t j = h & (d->memo_cap - 1);
+	while (d->memo[j].p)
+		j = (j + 1) & (d->memo_cap - 1);
+	d->memo[j] = (TypeMemo){ p, (uint32_t)n, h, t };
+	d->memo_n++;
+}
+
+static const Type *vtype_read(Dec *d, const uint8_t *p, size_t n, SrcLoc loc);
+
+/* A ValueType; present == false when the enclosing message has none.
+ * Bytes that read as a type once read as the same type again (memo). */
 static const Type *vtype(Dec *d, const uint8_t *p, size_t n, bool present, SrcLoc loc)
 {
 	if (!present) {
 		RD_ERR(d->r, FE_E_VALUE_TYPE, loc, "value has no type");
 		return NULL;
 	}
+	if (n > 256)
+		return vtype_read(d, p, n, loc);
+	uint32_t h = memo_hash(p, n);
+	const Type *t = memo_find(d, p, n, h);
+	if (t)
+		return t;
+	t = vtype_read(d, p, n, loc);
+	if (t && !d->bad)
+		memo_add(d, p, n, h, t);
+	return t;
+}
+
+static const Type *vtype_read(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
+{
 	uint32_t which = 0;
 	const uint8_t *tp = NULL;
 	size_t tn = 0;
@@ -530,8 +614,55 @@ static bool attr(Dec *d, const Field *e, SrcLoc loc, Attr *out)
 	const Lit *l = value(d, vp, vn, loc);
 	if (!l)
 		return false;
-	*out = (Attr){ arena_strndup(d->r->a, (const char *)kp, kn), l };
+	*out = (Attr){ fe_intern(d->r->m, (const char *)kp, kn), l };
 	return true;
+}
+
+/* The one field of message p[0..n): its number must be `num`, length-
+ * delimited; false on anything else (no report: the caller falls back). */
+static bool only_field(const uint8_t *p, size_t n, uint32_t num, const uint8_t **fp,
+                       size_t *fn)
+{
+	W w = wire(p, n);
+	Field f;
+	if (next(&w, &f) != 1 || f.num != num || f.wt != 2 || w.p != w.end)
+		return false;
+	*fp = f.p;
+	*fn = f.n;
+	return true;
+}
+
+/* An op's `name` attribute value, when it is spelled the usual way -
+ * Value{type: tensor<string, []>, immediate: {tensor: {strings: [s]}}} -
+ * read without building the literal that ir_op_set_attrs would take the
+ * string from.  NULL for any other spelling (read the general way). */
+static const char *name_value(Dec *d, const uint8_t *p, size_t n)
+{
+	const uint8_t *tp = NULL, *ip = NULL, *q;
+	size_t tn = 0, in = 0, qn;
+	W w = wire(p, n);
+	Field f;
+	int rc;
+	while ((rc = next(&w, &f)) == 1) {
+		if (f.wt != 2)
+			return NULL;
+		if (f.num == 2 && !tp)
+			tp = f.p, tn = f.n;
+		else if (f.num == 3 && !ip)
+			ip = f.p, in = f.n;
+		else
+			return NULL;
+	}
+	if (rc || !tp || !ip)
+		return NULL;
+	/* ValueType{tensorType{dataType: STRING}} (rank 0, no dimensions) */
+	if (!only_field(tp, tn, 1, &q, &qn) || qn != 2 || q[0] != 0x08 || q[1] != 2)
+		return NULL;
+	/* ImmediateValue{tensor{strings{values: s}}} */
+	if (!only_field(ip, in, 1, &q, &qn) || !only_field(q, qn, 4, &q, &qn) ||
+	    !only_field(q, qn, 1, &q, &qn))
+		return NULL;
+	return arena_strndup(d->r->a, (const char *)q, qn);
 }
 
 /* map<string, Value> entries (fields `num` of message p) -> attributes;
@@ -629,21 +760,20 @@ static Op *op(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n)
 	SrcLoc loc = { .file = r->file, .func = f->name, .col = f->nops };
 	Field local[48], *fs = local, fl;
 	size_t nfs = 0, cap = sizeof local / sizeof local[0];
-	char kind_buf[128];
-	const char *kind = "";
+	const uint8_t *kind_p = (const uint8_t *)"";
+	size_t kind_n = 0;
+	uint32_t nin = 0, nout = 0, nattr = 0;
 	FOR_FIELDS(d, p, n, fl) {
 		if (fl.num < 1 || fl.num > 5 || !want_len(d, &fl))
 			continue;
 		if (fl.num == 1) {
-			if (fl.n < sizeof kind_buf) {
-				memcpy(kind_buf, fl.p, fl.n);
-				kind_buf[fl.n] = 0;
-				kind = kind_buf;
-			} else {
-				kind = str(d, &fl);
-			}
+			kind_p = fl.p;
+			kind_n = fl.n;
 			continue;
 		}
+		nin += fl.num == 2;
+		nout += fl.num == 3;
+		nattr += fl.num == 5;
 		if (nfs == cap) {
 			Field *nf = arena_array(r->a, cap * 2, sizeof *nf);
 			memcpy(nf, fs, nfs * sizeof *nf);
@@ -654,12 +784,12 @@ static Op *op(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n)
 	}
 	if (d->bad)
 		return NULL;
+	/* the kind as a C string (it may hold a NUL: then it ends there) */
+	const char *kind = fe_intern(r->m, (const char *)kind_p, strnlen((const char *)kind_p, kind_n));
 	OpBuild ob;
 	ob_start(&ob, f, b, kind, loc);
-	kind = ob.op->kind;
-	uint32_t nattr = 0;
+	ob_reserve(&ob, nin, nout);
 	for (size_t i = 0; i < nfs; i++) {
-		nattr += fs[i].num == 5;
 		if (fs[i].num != 2)
 			continue;
 		const uint8_t *kp, *ap = NULL;
@@ -667,7 +797,7 @@ static Op *op(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n)
 		bool has;
 		if (!map_entry(d, &fs[i], &kp, &kn, &ap, &an, &has))
 			return NULL;
-		const char *argname = arena_strndup(r->a, (const char *)kp, kn);
+		const char *argname = fe_intern(r->m, (const char *)kp, strnlen((const char *)kp, kn));
 		uint32_t nb = has ? (uint32_t)count_fields(d, ap, an, 1) : 0;
 		Binding *bs = arena_array(r->a, nb ? nb : 1, sizeof *bs);
 		uint32_t j = 0;
@@ -723,28 +853,55 @@ static Op *op(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n)
 			return NULL;
 		ob_block(&ob, nb);
 	}
+	/* The op's name: the first `name` attribute, read directly when it is
+	 * spelled the usual way (then it is also the first string-valued one,
+	 * the one ir_op_set_attrs would take). */
+	Attr *at = NULL;
+	uint32_t k = 0, name_at = 0;
+	const char *name = NULL;
+	bool seen_name = false;
 	if (nattr) {
-		Attr *at = arena_array(r->a, nattr, sizeof *at);
-		uint32_t k = 0;
-		for (size_t i = 0; i < nfs; i++)
-			if (fs[i].num == 5 && attr(d, &fs[i], loc, &at[k]))
+		at = arena_array(r->a, nattr, sizeof *at);
+		for (size_t i = 0; i < nfs; i++) {
+			if (fs[i].num != 5)
+				continue;
+			const uint8_t *kp, *vp = NULL;
+			size_t kn, vn = 0;
+			bool has;
+			if (!seen_name && map_entry(d, &fs[i], &kp, &kn, &vp, &vn, &has) && has &&
+			    kn == 4 && memcmp(kp, "name", 4) == 0) {
+				seen_name = true;
+				if ((name = name_value(d, vp, vn))) {
+					name_at = k;
+					continue;
+				}
+			}
+			if (attr(d, &fs[i], loc, &at[k]))
 				k++;
+		}
 		if (d->bad)
 			return NULL;
-		ob.attrs.v = at;
-		ob.attrs.n = ob.attrs.cap = k;
 	}
 	for (size_t i = 0; i < nfs; i++) {
 		if (fs[i].num != 3)
 			continue;
-		const char *name;
+		const char *vname;
 		const Type *t;
-		if (!named_type(d, fs[i].p, fs[i].n, loc, &name, &t))
+		if (!named_type(d, fs[i].p, fs[i].n, loc, &vname, &t))
 			return NULL;
-		ValueId id = ob_out(&ob, name, t);
-		nt_define(&r->syms, ir_value(f, id)->name, id);
+		ValueId id = ob_out_kept(&ob, vname, t);     /* vname is an arena copy */
+		nt_define(&r->syms, vname, id);
 	}
-	return ob_finish(&ob);
+	Op *o = ob_finish(&ob);
+	if (name) {
+		o->attrs = at;
+		o->nattrs = k;
+		o->name = name;
+		o->name_at = name_at;
+	} else {
+		ir_op_set_attrs(o, k, at);
+	}
+	return o;
 }
 
 static int resolve_outs(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n, SrcLoc loc)
@@ -884,7 +1041,7 @@ int pbw_program_function_names(Arena *a, const uint8_t *p, size_t n, uint32_t *c
                                const char ***names)
 {
 	Rd r = { .a = a };
-	Dec d = { &r, false, true, 0 };
+	Dec d = { .r = &r, .quiet = true };
 	uint32_t k = (uint32_t)count_fields(&d, p, n, 2);
 	const char **v = arena_array(a, k ? k : 1, sizeof *v);
 	uint32_t i = 0;
@@ -904,30 +1061,40 @@ int pbw_program_function_names(Arena *a, const uint8_t *p, size_t n, uint32_t *c
 	return d.bad ? -1 : 0;
 }
 
+static int read_program(Dec *dp, const uint8_t *p, size_t n, const char *prefix);
+
 int pbw_read_program(Rd *r, const uint8_t *p, size_t n, const char *prefix)
 {
-	Dec d = { r, false, false, 0 };
+	Dec d = { .r = r };
+	int rc = read_program(&d, p, n, prefix);
+	free(d.memo);
+	return rc;
+}
+
+static int read_program(Dec *dp, const uint8_t *p, size_t n, const char *prefix)
+{
+	Rd *r = dp->r;
 	SrcLoc loc = pbr_floc(r);
 	/* coremltools writes about 120 bytes per op, one name each: size the
 	 * name table once instead of doubling it a dozen times */
 	nt_reserve(&r->syms, n / 128 > (1u << 19) ? (1u << 19) : (uint32_t)(n / 128));
 	if (!prefix)
-		attrs(&d, p, n, 4, loc, &r->m->nattrs, &r->m->attrs);
-	uint32_t nf = (uint32_t)count_fields(&d, p, n, 2);
-	if (d.bad)
+		attrs(dp, p, n, 4, loc, &r->m->nattrs, &r->m->attrs);
+	uint32_t nf = (uint32_t)count_fields(dp, p, n, 2);
+	if (dp->bad)
 		return -1;
 	if (!nf) {
 		RD_ERR(r, FE_E_PROGRAM, loc, "ML program has no functions");
 		return -1;
 	}
 	Field fl;
-	FOR_FIELDS(&d, p, n, fl) {
-		if (fl.num != 2 || !want_len(&d, &fl))
+	FOR_FIELDS(dp, p, n, fl) {
+		if (fl.num != 2 || !want_len(dp, &fl))
 			continue;
 		const uint8_t *kp, *vp = NULL;
 		size_t kn, vn = 0;
 		bool has;
-		if (!map_entry(&d, &fl, &kp, &kn, &vp, &vn, &has))
+		if (!map_entry(dp, &fl, &kp, &kn, &vp, &vn, &has))
 			return -1;
 		const char *key = arena_strndup(r->a, (const char *)kp, kn);
 		const char *name = !prefix ? key
@@ -937,8 +1104,8 @@ int pbw_read_program(Rd *r, const uint8_t *p, size_t n, const char *prefix)
 			RD_ERR(r, FE_E_PROGRAM, loc, "function '%s' is empty", key);
 			return -1;
 		}
-		if (function(&d, pbr_func_name(r, name), vp, vn))
+		if (function(dp, pbr_func_name(r, name), vp, vn))
 			return -1;
 	}
-	return d.bad ? -1 : 0;
+	return dp->bad ? -1 : 0;
 }
