@@ -695,11 +695,15 @@ static void lint_constants(Lint *L, const Block *b)
 		if (kind_is(op, "const") && op->nouts == 1) {
 			const Lit *l = ir_attr_find(op->nattrs, op->attrs, "val");
 			const Value *v = ir_value(L->f, op->outs[0]);
-			const Op **users = v->nuses ? calloc(v->nuses, sizeof *users) : NULL;
+			const Op *few[16];  /* most constants have a user or two */
+			const Op **users = v->nuses <= 16 ? few : calloc(v->nuses, sizeof *users);
+			if (!users)
+				IR_DIE("out of memory");
 			for (uint32_t u = 0; u < v->nuses; u++)
 				users[u] = v->uses[u].op;
 			check_constant(L, l, op, users, v->nuses);
-			free(users);
+			if (users != few)
+				free(users);
 		} else if (!mem_op_is_weight(op)) {
 			for (uint32_t k = 0; k < op->nargs; k++)
 				for (uint32_t j = 0; j < op->args[k].n; j++)
@@ -952,7 +956,7 @@ static void check_weight_axes(Lint *L, const Op *op)
 	for (uint32_t k = 0; k < op->nouts; k++) {
 		ValueId id = op->outs[k];
 		const Type *t = vtype(L, id);
-		if (!is_tensor(t) || t->rank <= 0 || !weight_feeds_compute(L, id))
+		if (!is_tensor(t) || t->rank <= 0)
 			continue;
 		int32_t axis = -1;
 		int64_t ext = 0;
@@ -961,8 +965,9 @@ static void check_weight_axes(Lint *L, const Op *op)
 				ext = t->dims[i].size;
 				axis = i;
 			}
-		if (ext <= LINT_AXIS_CAP_OLD)
-			continue;       /* the common case: nothing to format */
+		/* the common case first: no axis past a cap, nothing to look up */
+		if (ext <= LINT_AXIS_CAP_OLD || !weight_feeds_compute(L, id))
+			continue;
 		char shape[160], num[40];
 		shape_text(t, shape, sizeof shape);
 		group_int(ext, num, sizeof num);

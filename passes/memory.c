@@ -154,15 +154,27 @@ typedef struct Key {
 
 typedef struct KeySet {
 	Key *v;
+	uint64_t *h;            /* the hash of each slot's key */
 	uint32_t n, cap;        /* cap a power of two */
 	Arena *a;
+	/* the last path hashed: records of one model share one path string */
+	const char *last_path;
+	uint64_t last_path_hash;
 } KeySet;
 
-static uint64_t key_hash(const Key *k)
+static uint64_t key_hash(KeySet *s, const Key *k)
 {
-	uint64_t h = 1469598103934665603ull ^ k->off ^ ((uint64_t)k->tag << 48);
-	for (const char *p = k->path; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	if (k->path != s->last_path) {
+		uint64_t h = 1469598103934665603ull;
+		for (const char *p = k->path; *p; p++)
+			h = (h ^ (uint8_t)*p) * 1099511628211ull;
+		s->last_path = k->path;
+		s->last_path_hash = h;
+	}
+	uint64_t h = s->last_path_hash ^ k->off ^ ((uint64_t)k->tag << 48);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -172,25 +184,31 @@ static bool key_first(KeySet *s, Key k)
 	if ((s->n + 1) * 2 > s->cap) {
 		uint32_t ncap = s->cap ? s->cap * 2 : 64;
 		Key *nv = arena_array(s->a, ncap, sizeof *nv);
-		if (!nv)
+		uint64_t *nh = arena_array(s->a, ncap, sizeof *nh);
+		if (!nv || !nh)
 			IR_DIE("out of memory");
 		for (uint32_t i = 0; i < s->cap; i++)
 			if (s->v[i].path) {
-				uint32_t j = (uint32_t)key_hash(&s->v[i]) & (ncap - 1);
+				uint32_t j = (uint32_t)s->h[i] & (ncap - 1);
 				while (nv[j].path)
 					j = (j + 1) & (ncap - 1);
 				nv[j] = s->v[i];
+				nh[j] = s->h[i];
 			}
 		s->v = nv;
+		s->h = nh;
 		s->cap = ncap;
 	}
-	uint32_t j = (uint32_t)key_hash(&k) & (s->cap - 1);
+	uint64_t h = key_hash(s, &k);
+	uint32_t j = (uint32_t)h & (s->cap - 1);
 	while (s->v[j].path) {
-		if (s->v[j].off == k.off && s->v[j].tag == k.tag && strcmp(s->v[j].path, k.path) == 0)
+		if (s->h[j] == h && s->v[j].off == k.off && s->v[j].tag == k.tag &&
+		    (s->v[j].path == k.path || strcmp(s->v[j].path, k.path) == 0))
 			return false;
 		j = (j + 1) & (s->cap - 1);
 	}
 	s->v[j] = k;
+	s->h[j] = h;
 	s->n++;
 	return true;
 }
