@@ -268,8 +268,11 @@ int cmd_costs(int argc, char **argv)
 		return cli_usage_error("costs", "unknown format '%s' (text or json)", a.format);
 	CliAnalysis an;
 	int status = cli_analysis_run(&an, a.models[0], &a.po);
+	/* the costs need the cost pass whatever --passes selected */
+	if (status == EXIT_OK)
+		pass_run(an.ctx, PASS_COST);
 	if (status == EXIT_OK && !cost_latency(an.ctx)) {
-		fprintf(stderr, "anelint: %s: the cost pass did not run (see --passes)\n", a.models[0]);
+		fprintf(stderr, "anelint: %s: no cost results\n", a.models[0]);
 		status = EXIT_UNUSABLE;
 	}
 	if (status != EXIT_OK) {
