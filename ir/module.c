@@ -81,7 +81,9 @@ ValueId ir_value_new(Func *f, const char *name, const Type *type, Block *b, SrcL
 		uint32_t k = id >> VALUE_CHUNK_BITS;
 		if (k == f->values.nchunks)
 			vec_grow_(a, (void **)&f->values.chunks, &f->values.nchunks, sizeof(Value *));
-		f->values.chunks[k] = arena_array(a, VALUE_CHUNK, sizeof(Value));
+		/* not cleared: each Value is written whole below, and pages of the
+		 * chunk no value reaches are never touched */
+		f->values.chunks[k] = arena_alloc_raw(a, VALUE_CHUNK * sizeof(Value));
 	}
 	f->values.n++;
 	*ir_value(f, id) = (Value){ .name = name, .type = type, .block = b,
@@ -143,10 +145,17 @@ void ir_op_set_attrs(Op *op, uint32_t n, Attr *attrs)
 	op->attrs = attrs;
 }
 
+/* Names compared first by their first byte: most differ there, and the
+ * lookups below run for every operand a pass asks about. */
+static inline bool same_name(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 const Lit *ir_attr_find(uint32_t n, const Attr *attrs, const char *name)
 {
 	for (uint32_t i = 0; i < n; i++)
-		if (strcmp(attrs[i].name, name) == 0)
+		if (same_name(attrs[i].name, name))
 			return attrs[i].val;
 	return NULL;
 }
@@ -154,7 +163,7 @@ const Lit *ir_attr_find(uint32_t n, const Attr *attrs, const char *name)
 const Operand *ir_op_operand(const Op *op, const char *name)
 {
 	for (uint32_t i = 0; i < op->nargs; i++)
-		if (strcmp(op->args[i].name, name) == 0)
+		if (same_name(op->args[i].name, name))
 			return &op->args[i];
 	return NULL;
 }

@@ -151,17 +151,31 @@ const char *opset_name(int level)
 
 /* ------------------------------------------------------------------ lookup */
 
-static int cmp_name(const void *key, const void *elem)
+/* strcmp's order, inline: every pass looks ops up by kind, and a call per
+ * probe cost more than the short names it compares. */
+static inline int name_cmp(const char *a, const char *b)
 {
-	return strcmp(key, *(const char *const *)elem);
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
 }
 
 static int find_id(const char *name)
 {
 	if (!name)
 		return -1;
-	const char *const *p = bsearch(name, op_names, OPID_COUNT, sizeof op_names[0], cmp_name);
-	return p ? (int)(p - op_names) : -1;
+	size_t lo = 0, hi = OPID_COUNT;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = name_cmp(name, op_names[mid]);
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
 }
 
 const OpInfo *op_catalogue_by_id(OpId id, int opset_level)
@@ -217,7 +231,7 @@ int op_info_operand_index(const OpInfo *info, const char *name)
 	if (!info || !name)
 		return -1;
 	for (unsigned i = 0; i < info->noperands; i++)
-		if (strcmp(info->operands[i].name, name) == 0)
+		if (info->operands[i].name[0] == name[0] && strcmp(info->operands[i].name, name) == 0)
 			return (int)i;
 	return -1;
 }
