@@ -37,7 +37,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "anelint.h"
@@ -45,10 +44,6 @@
 #include "frontend/frontend.h"
 
 #include "Model.pb-c.h"
-
-#ifndef ANELINT_SOURCE_DIR
-#define ANELINT_SOURCE_DIR "."
-#endif
 
 #define MILS(x) CoreML__Specification__MILSpec__##x
 #define MILC(x) CORE_ML__SPECIFICATION__MILSPEC__##x
@@ -67,13 +62,6 @@ static void pathf(char *buf, size_t n, const char *fmt, ...)
 		fprintf(stderr, "bench_load: path too long\n");
 		exit(1);
 	}
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* ------------------------------------------------------------ measuring (children) */
@@ -103,27 +91,39 @@ static char *slurp(const char *path, size_t *n)
 /* `bench_load --child MODE PATH REPS`: print the best time in seconds. */
 static int child(const char *mode, const char *path, int reps)
 {
-	double best = 1e30;
+	double best = -1;
 	if (strcmp(mode, "idle") == 0) {
 		printf("0\n");
 		return 0;
 	}
-	if (strcmp(mode, "anelint") == 0) {
+	if (strcmp(mode, "anelint") == 0 || strcmp(mode, "read") == 0) {
+		bool from_bytes = mode[0] == 'r';
+		char *dir = strdup(path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = 0;
 		for (int r = 0; r < reps; r++) {
+			/* read: a fresh buffer each time, as a load reads one (untimed) */
+			size_t n = 0;
+			char *data = NULL;
+			if (from_bytes && !(data = slurp(path, &n)))
+				return 1;
 			DiagList dl;
 			diag_init(&dl);
-			double t0 = now();
-			Module *m = anelint_load(path, &dl);
-			double t = now() - t0;
+			double t0 = bench_now();
+			Module *m = from_bytes ? fe_read_protobuf(path, data, n, dir, "mlmodel", &dl)
+			                       : anelint_load(path, &dl);
+			double t = bench_now() - t0;
 			if (!m) {
 				diag_print_all(&dl, stderr);
 				return 1;
 			}
 			ir_module_free(m);
 			diag_fini(&dl);
-			if (t < best)
-				best = t;
+			free(data);
+			bench_keep_best(&best, t);
 		}
+		free(dir);
 		printf("%.9f\n", best);
 		return 0;
 	}
@@ -131,40 +131,11 @@ static int child(const char *mode, const char *path, int reps)
 	char *data = slurp(path, &n);
 	if (!data)
 		return 1;
-	if (strcmp(mode, "read") == 0) {
-		char *dir = strdup(path);
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*slash = 0;
-		for (int r = 0; r < reps; r++) {
-			/* a fresh buffer each time, as a load reads one (untimed) */
-			free(data);
-			if (!(data = slurp(path, &n)))
-				return 1;
-			DiagList dl;
-			diag_init(&dl);
-			double t0 = now();
-			Module *m = fe_read_protobuf(path, data, n, dir, "mlmodel", &dl);
-			double t = now() - t0;
-			if (!m) {
-				diag_print_all(&dl, stderr);
-				return 1;
-			}
-			ir_module_free(m);
-			diag_fini(&dl);
-			if (t < best)
-				best = t;
-		}
-		free(dir);
-		free(data);
-		printf("%.9f\n", best);
-		return 0;
-	}
 	bool use_arena = strcmp(mode, "arena") == 0;
 	for (int r = 0; r < reps; r++) {
 		Arena *a = use_arena ? arena_new() : NULL;
 		ProtobufCAllocator alloc = { arena_pb_alloc, arena_pb_free, a };
-		double t0 = now();
+		double t0 = bench_now();
 		ProtobufCMessage *msg = protobuf_c_message_unpack(&core_ml__specification__model__descriptor,
 		                                                  use_arena ? &alloc : NULL, n,
 		                                                  (const uint8_t *)data);
@@ -172,13 +143,12 @@ static int child(const char *mode, const char *path, int reps)
 			fprintf(stderr, "bench_load: %s does not unpack\n", path);
 			return 1;
 		}
-		double t = now() - t0;
+		double t = bench_now() - t0;
 		if (use_arena)
 			arena_free(a);
 		else
 			protobuf_c_message_free_unpacked(msg, NULL);
-		if (t < best)
-			best = t;
+		bench_keep_best(&best, t);
 	}
 	free(data);
 	printf("%.9f\n", best);
@@ -464,9 +434,7 @@ static void count_ops(Row *r)
 	DiagList dl;
 	diag_init(&dl);
 	Module *m = anelint_load(r->pkg, &dl);
-	r->ops = 0;
-	for (uint32_t i = 0; m && i < m->funcs.n; i++)
-		r->ops += m->funcs.v[i]->nops;
+	r->ops = m ? bench_module_ops(m) : 0;
 	ir_module_free(m);
 	diag_fini(&dl);
 }
@@ -499,7 +467,7 @@ int main(int argc, char **argv)
 		return child(argv[2], argv[3], atoi(argv[4]));
 	int reps = 5;
 	char corpus[2048];
-	pathf(corpus, sizeof corpus, "%s/../shared/corpus/converted", ANELINT_SOURCE_DIR);
+	bench_corpus_dir(corpus, sizeof corpus, NULL);
 	const char *keep = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
@@ -533,37 +501,29 @@ int main(int argc, char **argv)
 	const char *py_skip = bench_python_setup(pydir, ANELINT_SOURCE_DIR, script, sizeof script);
 
 	/* the models */
-	Row *rows = NULL;
-	size_t nrows = 0;
-	char cmd[4200];
-	pathf(cmd, sizeof cmd, "ls -d '%s'/*/*.mlpackage 2>/dev/null | sort", corpus);
-	FILE *ls = popen(cmd, "r");
-	char line[4096];
-	while (ls && fgets(line, sizeof line, ls)) {
-		line[strcspn(line, "\n")] = 0;
-		rows = realloc(rows, (nrows + 1) * sizeof *rows);
-		Row *r = &rows[nrows++];
-		memset(r, 0, sizeof *r);
-		pathf(r->pkg, sizeof r->pkg, "%s", line);
-		const char *base = strrchr(line, '/');
-		snprintf(r->name, sizeof r->name, "%.*s", (int)(strlen(base + 1) - strlen(".mlpackage")), base + 1);
-		pathf(r->mlmodel, sizeof r->mlmodel, "%s/Data/com.apple.CoreML/model.mlmodel", line);
+	size_t nrows, nmodels;
+	BenchModel *models = bench_corpus_models(corpus, &nmodels);
+	if (!nmodels)
+		fprintf(stderr, "bench_load: no corpus models under %s (only the generated ones)\n", corpus);
+	Row *rows = calloc(nmodels + 2, sizeof *rows);
+	if (!rows)
+		return 1;
+	for (nrows = 0; nrows < nmodels; nrows++) {
+		Row *r = &rows[nrows];
+		snprintf(r->name, sizeof r->name, "%s", models[nrows].name);
+		pathf(r->pkg, sizeof r->pkg, "%s", models[nrows].path);
+		pathf(r->mlmodel, sizeof r->mlmodel, "%s/Data/com.apple.CoreML/model.mlmodel", r->pkg);
 		char w[4200];
-		pathf(w, sizeof w, "%s/Data/com.apple.CoreML/weights/weight.bin", line);
+		pathf(w, sizeof w, "%s/Data/com.apple.CoreML/weights/weight.bin", r->pkg);
 		r->weight_bytes = file_size(w);
 	}
-	if (ls)
-		pclose(ls);
-	if (!nrows)
-		fprintf(stderr, "bench_load: no corpus models under %s (only the generated ones)\n", corpus);
+	free(models);
 	static const struct { const char *name; uint64_t dim; } gen[] = {
 		{ "gen 5000 ops, 1 GiB weights", 640 },
 		{ "gen 5000 ops, 64 MiB weights", 160 },
 	};
 	for (size_t i = 0; i < 2; i++) {
-		rows = realloc(rows, (nrows + 1) * sizeof *rows);
 		Row *r = &rows[nrows++];
-		memset(r, 0, sizeof *r);
 		snprintf(r->name, sizeof r->name, "%s", gen[i].name);
 		pathf(r->pkg, sizeof r->pkg, "%s/gen%zu.mlpackage", dir, i);
 		pathf(r->mlmodel, sizeof r->mlmodel, "%s/Data/com.apple.CoreML/model.mlmodel", r->pkg);
@@ -640,6 +600,7 @@ int main(int argc, char **argv)
 	printf("weights: the two generated rows differ only in the weight file (1 GiB vs 64 MiB): compare their\n"
 	       "load time and RSS.\n");
 	if (!keep) {
+		char cmd[4200];
 		pathf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 		if (system(cmd) != 0)
 			fprintf(stderr, "bench_load: could not remove %s\n", dir);

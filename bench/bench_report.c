@@ -24,24 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "anelint.h"
 #include "backend/report.h"
 #include "common.h"
-
-#ifndef ANELINT_SOURCE_DIR
-#define ANELINT_SOURCE_DIR "."
-#endif
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 typedef struct InProc {
 	double load, passes, json, total;   /* best seconds; < 0: failed */
@@ -49,44 +36,31 @@ typedef struct InProc {
 	size_t report_bytes;
 } InProc;
 
-static void keep(double *best, double t)
-{
-	if (*best < 0 || t < *best)
-		*best = t;
-}
-
 static InProc in_process(const char *path, int reps)
 {
 	InProc r = { -1, -1, -1, -1, 0, 0 };
 	for (int i = 0; i < reps; i++) {
 		DiagList dl;
 		diag_init(&dl);
-		double t0 = now();
+		double t0 = bench_now();
 		Module *m = anelint_load(path, &dl);
-		double t1 = now();
+		double t1 = bench_now();
 		if (!m) {
 			diag_print_all(&dl, stderr);
 			diag_fini(&dl);
 			return (InProc){ -1, -1, -1, -1, 0, 0 };
 		}
-		PassOptions po;
-		pass_options_init(&po);
-		PassCtx *ctx = pass_ctx_new(m, &dl, &po);
-		pass_run_pipeline(ctx);
-		pass_run(ctx, PASS_PARTITION);
-		pass_run(ctx, PASS_FLEX);
-		double t2 = now();
+		PassCtx *ctx = bench_run_passes(m, &dl, 0);
+		double t2 = bench_now();
 		ReportInput in;
 		report_input_init(&in, m, ctx, path, NULL, "bench");
 		char *json = report_json_string(&in, &r.report_bytes);
-		double t3 = now();
-		keep(&r.load, t1 - t0);
-		keep(&r.passes, t2 - t1);
-		keep(&r.json, t3 - t2);
-		keep(&r.total, t3 - t0);
-		r.ops = 0;
-		for (uint32_t f = 0; f < m->funcs.n; f++)
-			r.ops += m->funcs.v[f]->nops;
+		double t3 = bench_now();
+		bench_keep_best(&r.load, t1 - t0);
+		bench_keep_best(&r.passes, t2 - t1);
+		bench_keep_best(&r.json, t3 - t2);
+		bench_keep_best(&r.total, t3 - t0);
+		r.ops = bench_module_ops(m);
 		free(json);
 		pass_ctx_free(ctx);
 		ir_module_free(m);
@@ -104,15 +78,15 @@ static void ms(double s)
 }
 
 typedef struct Row {
-	char name[64];
-	char path[4096], mlmodel[4200];
+	BenchModel model;
+	char mlmodel[4200];     /* "": not a package (no Python column) */
 } Row;
 
 int main(int argc, char **argv)
 {
 	int reps = 20;
 	char corpus[2048], bin[4096];
-	snprintf(corpus, sizeof corpus, "%s/../shared/corpus/converted", ANELINT_SOURCE_DIR);
+	bench_corpus_dir(corpus, sizeof corpus, NULL);
 	/* the anelint beside this bench (build/bench/bench_report -> build/anelint) */
 	ssize_t sl = readlink("/proc/self/exe", bin, sizeof bin - 16);
 	if (sl <= 0)
@@ -150,37 +124,21 @@ int main(int argc, char **argv)
 	char script[4200];
 	const char *py_skip = bench_python_setup(tmp, ANELINT_SOURCE_DIR, script, sizeof script);
 
-	Row *rows = NULL;
-	size_t nrows = 0;
-	char cmd[4200];
-	snprintf(cmd, sizeof cmd, "ls -d '%s'/*/*.mlpackage 2>/dev/null | sort", corpus);
-	FILE *ls = popen(cmd, "r");
-	char line[4096];
-	while (ls && fgets(line, sizeof line, ls)) {
-		line[strcspn(line, "\n")] = 0;
-		Row *nr = realloc(rows, (nrows + 1) * sizeof *rows);
-		if (!nr)
-			break;
-		rows = nr;
-		Row *r = &rows[nrows++];
-		memset(r, 0, sizeof *r);
-		snprintf(r->path, sizeof r->path, "%s", line);
-		const char *base = strrchr(line, '/');
-		snprintf(r->name, sizeof r->name, "%.*s", (int)(strlen(base + 1) - strlen(".mlpackage")),
-		         base + 1);
-		snprintf(r->mlmodel, sizeof r->mlmodel, "%s/Data/com.apple.CoreML/model.mlmodel", line);
-	}
-	if (ls)
-		pclose(ls);
+	size_t nrows;
+	BenchModel *models = bench_corpus_models(corpus, &nrows);
 	if (!nrows)
 		fprintf(stderr, "bench_report: no corpus models under %s (the example only)\n", corpus);
-	Row *nr = realloc(rows, (nrows + 1) * sizeof *rows);
-	if (!nr)
+	Row *rows = calloc(nrows + 1, sizeof *rows);
+	if (!rows)
 		return 1;
-	rows = nr;
-	memset(&rows[nrows], 0, sizeof *rows);
-	snprintf(rows[nrows].name, sizeof rows[nrows].name, "examples/tiny_convnet.mil");
-	snprintf(rows[nrows].path, sizeof rows[nrows].path, "%s/examples/tiny_convnet.mil",
+	for (size_t i = 0; i < nrows; i++) {
+		rows[i].model = models[i];
+		snprintf(rows[i].mlmodel, sizeof rows[i].mlmodel, "%s/Data/com.apple.CoreML/model.mlmodel",
+		         models[i].path);
+	}
+	free(models);
+	snprintf(rows[nrows].model.name, sizeof rows[nrows].model.name, "examples/tiny_convnet.mil");
+	snprintf(rows[nrows].model.path, sizeof rows[nrows].model.path, "%s/examples/tiny_convnet.mil",
 	         ANELINT_SOURCE_DIR);
 	nrows++;
 
@@ -193,13 +151,13 @@ int main(int argc, char **argv)
 	unsigned over5 = 0, converted = 0;
 	for (size_t i = 0; i < nrows; i++) {
 		Row *r = &rows[i];
-		InProc ip = in_process(r->path, reps);
-		char *pargv[] = { bin, "analyze", "-f", "json", r->path, NULL };
+		InProc ip = in_process(r->model.path, reps);
+		char *pargv[] = { bin, "analyze", "-f", "json", r->model.path, NULL };
 		BenchResult pr = bench_wall(pargv, reps, 0);
 		BenchResult py = { -1, 0 };
 		if (!py_skip && r->mlmodel[0])
 			py = bench_python_parse(tmp, script, r->mlmodel, reps);
-		printf("%-38.38s %5u |", r->name, ip.ops);
+		printf("%-38.38s %5u |", r->model.name, ip.ops);
 		ms(ip.load);
 		ms(ip.passes);
 		ms(ip.json);
@@ -219,11 +177,11 @@ int main(int argc, char **argv)
 				over5++;
 			if (pr.secs > worst_proc) {
 				worst_proc = pr.secs;
-				worst_proc_name = r->name;
+				worst_proc_name = r->model.name;
 			}
 			if (py.secs > 0 && ip.total > 0 && py.secs / ip.total < worst_py) {
 				worst_py = py.secs / ip.total;
-				worst_py_name = r->name;
+				worst_py_name = r->model.name;
 			}
 		}
 	}
@@ -234,6 +192,7 @@ int main(int argc, char **argv)
 		printf("(worst: %.1fx, %s)\n", worst_py, worst_py_name);
 	printf("         every converted model analysed by a whole process in < 5 ms: %u of %u over "
 	       "(slowest %.2f ms, %s)\n", over5, converted, worst_proc * 1e3, worst_proc_name);
+	char cmd[4200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_report: could not remove %s\n", tmp);
