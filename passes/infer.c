@@ -59,8 +59,27 @@ static bool in_row(const IOp *io, const char *name)
 	return !io->info || op_info_operand(io->info, name);
 }
 
+/* The op's operand and attribute for each row operand, found once. */
+static void index_row(IOp *io)
+{
+	const OpInfo *info = io->info;
+	io->indexed = info && info->noperands <= IOP_ROW_CACHE;
+	if (!io->indexed)
+		return;
+	const Op *op = io->op;
+	for (uint8_t k = 0; k < info->noperands; k++) {
+		const char *name = info->operands[k].name;
+		io->row_opnd[k] = ir_op_operand(op, name);
+		io->row_attr[k] = op->nattrs ? ir_attr_find(op->nattrs, op->attrs, name) : NULL;
+	}
+}
+
 const Operand *io_operand(const IOp *io, const char *name)
 {
+	if (io->indexed) {
+		int k = op_info_operand_index(io->info, name);
+		return k < 0 ? NULL : io->row_opnd[k];
+	}
 	const Operand *o = ir_op_operand(io->op, name);
 	return o && in_row(io, name) ? o : NULL;
 }
@@ -69,6 +88,10 @@ static const Lit *io_attr(const IOp *io, const char *name)
 {
 	if (!io->op->nattrs)
 		return NULL;
+	if (io->indexed) {
+		int k = op_info_operand_index(io->info, name);
+		return k < 0 ? NULL : io->row_attr[k];
+	}
 	const Lit *l = ir_attr_find(io->op->nattrs, io->op->attrs, name);
 	return l && in_row(io, name) ? l : NULL;
 }
@@ -588,7 +611,18 @@ static const OpInfo *resolve(IOp *io)
 			level = l;
 	}
 	io->level = level;
-	const OpInfo *info = op_catalogue_lookup(op->kind, level);
+	/* the lookup, remembered per (kind pointer, level) */
+	uintptr_t h = (uintptr_t)op->kind;
+	unsigned slot = (unsigned)((h >> 3) ^ (h >> 9) ^ (unsigned)level) % 64;
+	const OpInfo *info;
+	if (in->rows[slot].kind == op->kind && in->rows[slot].level == level) {
+		info = in->rows[slot].info;
+	} else {
+		info = op_catalogue_lookup(op->kind, level);
+		in->rows[slot].kind = op->kind;
+		in->rows[slot].level = level;
+		in->rows[slot].info = info;
+	}
 	if (info)
 		return info;
 	if (strncmp(op->kind, "nn.", 3) == 0 || strncmp(op->kind, "model.", 6) == 0) {
@@ -638,16 +672,31 @@ static void check_structure(IOp *io)
 
 static void infer_op(Infer *in, Op *op)
 {
-	IOp io = { .in = in, .f = in->f, .op = op, .nn = in->fr->nn };
+	IOp io;
+	io.in = in;
+	io.f = in->f;
+	io.op = op;
+	io.info = NULL;
+	io.level = 0;
+	io.nn = in->fr->nn;
+	io.failed = false;
+	io.indexed = false;
 	for (int i = 0; i < TV_COUNT; i++)
 		io.tv[i] = DT_COUNT;
-	uint32_t nout = op->nouts ? op->nouts : 1;
-	io.out = arena_array(in->scratch, nout, sizeof *io.out);
-	io.out_dt = arena_array(in->scratch, nout, sizeof *io.out_dt);
+	const Type *out_local[8] = { 0 };
+	DType dt_local[8] = { 0 };
+	if (op->nouts <= 8) {
+		io.out = out_local;
+		io.out_dt = dt_local;
+	} else {
+		io.out = arena_array(in->scratch, op->nouts, sizeof *io.out);
+		io.out_dt = arena_array(in->scratch, op->nouts, sizeof *io.out_dt);
+	}
 	if (!in->quiet)
 		in->res->stats.ops++;
 
 	io.info = resolve(&io);
+	index_row(&io);
 	bool typed = io.info != NULL;
 	if (!typed) {
 		if (!in->quiet)

@@ -147,8 +147,9 @@ bool infer_check_operands(IOp *io)
 	bool complete = true;
 	for (uint8_t k = 0; k < info->noperands; k++) {
 		const OpOperandInfo *oi = &info->operands[k];
-		const Operand *o = ir_op_operand(op, oi->name);
-		const Lit *attr = o ? NULL : ir_attr_find(op->nattrs, op->attrs, oi->name);
+		const Operand *o = io->indexed ? io->row_opnd[k] : ir_op_operand(op, oi->name);
+		const Lit *attr = o ? NULL : io->indexed ? io->row_attr[k]
+		                  : ir_attr_find(op->nattrs, op->attrs, oi->name);
 		if (!o && !attr) {
 			/* const without `val`: an elided constant, typed by rule_CONST */
 			/* legacy layers default what the reader leaves out (states

@@ -86,7 +86,15 @@ typedef struct Infer {
 	int quiet;              /* > 0: no diagnostics (loop fixpoint iterations) */
 	int errors;
 	VEC(const char *) warned;   /* op kinds already reported as unknown */
+	/* catalogue rows looked up: op kinds are mostly interned, so one
+	 * lookup per (kind pointer, opset level) */
+	struct { const char *kind; int level; const OpInfo *info; } rows[64];
 } Infer;
+
+/* Row operands indexed once per op (io_operand and io_attr by name then
+ * scan only the row); ops with more row operands than this look up by
+ * name every time. */
+enum { IOP_ROW_CACHE = 24 };
 
 /* One op being inferred. */
 typedef struct IOp {
@@ -100,6 +108,9 @@ typedef struct IOp {
 	DType tv[TV_COUNT];     /* dtypes bound to type variables (DT_COUNT: unbound) */
 	DType *out_dt;          /* per output, from the row (DT_COUNT: rule decides) */
 	const Type **out;       /* per output, set by the rule */
+	bool indexed;           /* row_opnd / row_attr below hold info's operands */
+	const Operand *row_opnd[IOP_ROW_CACHE]; /* ir_op_operand per row operand */
+	const Lit *row_attr[IOP_ROW_CACHE];     /* ir_attr_find per row operand */
 } IOp;
 
 typedef void (*RuleFn)(IOp *io);
