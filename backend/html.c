@@ -82,20 +82,6 @@ static void human_bytes(char *buf, size_t n, double b)
 		snprintf(buf, n, "%.0f B", b);
 }
 
-static void human_count(char *buf, size_t n, double v)
-{
-	if (v < 0)
-		snprintf(buf, n, "?");
-	else if (v >= 1e9)
-		snprintf(buf, n, "%.2f G", v / 1e9);
-	else if (v >= 1e6)
-		snprintf(buf, n, "%.2f M", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, n, "%.1f k", v / 1e3);
-	else
-		snprintf(buf, n, "%.0f", v);
-}
-
 static void dev_cell(Html *h, Device d)
 {
 	fprintf(h->out, "<span class=\"dev\" style=\"background:%s\">%s</span>", svg_device_fill(d),
@@ -122,30 +108,6 @@ static void section(Html *h, const char *id, const char *title)
 static void section_end(Html *h)
 {
 	fputs("</div>\n", h->out);
-}
-
-/* Op.index -> Op for one function (malloc'd; NULL when out of memory). */
-typedef struct Index {
-	const Op **v;
-	uint32_t n;
-} Index;
-
-static int index_op(Func *f, Op *op, void *vctx)
-{
-	Index *x = vctx;
-	if (op->index < x->n)
-		x->v[op->index] = op;
-	return 0;
-}
-
-static Index index_func(const Func *f)
-{
-	Index x = { calloc(f->nops ? f->nops : 1, sizeof *x.v), f->nops };
-	if (!x.v)
-		x.n = 0;
-	else
-		ir_walk_ops((Func *)f, index_op, &x);
-	return x;
 }
 
 /* ------------------------------------------------------------------ summary */
@@ -381,7 +343,8 @@ static void devices(Html *h)
 static void timeline_func(Html *h, const Func *f)
 {
 	const PassCtx *ctx = h->in->ctx;
-	Index x = index_func(f);
+	const Op **by_index = report_ops_by_index(f);
+	uint32_t nby_index = by_index ? f->nops : 0;
 	double w = CHART_W - LEFT - 20, n = f->nops ? f->nops : 1;
 	double height = 20 + CU_COUNT * 26 + 24;
 	char label[300];
@@ -395,8 +358,10 @@ static void timeline_func(Html *h, const Func *f)
 		svg_rect(h->out, h->a, LEFT, y, w, 18, "#f2f2f2", NULL);
 		for (uint32_t s = 0; p && s < p->nsegments; s++) {
 			const AneSegment *sg = &p->segments[s];
-			const char *first = sg->first < x.n && x.v[sg->first] ? ir_op_name(f, x.v[sg->first]) : "?";
-			const char *last = sg->last < x.n && x.v[sg->last] ? ir_op_name(f, x.v[sg->last]) : "?";
+			const char *first = sg->first < nby_index && by_index[sg->first]
+			                    ? ir_op_name(f, by_index[sg->first]) : "?";
+			const char *last = sg->last < nby_index && by_index[sg->last]
+			                   ? ir_op_name(f, by_index[sg->last]) : "?";
 			double ms = cf && s < cf->plan[u].nsegments ? cf->plan[u].segments[s].ms : sg->est_ms;
 			char title[1200];
 			snprintf(title, sizeof title, "%s segment %u: %s, %u ops, %s .. %s, %.4f ms "
@@ -416,7 +381,7 @@ static void timeline_func(Html *h, const Func *f)
 		          tick);
 	}
 	svg_end(h->out);
-	free(x.v);
+	free(by_index);
 }
 
 static void timeline(Html *h)
@@ -440,81 +405,33 @@ static void timeline(Html *h)
 
 /* ------------------------------------------------------------------ top ops */
 
-typedef struct TopRow {
-	const Func *f;
-	const Op *op;
-	const CostOp *c;
-	Device d;
-	double ms;
-	uint32_t fi;
-} TopRow;
-
-typedef struct Top {
-	const PassCtx *ctx;
-	ComputeUnits cu;
-	uint32_t fi;
-	TopRow v[TOP_OPS];
-	uint32_t n;
-} Top;
-
-static bool before(const TopRow *a, const TopRow *b)
-{
-	if (a->ms != b->ms)
-		return a->ms > b->ms;
-	if (a->fi != b->fi)
-		return a->fi < b->fi;
-	return a->op->index < b->op->index;
-}
-
-/* Keep the TOP_OPS largest, sorted, by insertion. */
-static int top_op(Func *f, Op *op, void *vctx)
-{
-	Top *t = vctx;
-	const CostOp *c = cost_op(t->ctx, f, op);
-	const OpPlacement *p = ane_op_placement(t->ctx, f, op);
-	if (!c || !p || c->is_const)
-		return 0;
-	TopRow r = { f, op, c, p->device[t->cu], c->placed_ms[t->cu], t->fi };
-	if (t->n == TOP_OPS && !before(&r, &t->v[TOP_OPS - 1]))
-		return 0;
-	uint32_t i = t->n < TOP_OPS ? t->n++ : TOP_OPS - 1;
-	while (i > 0 && before(&r, &t->v[i - 1])) {
-		t->v[i] = t->v[i - 1];
-		i--;
-	}
-	t->v[i] = r;
-	return 0;
-}
-
 static void top_ops(Html *h)
 {
 	section(h, "top-ops", "Top-cost ops (modelled)");
-	Top *t = calloc(1, sizeof *t);
-	if (!t) {
+	ReportCostRow *rows;
+	uint32_t nrows;
+	if (report_cost_rows(h->in, h->cu, &rows, &nrows) != 0) {
 		section_end(h);
 		return;
 	}
-	t->ctx = h->in->ctx;
-	t->cu = h->cu;
-	for (t->fi = 0; t->fi < h->in->m->funcs.n; t->fi++)
-		ir_walk_ops(h->in->m->funcs.v[t->fi], top_op, t);
+	uint32_t shown = nrows < TOP_OPS ? nrows : TOP_OPS;
 	html_printf(h->out, h->a, "The %u ops with the largest modelled time under %s; share is "
 	            "the op's share of its function's modelled op time (as MLComputePlan's cost "
-	            "weight). Modelled, not measured.", t->n, compute_units_name(h->cu));
+	            "weight). Modelled, not measured.", shown, compute_units_name(h->cu));
 	fputs("\n<table>\n<tr><th class=\"num\">#</th><th>op</th><th>type</th><th>device</th>"
 	      "<th class=\"num\">us (modelled)</th><th>share</th><th class=\"num\">FLOPs</th>"
 	      "<th class=\"num\">bytes</th><th class=\"num\">FLOP/B</th><th>bound</th></tr>\n", h->out);
-	for (uint32_t i = 0; i < t->n; i++) {
-		const TopRow *r = &t->v[i];
+	for (uint32_t i = 0; i < shown; i++) {
+		const ReportCostRow *r = &rows[i];
 		char fl[32], by[32];
-		human_count(fl, sizeof fl, r->c->flops);
+		report_si(fl, sizeof fl, r->c->flops);
 		human_bytes(by, sizeof by, r->c->bytes);
 		fprintf(h->out, "<tr><td class=\"num\">%u</td><td class=\"ops\">", i + 1);
 		op_label(h, r->f, r->op);
 		fputs("</td><td>", h->out);
 		T(h, r->op->kind);
 		fputs("</td><td>", h->out);
-		dev_cell(h, r->d);
+		dev_cell(h, r->dev);
 		double share = r->c->weight[h->cu];
 		fprintf(h->out, "</td><td class=\"num\">%.2f</td><td><span class=\"bar\" "
 		        "style=\"width:%.0fpx\"></span> %.1f%%</td><td class=\"num\">%s</td><td "
@@ -524,11 +441,11 @@ static void top_ops(Html *h)
 			fprintf(h->out, "%.1f", r->c->intensity);
 		else
 			fputc('?', h->out);
-		fprintf(h->out, "</td><td>%s</td></tr>\n", r->d > DEV_NONE && r->d < DEV_COUNT
-		        ? cost_bound_name(r->c->bound[r->d]) : "-");
+		fprintf(h->out, "</td><td>%s</td></tr>\n", r->dev > DEV_NONE && r->dev < DEV_COUNT
+		        ? cost_bound_name(r->c->bound[r->dev]) : "-");
 	}
 	fputs("</table>\n", h->out);
-	free(t);
+	free(rows);
 	section_end(h);
 }
 
@@ -726,16 +643,6 @@ static int rule_cmp(const void *pa, const void *pb)
 	return strcmp(a->rule->code, b->rule->code);
 }
 
-static const char *kind_name(AneRuleKind k)
-{
-	switch (k) {
-	case RULE_REFUSE: return "refuse";
-	case RULE_PREFER: return "prefer";
-	case RULE_ADVISE: return "advise";
-	}
-	return "?";
-}
-
 static void rules(Html *h)
 {
 	section(h, "rules", "Every ANE rule that fired");
@@ -755,7 +662,7 @@ static void rules(Html *h)
 			const RuleOps *e = &r.v.v[i];
 			fputs("<tr><td class=\"code\">", h->out);
 			T(h, e->rule->code);
-			fprintf(h->out, "</td><td>%s</td><td>", kind_name(e->rule->kind));
+			fprintf(h->out, "</td><td>%s</td><td>", report_rule_kind_name(e->rule->kind));
 			T(h, e->rule->reason);
 			html_printf(h->out, h->a, " [%s]", confidence_name(e->rule->conf));
 			fprintf(h->out, "</td><td class=\"num\">%u</td><td>", e->o.n);
@@ -775,16 +682,6 @@ static void rules(Html *h)
 
 /* ------------------------------------------------------------------ lint */
 
-static const char *sev_name(Severity s)
-{
-	switch (s) {
-	case SEV_NOTE: return "note";
-	case SEV_WARNING: return "warning";
-	case SEV_ERROR: return "error";
-	}
-	return "?";
-}
-
 static void lint(Html *h)
 {
 	const PassCtx *ctx = h->in->ctx;
@@ -803,7 +700,7 @@ static void lint(Html *h)
 			const Diag *d = ctx->dl && f->diag < ctx->dl->d.n ? &ctx->dl->d.v[f->diag] : NULL;
 			fputs("<tr><td class=\"code\">", h->out);
 			T(h, f->rule->code);
-			fprintf(h->out, "</td><td>%s</td><td class=\"ops\">", sev_name(f->rule->sev));
+			fprintf(h->out, "</td><td>%s</td><td class=\"ops\">", report_severity_name(f->rule->sev));
 			if (f->op && f->func)
 				op_label(h, f->func, f->op);
 			else if (f->func && f->value != VALUE_NONE && f->value < f->func->values.n)

@@ -1,6 +1,6 @@
 /* report.c - what every analysis report shares (report.h): format names,
- * coverage bands, reason texts, modelled times and the grouping of the ops
- * that leave the ANE by reason. */
+ * coverage bands, reason texts, modelled times, the grouping of the ops
+ * that leave the ANE by reason and the ops ranked by modelled cost. */
 #include "backend/report.h"
 
 #include <stdlib.h>
@@ -128,6 +128,120 @@ double report_total_ms(const ReportInput *in, ComputeUnits cu)
 	for (uint32_t i = 0; i < in->m->funcs.n; i++)
 		ir_walk_ops(in->m->funcs.v[i], sum_op, &c);
 	return c.sum;
+}
+
+const char *report_rule_kind_name(AneRuleKind k)
+{
+	switch (k) {
+	case RULE_REFUSE: return "refuse";
+	case RULE_PREFER: return "prefer";
+	case RULE_ADVISE: return "advise";
+	}
+	return "?";
+}
+
+const char *report_severity_name(Severity s)
+{
+	switch (s) {
+	case SEV_NOTE: return "note";
+	case SEV_WARNING: return "warning";
+	case SEV_ERROR: return "error";
+	}
+	return "?";
+}
+
+const char *report_si(char *buf, size_t n, double v)
+{
+	if (v < 0)
+		snprintf(buf, n, "?");
+	else if (v >= 1e9)
+		snprintf(buf, n, "%.2f G", v / 1e9);
+	else if (v >= 1e6)
+		snprintf(buf, n, "%.2f M", v / 1e6);
+	else if (v >= 1e3)
+		snprintf(buf, n, "%.1f k", v / 1e3);
+	else
+		snprintf(buf, n, "%.0f", v);
+	return buf;
+}
+
+typedef struct ByIndex {
+	const Op **v;
+	uint32_t n;
+} ByIndex;
+
+static int index_op(Func *f, Op *op, void *vctx)
+{
+	(void)f;
+	ByIndex *x = vctx;
+	if (op->index < x->n)
+		x->v[op->index] = op;
+	return 0;
+}
+
+const Op **report_ops_by_index(const Func *f)
+{
+	ByIndex x = { calloc(f->nops ? f->nops : 1, sizeof *x.v), f->nops };
+	if (x.v)
+		ir_walk_ops((Func *)f, index_op, &x);
+	return x.v;
+}
+
+/* ------------------------------------------------------------ ops by cost */
+
+typedef struct CostRows {
+	const PassCtx *ctx;
+	ComputeUnits cu;
+	uint32_t fi;                /* the function being walked */
+	ReportCostRow *v;
+	uint32_t n, cap;
+} CostRows;
+
+static int cost_row(Func *f, Op *op, void *vctx)
+{
+	CostRows *r = vctx;
+	const CostOp *c = cost_op(r->ctx, f, op);
+	const OpPlacement *p = ane_op_placement(r->ctx, f, op);
+	if (!c || c->is_const || !p)
+		return 0;
+	if (r->n == r->cap) {
+		uint32_t ncap = r->cap ? r->cap * 2 : 256;
+		ReportCostRow *nv = realloc(r->v, ncap * sizeof *nv);
+		if (!nv)
+			return 1;
+		r->v = nv;
+		r->cap = ncap;
+	}
+	r->v[r->n++] = (ReportCostRow){ f, op, c, p->device[r->cu], c->placed_ms[r->cu], r->fi };
+	return 0;
+}
+
+/* Largest modelled time first; ties keep module order. */
+static int cost_row_cmp(const void *pa, const void *pb)
+{
+	const ReportCostRow *a = pa, *b = pb;
+	if (a->ms != b->ms)
+		return a->ms > b->ms ? -1 : 1;
+	if (a->fi != b->fi)
+		return a->fi < b->fi ? -1 : 1;
+	return (a->op->index > b->op->index) - (a->op->index < b->op->index);
+}
+
+int report_cost_rows(const ReportInput *in, ComputeUnits cu, ReportCostRow **rows, uint32_t *n)
+{
+	CostRows r = { .ctx = in->ctx, .cu = cu };
+	for (r.fi = 0; r.fi < in->m->funcs.n; r.fi++)
+		if (ir_walk_ops(in->m->funcs.v[r.fi], cost_row, &r) != 0) {
+			free(r.v);
+			*rows = NULL;
+			*n = 0;
+			return -1;
+		}
+	if (r.n > 1)
+		qsort(r.v, r.n, sizeof *r.v, cost_row_cmp);
+	*rows = r.v;
+	*n = r.n;
+	return 0;
 }
 
 /* ------------------------------------------------------------ groups */

@@ -29,6 +29,7 @@
 #include "backend/junit.h"
 #include "ir/ir.h"
 #include "passes/ane.h"
+#include "passes/cost.h"
 #include "passes/pass.h"
 
 /* docs/report-json.md: the value of the report's "schema_version". */
@@ -118,6 +119,35 @@ double report_total_ms(const ReportInput *in, ComputeUnits cu);
 
 /* "reason: detail" (or the reason alone) for one AneReason, in a. */
 const char *report_reason_message(Arena *a, const AneReason *r);
+
+/* "refuse", "prefer", "advise". */
+const char *report_rule_kind_name(AneRuleKind k);
+/* "note", "warning", "error". */
+const char *report_severity_name(Severity s);
+
+/* v with an SI prefix into buf: "1.23 G", "340.00 M", "12.0 k", "512";
+ * "?" when v < 0 (unknown).  Returns buf. */
+const char *report_si(char *buf, size_t n, double v);
+
+/* Op.index -> Op for one function: f->nops entries, calloc'd; NULL when
+ * memory runs out. */
+const Op **report_ops_by_index(const Func *f);
+
+/* An executable op with its modelled cost under one setting (the cost pass,
+ * passes/cost.h), for the tables of top-cost ops. */
+typedef struct ReportCostRow {
+	const Func *f;
+	const Op *op;
+	const CostOp *c;
+	Device dev;                 /* the op's device under the setting */
+	double ms;                  /* its modelled time there */
+	uint32_t fi;                /* the function's position in the module */
+} ReportCostRow;
+
+/* Every op that is not a const and has cost and placement results,
+ * largest modelled time under cu first (ties: module order), malloc'd into
+ * *rows (NULL when none), *n set.  Returns -1 when memory runs out. */
+int report_cost_rows(const ReportInput *in, ComputeUnits cu, ReportCostRow **rows, uint32_t *n);
 
 /* ------------------------------------------------------------------ emitters */
 

@@ -128,16 +128,6 @@ static const char *message(JCtx *c, const AneReason *r)
 	return c->last_message;
 }
 
-static const char *rule_kind_name(AneRuleKind k)
-{
-	switch (k) {
-	case RULE_REFUSE: return "refuse";
-	case RULE_PREFER: return "prefer";
-	case RULE_ADVISE: return "advise";
-	}
-	return "?";
-}
-
 static void reason(JCtx *c, const AneReason *r)
 {
 	JsonWriter *w = c->w;
@@ -145,7 +135,7 @@ static void reason(JCtx *c, const AneReason *r)
 	jw_object(w);
 	jw_kstr(w, "code", rule ? rule->code : "?");
 	jw_kstr(w, "message", message(c, r));
-	jw_kstr(w, "kind", rule ? rule_kind_name(rule->kind) : "?");
+	jw_kstr(w, "kind", rule ? report_rule_kind_name(rule->kind) : "?");
 	jw_key(w, "device");
 	dev_or_null(w, r->device);
 	jw_kstr(w, "confidence", rule ? confidence_name(rule->conf) : NULL);
@@ -206,22 +196,11 @@ static void chip(JCtx *c)
 
 /* ------------------------------------------------------------ segments, settings */
 
-static int index_op(Func *f, Op *op, void *vctx)
-{
-	JCtx *c = vctx;
-	if (op->index < c->nby_index)
-		c->by_index[op->index] = op;
-	return 0;
-}
-
 static void index_ops(JCtx *c, const Func *f)
 {
 	free(c->by_index);
-	c->nby_index = f->nops;
-	c->by_index = calloc(f->nops ? f->nops : 1, sizeof *c->by_index);
-	if (!c->by_index)
-		c->nby_index = 0;
-	ir_walk_ops((Func *)f, index_op, c);
+	c->by_index = report_ops_by_index(f);
+	c->nby_index = c->by_index ? f->nops : 0;
 }
 
 static void op_ref(JCtx *c, const Func *f, uint32_t index)
@@ -582,16 +561,6 @@ static void flex(JCtx *c)
 	jw_end(w);
 }
 
-static const char *sev_name(Severity s)
-{
-	switch (s) {
-	case SEV_NOTE: return "note";
-	case SEV_WARNING: return "warning";
-	case SEV_ERROR: return "error";
-	}
-	return "?";
-}
-
 static void diagnostics(JCtx *c)
 {
 	JsonWriter *w = c->w;
@@ -602,7 +571,7 @@ static void diagnostics(JCtx *c)
 	for (uint32_t i = c->in->diag_first; dl && i < dl->d.n; i++) {
 		const Diag *d = &dl->d.v[i];
 		jw_object(w);
-		jw_kstr(w, "severity", sev_name(d->sev));
+		jw_kstr(w, "severity", report_severity_name(d->sev));
 		jw_kstr(w, "code", d->code);
 		jw_kstr(w, "message", d->msg);
 		jw_kstr(w, "hint", d->hint);
@@ -900,7 +869,7 @@ static void lint_section(JCtx *c)
 		jw_object(w);
 		jw_kstr(w, "code", r->code);
 		jw_kstr(w, "name", r->name);
-		jw_kstr(w, "severity", sev_name(r->sev));
+		jw_kstr(w, "severity", report_severity_name(r->sev));
 		jw_kstr(w, "confidence", confidence_name(r->conf));
 		jw_kstr(w, "message", d && d->msg ? d->msg : r->message);
 		jw_kstr(w, "hint", r->hint);

@@ -1,5 +1,5 @@
-/* analysis.c - load a model and run the ANE passes for analyze, compat and
- * check (analysis.h). */
+/* analysis.c - load a model and run the ANE passes for analyze, report,
+ * costs, compat and check, and write the result (analysis.h). */
 #include "cli/analysis.h"
 
 #include <string.h>
@@ -71,4 +71,19 @@ void cli_analysis_fini(CliAnalysis *an)
 		ir_module_free(an->m);
 	diag_fini(&an->dl);
 	memset(an, 0, sizeof *an);
+}
+
+int cli_analysis_write(const CliArgs *a, CliEmit emit, void *arg)
+{
+	CliAnalysis an;
+	int status = cli_analysis_run(&an, a->models[0], &a->po);
+	CliOutput o;
+	if (status == EXIT_OK && cli_output_open(&o, a->out) != 0)
+		status = EXIT_UNUSABLE;
+	if (status == EXIT_OK) {
+		int ok = emit(&an, o.f, arg) == 0;
+		status = cli_output_close(&o, ok) == 0 ? EXIT_OK : EXIT_UNUSABLE;
+	}
+	cli_analysis_fini(&an);
+	return status;
 }

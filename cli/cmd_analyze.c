@@ -6,6 +6,36 @@
 
 #include <string.h>
 
+static int emit(CliAnalysis *an, FILE *out, void *vfmt)
+{
+	switch (*(const ReportFormat *)vfmt) {
+	case REPORT_TEXT:
+		report_text(&an->in, out);
+		return 0;
+	case REPORT_JSON:
+		return report_json(&an->in, out);
+	case REPORT_JUNIT: {
+		Arena *ar = arena_new();
+		JunitCase c = report_junit_case(&an->in, ar);
+		c.seconds = an->seconds;
+		JunitSuite s = { "anelint analyze", an->seconds, 1, &c };
+		int rc = junit_write(&s, out);
+		arena_free(ar);
+		return rc;
+	}
+	case REPORT_SARIF:
+		return report_sarif(&an->in, out);
+	case REPORT_DOT:
+		return report_dot(&an->in, out);
+	case REPORT_MIL:
+		report_mil(&an->in, out);
+		return 0;
+	case REPORT_FORMAT_COUNT:
+		break;
+	}
+	return 0;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
 	CliArgs a;
@@ -17,47 +47,6 @@ int cmd_analyze(int argc, char **argv)
 	if (fmt < 0)
 		return cli_usage_error("analyze", "unknown format '%s' (text, json, junit, sarif, dot "
 		                       "or mil)", a.format);
-	CliAnalysis an;
-	int status = cli_analysis_run(&an, a.models[0], &a.po);
-	if (status != EXIT_OK) {
-		cli_analysis_fini(&an);
-		return status;
-	}
-	CliOutput o;
-	if (cli_output_open(&o, a.out) != 0) {
-		cli_analysis_fini(&an);
-		return EXIT_UNUSABLE;
-	}
-	int ok = 0;
-	switch ((ReportFormat)fmt) {
-	case REPORT_TEXT:
-		report_text(&an.in, o.f);
-		break;
-	case REPORT_JSON:
-		ok = report_json(&an.in, o.f);
-		break;
-	case REPORT_JUNIT: {
-		Arena *ar = arena_new();
-		JunitCase c = report_junit_case(&an.in, ar);
-		c.seconds = an.seconds;
-		JunitSuite s = { "anelint analyze", an.seconds, 1, &c };
-		ok = junit_write(&s, o.f);
-		arena_free(ar);
-		break;
-	}
-	case REPORT_SARIF:
-		ok = report_sarif(&an.in, o.f);
-		break;
-	case REPORT_DOT:
-		ok = report_dot(&an.in, o.f);
-		break;
-	case REPORT_MIL:
-		report_mil(&an.in, o.f);
-		break;
-	case REPORT_FORMAT_COUNT:
-		break;
-	}
-	status = cli_output_close(&o, ok == 0) == 0 ? EXIT_OK : EXIT_UNUSABLE;
-	cli_analysis_fini(&an);
-	return status;
+	ReportFormat f = (ReportFormat)fmt;
+	return cli_analysis_write(&a, emit, &f);
 }

@@ -16,71 +16,11 @@
 
 enum { DEFAULT_TOP = 20 };
 
-typedef struct CostRow {
-	const Func *f;
-	const Op *op;
-	const CostOp *c;
-	Device dev;
-	double ms;                  /* modelled time on its device under the setting */
-	uint32_t fi;                /* the function's position in the module */
-} CostRow;
-
 typedef struct Rows {
-	const PassCtx *ctx;
 	ComputeUnits cu;
-	uint32_t fi;                /* the function being walked */
-	CostRow *v;
-	uint32_t n, cap;
-	bool failed;
+	ReportCostRow *v;           /* largest modelled time first */
+	uint32_t n;
 } Rows;
-
-static int collect(Func *f, Op *op, void *vctx)
-{
-	Rows *r = vctx;
-	const CostOp *c = cost_op(r->ctx, f, op);
-	const OpPlacement *p = ane_op_placement(r->ctx, f, op);
-	if (!c || c->is_const || !p)
-		return 0;
-	if (r->n == r->cap) {
-		uint32_t ncap = r->cap ? r->cap * 2 : 256;
-		CostRow *nv = realloc(r->v, ncap * sizeof *nv);
-		if (!nv) {
-			r->failed = true;
-			return 1;
-		}
-		r->v = nv;
-		r->cap = ncap;
-	}
-	r->v[r->n++] = (CostRow){ f, op, c, p->device[r->cu], c->placed_ms[r->cu], r->fi };
-	return 0;
-}
-
-/* Largest modelled time first; ties keep program order (stable by index). */
-static int row_cmp(const void *pa, const void *pb)
-{
-	const CostRow *a = pa, *b = pb;
-	if (a->ms != b->ms)
-		return a->ms > b->ms ? -1 : 1;
-	if (a->fi != b->fi)
-		return a->fi < b->fi ? -1 : 1;
-	return (a->op->index > b->op->index) - (a->op->index < b->op->index);
-}
-
-/* "1.2 G", "340 M", "12 k", "512" */
-static const char *si(char *buf, size_t n, double v)
-{
-	if (v < 0)
-		snprintf(buf, n, "?");
-	else if (v >= 1e9)
-		snprintf(buf, n, "%.2f G", v / 1e9);
-	else if (v >= 1e6)
-		snprintf(buf, n, "%.2f M", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, n, "%.1f k", v / 1e3);
-	else
-		snprintf(buf, n, "%.0f", v);
-	return buf;
-}
 
 static void print_text(const CliAnalysis *an, const Rows *r, uint32_t top, FILE *out)
 {
@@ -117,7 +57,7 @@ static void print_text(const CliAnalysis *an, const Rows *r, uint32_t top, FILE 
 	        "us", "share", "FLOPs", "bytes", "FLOP/B", "bound");
 	bool many = an->m->funcs.n > 1;
 	for (uint32_t i = 0; i < shown; i++) {
-		const CostRow *w = &r->v[i];
+		const ReportCostRow *w = &r->v[i];
 		char name[256], fl[32], by[32], it[32];
 		snprintf(name, sizeof name, "%s%s%s", many ? w->f->name : "", many ? ":" : "",
 		         ir_op_name(w->f, w->op));
@@ -128,14 +68,14 @@ static void print_text(const CliAnalysis *an, const Rows *r, uint32_t top, FILE 
 		Device d = w->dev;
 		fprintf(out, "  %4u  %-32s %-20s %-4s %10.2f %6.2f%% %10s %10s %8s  %s\n", i + 1, name,
 		        w->op->kind, device_name(d), w->c->placed_ms[cu] * 1e3, w->c->weight[cu] * 100,
-		        si(fl, sizeof fl, w->c->flops), si(by, sizeof by, w->c->bytes), it,
+		        report_si(fl, sizeof fl, w->c->flops), report_si(by, sizeof by, w->c->bytes), it,
 		        d > DEV_NONE && d < DEV_COUNT ? cost_bound_name(w->c->bound[d]) : "-");
 	}
 	if (shown < r->n)
 		fprintf(out, "  ... %u more (--top 0 lists every op)\n", r->n - shown);
 	char fl[32], by[32];
-	fprintf(out, "total: %u executable ops, %sFLOP, %sB moved", r->n, si(fl, sizeof fl, flops),
-	        si(by, sizeof by, bytes));
+	fprintf(out, "total: %u executable ops, %sFLOP, %sB moved", r->n,
+	        report_si(fl, sizeof fl, flops), report_si(by, sizeof by, bytes));
 	if (unknown)
 		fprintf(out, " (%u ops of unknown shape counted as their overhead only)", unknown);
 	fputc('\n', out);
@@ -192,7 +132,7 @@ static int print_json(const CliAnalysis *an, const Rows *r, uint32_t top, FILE *
 	int flat = jw_flat_begin(&w);
 	uint32_t shown = top && top < r->n ? top : r->n;
 	for (uint32_t i = 0; i < shown; i++) {
-		const CostRow *x = &r->v[i];
+		const ReportCostRow *x = &r->v[i];
 		jw_object(&w);
 		jw_kstr(&w, "function", x->f->name);
 		jw_kstr(&w, "name", ir_op_name(x->f, x->op));
@@ -253,56 +193,45 @@ static int costs_flag(void *vtop, CliArgs *a, int *i, int argc, char **argv)
 	return 1;
 }
 
+typedef struct CostsOpts {
+	uint32_t top;
+	bool json;
+} CostsOpts;
+
+static int emit(CliAnalysis *an, FILE *out, void *vopts)
+{
+	const CostsOpts *o = vopts;
+	/* the costs need the cost pass whatever --passes selected */
+	pass_run(an->ctx, PASS_COST);
+	if (!cost_latency(an->ctx)) {
+		fprintf(stderr, "anelint: %s: no cost results\n", an->in.path);
+		return -1;
+	}
+	Rows r = { .cu = an->in.units };
+	if (report_cost_rows(&an->in, r.cu, &r.v, &r.n) != 0) {
+		fprintf(stderr, "anelint: %s: out of memory\n", an->in.path);
+		return -1;
+	}
+	int rc = 0;
+	if (o->json)
+		rc = print_json(an, &r, o->top, out);
+	else
+		print_text(an, &r, o->top, out);
+	free(r.v);
+	return rc;
+}
+
 int cmd_costs(int argc, char **argv)
 {
-	uint32_t top = DEFAULT_TOP;
+	CostsOpts o = { .top = DEFAULT_TOP };
 	CliArgs a;
 	int rc = cli_parse_args(&a, "costs", argc, argv, CLI_OUTPUT | CLI_FORMAT | CLI_PASSES,
-	                        costs_flag, &top);
+	                        costs_flag, &o.top);
 	if (rc != EXIT_OK || a.done)
 		return rc;
-	bool json = false;
 	if (a.format && strcmp(a.format, "json") == 0)
-		json = true;
+		o.json = true;
 	else if (a.format && strcmp(a.format, "text") != 0)
 		return cli_usage_error("costs", "unknown format '%s' (text or json)", a.format);
-	CliAnalysis an;
-	int status = cli_analysis_run(&an, a.models[0], &a.po);
-	/* the costs need the cost pass whatever --passes selected */
-	if (status == EXIT_OK)
-		pass_run(an.ctx, PASS_COST);
-	if (status == EXIT_OK && !cost_latency(an.ctx)) {
-		fprintf(stderr, "anelint: %s: no cost results\n", a.models[0]);
-		status = EXIT_UNUSABLE;
-	}
-	if (status != EXIT_OK) {
-		cli_analysis_fini(&an);
-		return status;
-	}
-	Rows r = { .ctx = an.ctx, .cu = an.in.units };
-	for (r.fi = 0; r.fi < an.m->funcs.n && !r.failed; r.fi++)
-		ir_walk_ops(an.m->funcs.v[r.fi], collect, &r);
-	if (r.failed) {
-		fprintf(stderr, "anelint: %s: out of memory\n", a.models[0]);
-		free(r.v);
-		cli_analysis_fini(&an);
-		return EXIT_UNUSABLE;
-	}
-	if (r.n > 1)
-		qsort(r.v, r.n, sizeof *r.v, row_cmp);
-	CliOutput o;
-	if (cli_output_open(&o, a.out) != 0) {
-		free(r.v);
-		cli_analysis_fini(&an);
-		return EXIT_UNUSABLE;
-	}
-	int ok = 0;
-	if (json)
-		ok = print_json(&an, &r, top, o.f);
-	else
-		print_text(&an, &r, top, o.f);
-	status = cli_output_close(&o, ok == 0) == 0 ? EXIT_OK : EXIT_UNUSABLE;
-	free(r.v);
-	cli_analysis_fini(&an);
-	return status;
+	return cli_analysis_write(&a, emit, &o);
 }

@@ -8,6 +8,12 @@
 
 #include <string.h>
 
+static int emit(CliAnalysis *an, FILE *out, void *arg)
+{
+	(void)arg;
+	return report_html(&an->in, out);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	CliArgs a;
@@ -18,19 +24,5 @@ int cmd_report(int argc, char **argv)
 	if (a.format && strcmp(a.format, "html") != 0)
 		return cli_usage_error("report", "unknown format '%s' (html; 'analyze -f' writes the "
 		                       "others)", a.format);
-	CliAnalysis an;
-	int status = cli_analysis_run(&an, a.models[0], &a.po);
-	if (status != EXIT_OK) {
-		cli_analysis_fini(&an);
-		return status;
-	}
-	CliOutput o;
-	if (cli_output_open(&o, a.out) != 0) {
-		cli_analysis_fini(&an);
-		return EXIT_UNUSABLE;
-	}
-	int ok = report_html(&an.in, o.f);
-	status = cli_output_close(&o, ok == 0) == 0 ? EXIT_OK : EXIT_UNUSABLE;
-	cli_analysis_fini(&an);
-	return status;
+	return cli_analysis_write(&a, emit, NULL);
 }
