@@ -687,7 +687,9 @@ static const Lit *blob_lit(MilParser *p, const Type *t, const RawLit *r)
 	Lit *l = arena_alloc(p->m->arena, sizeof *l);
 	l->kind = LIT_BLOB;
 	l->type = t;
-	l->u.blob.path = lit_as_string(path);
+	/* interned: every BLOBFILE of a model names the same few files */
+	const char *ps = lit_as_string(path);
+	l->u.blob.path = ps ? type_intern_sym(p->m->types, ps, strlen(ps)) : NULL;
 	l->u.blob.offset = off->type->dt == DT_UINT64 ? *(const uint64_t *)off->u.tensor.data
 	                                              : (uint64_t)lit_elem_i64(off, 0);
 	return l;

@@ -355,6 +355,14 @@ static const Type *vtype_read(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 		RD_ERR(d->r, FE_E_VALUE_TYPE, loc, "value type is empty");
 		return NULL;
 	}
+	/* dict<string, string> (every program's buildInfo) spelled the usual
+	 * way: {keyType: tensor<string, []>, valueType: tensor<string, []>} */
+	static const uint8_t str_dict[] = { 0x0a, 0x04, 0x0a, 0x02, 0x08, 0x02,
+	                                    0x12, 0x04, 0x0a, 0x02, 0x08, 0x02 };
+	if (which == 4 && tn == sizeof str_dict && memcmp(tp, str_dict, tn) == 0) {
+		const Type *str = type_scalar(d->r->m->types, DT_STRING);
+		return type_dict(d->r->m->types, str, str);
+	}
 	return pbr_vtype_bytes(d->r, p, n, loc);
 }
 
@@ -521,6 +529,8 @@ static const Lit *seq_value(Dec *d, LitKind kind, const Type *t, const uint8_t *
 	return l;
 }
 
+static const Lit *string_dict(Dec *d, const Type *t, const uint8_t *p, size_t n);
+
 static const Lit *value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 {
 	Rd *r = d->r;
@@ -556,7 +566,8 @@ static const Lit *value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 		l->u.blob.path = "";
 		FOR_FIELDS(d, vp, vn, f) {
 			if (f.num == 1 && want_len(d, &f))
-				l->u.blob.path = str(d, &f);
+				/* one copy per file: every const names the same few */
+				l->u.blob.path = fe_intern(r->m, (const char *)f.p, strnlen((const char *)f.p, f.n));
 			else if (f.num == 2 && want_varint(d, &f))
 				l->u.blob.offset = f.v;
 		}
@@ -578,8 +589,10 @@ static const Lit *value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 	}
 	if (d->bad)
 		return NULL;
-	if (kind == 4)
-		return pbr_value_bytes(r, p, n, loc);        /* dict */
+	if (kind == 4) {
+		const Lit *l = string_dict(d, t, ip, in);
+		return l ? l : pbr_value_bytes(r, p, n, loc);        /* dict */
+	}
 	if (kind == 2 || kind == 3)
 		return seq_value(d, kind == 3 ? LIT_LIST : LIT_TUPLE, t, ip, in, loc);
 	PbTensorPayload tp = { 0, 0, NULL };
@@ -663,6 +676,64 @@ static const char *name_value(Dec *d, const uint8_t *p, size_t n)
 	    !only_field(q, qn, 1, &q, &qn))
 		return NULL;
 	return arena_strndup(d->r->a, (const char *)q, qn);
+}
+
+/* A dictionary of strings (a program's buildInfo) whose keys and values are
+ * all string scalars spelled the usual way (name_value): the literal the
+ * general reader would make, without unpacking it with protobuf-c.  NULL
+ * for anything else (read the general way). */
+static const Lit *string_dict(Dec *d, const Type *t, const uint8_t *p, size_t n)
+{
+	Rd *r = d->r;
+	const Type *str = type_scalar(r->m->types, DT_STRING);
+	if (t->kind != TY_DICT || t->key != str || t->elem != str)
+		return NULL;
+	W w = wire(p, n);
+	Field f;
+	int rc;
+	uint32_t npairs = 0;
+	while ((rc = next(&w, &f)) == 1) {
+		if (f.num != 1 || f.wt != 2)
+			return NULL;
+		npairs++;
+	}
+	if (rc || npairs > UINT32_MAX / 2)
+		return NULL;
+	const Lit **items = arena_array(r->a, npairs ? 2 * (size_t)npairs : 1, sizeof *items);
+	uint32_t k = 0;
+	w = wire(p, n);
+	while (next(&w, &f) == 1) {
+		const uint8_t *kp = NULL, *vp = NULL;
+		size_t kn = 0, vn = 0;
+		W e = wire(f.p, f.n);
+		Field g;
+		while ((rc = next(&e, &g)) == 1) {
+			if (g.wt != 2)
+				return NULL;
+			if (g.num == 1 && !kp)
+				kp = g.p, kn = g.n;
+			else if (g.num == 2 && !vp)
+				vp = g.p, vn = g.n;
+			else
+				return NULL;
+		}
+		if (rc || !kp || !vp)
+			return NULL;
+		for (int side = 0; side < 2; side++) {
+			const char *sv = name_value(d, side ? vp : kp, side ? vn : kn);
+			if (!sv)
+				return NULL;
+			const char **slot = arena_alloc_raw(r->a, sizeof *slot);
+			*slot = sv;
+			items[k++] = fe_lit_tensor(r->m, str, 1, slot);
+		}
+	}
+	Lit *l = arena_alloc(r->a, sizeof *l);
+	l->kind = LIT_DICT;
+	l->type = t;
+	l->u.seq.n = npairs;
+	l->u.seq.items = items;
+	return l;
 }
 
 /* map<string, Value> entries (fields `num` of message p) -> attributes;

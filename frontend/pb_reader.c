@@ -941,7 +941,8 @@ static const Lit *read_value(Rd *r, const MILS(Value) *v, SrcLoc loc)
 		Lit *l = arena_alloc(r->a, sizeof *l);
 		l->kind = LIT_BLOB;
 		l->type = t;
-		l->u.blob.path = pbr_dup(r, v->blobfilevalue->filename);
+		const char *fn = v->blobfilevalue->filename ? v->blobfilevalue->filename : "";
+		l->u.blob.path = fe_intern(r->m, fn, strlen(fn));
 		l->u.blob.offset = v->blobfilevalue->offset;
 		return l;
 	}
