@@ -421,33 +421,227 @@ static const char *json_str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/* ------------------------------------------------------------ Manifest.json */
+
+/* What load_mlpackage reads from Manifest.json, whichever parser read it.
+ * A string is NULL when its key is absent or holds no string. */
+typedef struct ManItem {
+	const char *id;
+	bool is_object;
+	const char *keys[4];    /* path, name, author, description */
+} ManItem;
+
+typedef struct Manifest {
+	const char *version, *root;
+	bool has_items;         /* itemInfoEntries is an object */
+	ManItem *items;         /* malloc'd, in file order */
+	size_t nitems;
+} Manifest;
+
+static const char *const item_keys[4] = { "path", "name", "author", "description" };
+
+static void man_add(Manifest *mf, ManItem it)
+{
+	ManItem *n = realloc(mf->items, (mf->nitems + 1) * sizeof *n);
+	if (!n)
+		IR_DIE("out of memory");
+	mf->items = n;
+	mf->items[mf->nitems++] = it;
+}
+
+/* The usual Manifest.json - objects and plain strings only - read in place
+ * (strings end where their quote was).  json-c took ~40K instructions for
+ * a 600-byte manifest, a fixed part of every package's load.  False for
+ * anything else (escapes, control bytes, numbers, arrays, a repeated item
+ * or trailing bytes): then json-c reads it and says what is wrong. */
+typedef struct Jp {
+	char *p, *end;
+} Jp;
+
+static void jp_ws(Jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static bool jp_char(Jp *j, char c)
+{
+	jp_ws(j);
+	if (j->p >= j->end || *j->p != c)
+		return false;
+	j->p++;
+	return true;
+}
+
+static char *jp_str(Jp *j)
+{
+	jp_ws(j);
+	if (j->p >= j->end || *j->p != '"')
+		return NULL;
+	char *s = ++j->p;
+	for (; j->p < j->end && *j->p != '"'; j->p++)
+		if ((unsigned char)*j->p < 0x20 || *j->p == '\\')
+			return NULL;
+	if (j->p >= j->end)
+		return NULL;
+	*j->p++ = 0;
+	return s;
+}
+
+/* An object's members: each key, then its value through `member` (which
+ * reads it, or returns false); an empty object is fine. */
+typedef bool (*JpMember)(Jp *j, const char *key, void *ctx);
+
+static bool jp_object(Jp *j, JpMember member, void *ctx, int depth);
+
+static bool jp_skip(Jp *j, const char *key, void *ctx)
+{
+	(void)key;
+	jp_ws(j);
+	if (j->p < j->end && *j->p == '{')
+		return jp_object(j, jp_skip, NULL, (int)(intptr_t)ctx + 1);
+	return jp_str(j) != NULL;
+}
+
+static bool jp_object(Jp *j, JpMember member, void *ctx, int depth)
+{
+	if (depth > 16 || !jp_char(j, '{'))
+		return false;
+	if (jp_char(j, '}'))
+		return true;
+	for (;;) {
+		char *key = jp_str(j);
+		if (!key || !jp_char(j, ':') ||
+		    !member(j, key, member == jp_skip ? (void *)(intptr_t)depth : ctx))
+			return false;
+		if (jp_char(j, '}'))
+			return true;
+		if (!jp_char(j, ','))
+			return false;
+	}
+}
+
+/* a string value, or NULL for an object (skipped); false when neither */
+static bool jp_str_or_skip(Jp *j, const char **out, int depth)
+{
+	jp_ws(j);
+	if (j->p < j->end && *j->p == '{') {
+		*out = NULL;
+		return jp_object(j, jp_skip, NULL, depth);
+	}
+	return (*out = jp_str(j)) != NULL;
+}
+
+static bool jp_item_member(Jp *j, const char *key, void *ctx)
+{
+	ManItem *it = ctx;
+	for (int k = 0; k < 4; k++)
+		if (strcmp(key, item_keys[k]) == 0)
+			return jp_str_or_skip(j, &it->keys[k], 3);
+	return jp_skip(j, key, (void *)(intptr_t)3);
+}
+
+static bool jp_items_member(Jp *j, const char *key, void *ctx)
+{
+	Manifest *mf = ctx;
+	for (size_t i = 0; i < mf->nitems; i++)
+		if (strcmp(mf->items[i].id, key) == 0)
+			return false;   /* json-c keeps the first place, the last value */
+	ManItem it = { .id = key };
+	jp_ws(j);
+	if (j->p < j->end && *j->p == '{') {
+		it.is_object = true;
+		if (!jp_object(j, jp_item_member, &it, 2))
+			return false;
+	} else if (!jp_str(j)) {
+		return false;
+	}
+	man_add(mf, it);
+	return true;
+}
+
+static bool jp_top_member(Jp *j, const char *key, void *ctx)
+{
+	Manifest *mf = ctx;
+	if (strcmp(key, "fileFormatVersion") == 0)
+		return jp_str_or_skip(j, &mf->version, 1);
+	if (strcmp(key, "rootModelIdentifier") == 0)
+		return jp_str_or_skip(j, &mf->root, 1);
+	if (strcmp(key, "itemInfoEntries") == 0) {
+		if (mf->has_items || mf->nitems)
+			return false;   /* given twice: json-c's last one wins */
+		jp_ws(j);
+		if (j->p < j->end && *j->p == '{') {
+			mf->has_items = true;
+			return jp_object(j, jp_items_member, mf, 1);
+		}
+		return jp_str(j) != NULL;
+	}
+	return jp_skip(j, key, (void *)(intptr_t)1);
+}
+
+static bool manifest_fast(char *text, size_t n, Manifest *mf)
+{
+	Jp j = { text, text + n };
+	if (!jp_object(&j, jp_top_member, mf, 0))
+		return false;
+	jp_ws(&j);
+	return j.p == j.end;
+}
+
+static void manifest_from_json(json_object *j, Manifest *mf)
+{
+	mf->version = json_str(j, "fileFormatVersion");
+	mf->root = json_str(j, "rootModelIdentifier");
+	json_object *items = NULL;
+	if (!json_object_object_get_ex(j, "itemInfoEntries", &items) ||
+	    !json_object_is_type(items, json_type_object))
+		return;
+	mf->has_items = true;
+	json_object_object_foreach(items, id, item) {
+		ManItem it = { .id = id, .is_object = json_object_is_type(item, json_type_object) };
+		for (int k = 0; it.is_object && k < 4; k++)
+			it.keys[k] = json_str(item, item_keys[k]);
+		man_add(mf, it);
+	}
+}
+
 static Module *load_mlpackage(const char *pkg, DiagList *dl)
 {
 	char *mpath = join(pkg, "Manifest.json");
 	char *data_dir = join(pkg, "Data");
 	char *root_path = NULL;
 	json_object *j = NULL;
+	Manifest mf = { 0 };
 	Module *m = NULL;
 	size_t n;
-	char *text = fe_read_file(mpath, MANIFEST_CAP, &n, dl);
+	char *text = fe_read_file(mpath, MANIFEST_CAP, &n, dl), *fast = NULL;
 	if (!text)
 		goto out;
-	json_tokener *tok = json_tokener_new();
-	j = json_tokener_parse_ex(tok, text, (int)n);
-	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	json_tokener_free(tok);
-	free(text);
-	if (!j || jerr != json_tokener_success || !json_object_is_type(j, json_type_object)) {
-		diag_add(dl, SEV_ERROR, FE_E_MANIFEST, at(mpath), "not a JSON object%s%s",
-		         jerr != json_tokener_success ? ": " : "",
-		         jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "");
-		goto out;
+	/* the fast reader writes into its copy: json-c may need the text whole */
+	fast = malloc(n + 1);
+	if (!fast)
+		IR_DIE("out of memory");
+	memcpy(fast, text, n + 1);
+	if (!manifest_fast(fast, n, &mf)) {
+		/* the general reader: json-c, which also names what is malformed */
+		free(mf.items);
+		memset(&mf, 0, sizeof mf);
+		json_tokener *tok = json_tokener_new();
+		j = json_tokener_parse_ex(tok, text, (int)n);
+		enum json_tokener_error jerr = json_tokener_get_error(tok);
+		json_tokener_free(tok);
+		if (!j || jerr != json_tokener_success || !json_object_is_type(j, json_type_object)) {
+			diag_add(dl, SEV_ERROR, FE_E_MANIFEST, at(mpath), "not a JSON object%s%s",
+			         jerr != json_tokener_success ? ": " : "",
+			         jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "");
+			goto out;
+		}
+		manifest_from_json(j, &mf);
 	}
-	const char *ver = json_str(j, "fileFormatVersion");
-	const char *root = json_str(j, "rootModelIdentifier");
-	json_object *items = NULL;
-	if (!ver || !root || !json_object_object_get_ex(j, "itemInfoEntries", &items) ||
-	    !json_object_is_type(items, json_type_object)) {
+	const char *ver = mf.version;
+	const char *root = mf.root;
+	if (!ver || !root || !mf.has_items) {
 		diag_add(dl, SEV_ERROR, FE_E_MANIFEST_KEY, at(mpath), "missing or mistyped key '%s'",
 		         !ver ? "fileFormatVersion" : !root ? "rootModelIdentifier" : "itemInfoEntries");
 		goto out;
@@ -460,32 +654,35 @@ static Module *load_mlpackage(const char *pkg, DiagList *dl)
 		goto out;
 	}
 	/* every item has the four keys, and no path leaves Data/ */
-	json_object_object_foreach(items, id, item) {
-		static const char *const keys[] = { "path", "name", "author", "description" };
-		if (!json_object_is_type(item, json_type_object)) {
-			diag_add(dl, SEV_ERROR, FE_E_MANIFEST_KEY, at(mpath), "item '%s' is not an object", id);
+	const ManItem *ri = NULL;
+	for (size_t i = 0; i < mf.nitems; i++) {
+		const ManItem *it = &mf.items[i];
+		if (!it->is_object) {
+			diag_add(dl, SEV_ERROR, FE_E_MANIFEST_KEY, at(mpath), "item '%s' is not an object",
+			         it->id);
 			goto out;
 		}
 		for (int k = 0; k < 4; k++)
-			if (!json_str(item, keys[k])) {
+			if (!it->keys[k]) {
 				diag_add(dl, SEV_ERROR, FE_E_MANIFEST_KEY, at(mpath), "item '%s' lacks the "
-				         "string key '%s'", id, keys[k]);
+				         "string key '%s'", it->id, item_keys[k]);
 				goto out;
 			}
-		const char *p = json_str(item, "path");
+		const char *p = it->keys[0];
 		if (check_rel(p)) {
 			diag_add(dl, SEV_ERROR, FE_E_UNSAFE_PATH, at(mpath), "item '%s' path '%s' %s; "
-			         "refused", id, p, p[0] == '/' ? "is absolute" : "leaves the package");
+			         "refused", it->id, p, p[0] == '/' ? "is absolute" : "leaves the package");
 			goto out;
 		}
+		if (strcmp(it->id, root) == 0)
+			ri = it;
 	}
-	json_object *ri;
-	if (!json_object_object_get_ex(items, root, &ri)) {
+	if (!ri) {
 		diag_add(dl, SEV_ERROR, FE_E_MANIFEST_KEY, at(mpath), "rootModelIdentifier '%s' names "
 		         "no entry of itemInfoEntries", root);
 		goto out;
 	}
-	root_path = join(data_dir, json_str(ri, "path"));
+	root_path = join(data_dir, ri->keys[0]);
 	if (!is_file(root_path)) {
 		diag_add(dl, SEV_ERROR, FE_E_ROOT_MISSING, at(root_path), "the root model named by "
 		         "Manifest.json is missing");
@@ -502,6 +699,9 @@ static Module *load_mlpackage(const char *pkg, DiagList *dl)
 out:
 	if (j)
 		json_object_put(j);
+	free(mf.items);
+	free(fast);
+	free(text);
 	free(root_path);
 	free(data_dir);
 	free(mpath);
