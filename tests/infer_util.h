@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anelint.h"
 #include "frontend/frontend.h"
 #include "passes/pass.h"
+#include "testutil.h"
 
 typedef struct Run {
 	DiagList dl;
@@ -31,24 +33,52 @@ static inline char *prog(const char *opset, const char *params, const char *body
 	return s;
 }
 
-/* Parse and run the pipeline (opts may be NULL). */
-static inline void run_opts(Run *r, const char *text, const PassOptions *opts)
+/* Parse text into a fresh r (every error kept) and run no pass yet: for
+ * tests that change the module first.  Fails the test when it does not
+ * parse. */
+static inline void run_parse(Run *r, const char *text)
 {
 	memset(r, 0, sizeof *r);
 	diag_init(&r->dl);
 	r->dl.max_errors = 0;
-	FILE *in = fmemopen((void *)text, strlen(text), "r");
-	assert_non_null(in);
-	r->m = fe_parse_mil_text("t.mil", in, &r->dl);
-	fclose(in);
+	r->m = tu_parse_mil("t.mil", text, strlen(text), &r->dl);
 	if (!r->m) {
 		diag_print_all(&r->dl, stderr);
 		fail_msg("program does not parse:\n%s", text);
 	}
+}
+
+/* Run the pipeline over r's module (opts may be NULL). */
+static inline void run_passes(Run *r, const PassOptions *opts)
+{
 	r->ctx = pass_ctx_new(r->m, &r->dl, opts);
 	pass_run_pipeline(r->ctx);
 	if (getenv("TU_VERBOSE"))
 		diag_print_all(&r->dl, stderr);
+}
+
+/* Load a model file or bundle (anelint_load) into a fresh r (every error
+ * kept) and run the pipeline (opts may be NULL).  False, with nothing left
+ * to release, when it does not load. */
+static inline bool run_load(Run *r, const char *path, const PassOptions *opts)
+{
+	memset(r, 0, sizeof *r);
+	diag_init(&r->dl);
+	r->dl.max_errors = 0;
+	r->m = anelint_load(path, &r->dl);
+	if (!r->m) {
+		diag_fini(&r->dl);
+		return false;
+	}
+	run_passes(r, opts);
+	return true;
+}
+
+/* Parse and run the pipeline (opts may be NULL). */
+static inline void run_opts(Run *r, const char *text, const PassOptions *opts)
+{
+	run_parse(r, text);
+	run_passes(r, opts);
 }
 
 static inline void run(Run *r, const char *text)
@@ -89,15 +119,7 @@ static inline const char *ty(Run *r, const char *name)
 	ValueId id = value_named(f, name);
 	if (id == VALUE_NONE)
 		fail_msg("no value '%s'", name);
-	const Type *t = infer_value_computed(r->ctx, f, id);
-	FILE *o = fmemopen(r->buf, sizeof r->buf, "w");
-	if (t)
-		ir_print_type(r->m, t, o);
-	else
-		fputs("(none)", o);
-	fclose(o);
-	r->buf[sizeof r->buf - 1] = 0;
-	return r->buf;
+	return tu_type_str(r->m, infer_value_computed(r->ctx, f, id), r->buf, sizeof r->buf);
 }
 
 /* Number of diagnostics with this code. */

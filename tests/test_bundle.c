@@ -51,24 +51,8 @@ static void expect_load_error(const char *path, const char *code, const char *te
 	diag_init(&dl);
 	Module *m = fe_load(path, &dl);
 	assert_null(m);
-	assert_true(dl.nerrors >= 1);
-	char msg[1024];
-	diag_format(&dl.d.v[0], msg, sizeof msg);
-	print_message("  %s\n", msg);
-	assert_string_equal(dl.d.v[0].code, code);
-	assert_non_null(strstr(msg, text));
+	tu_assert_first_error(&dl, code, text);
 	diag_fini(&dl);
-}
-
-static Module *expect_load_ok(const char *path, DiagList *dl)
-{
-	diag_init(dl);
-	Module *m = fe_load(path, dl);
-	if (!m || dl->nerrors)
-		diag_print_all(dl, stderr);
-	assert_non_null(m);
-	assert_int_equal(dl->nerrors, 0);
-	return m;
 }
 
 /* ---- .mlpackage ---- */
@@ -118,7 +102,7 @@ static void test_bundle_mlpackage_ok(void **state)
 	(void)state;
 	char *pkg = make_pkg("1.0.0", "com.apple.CoreML/model.mlmodel", NULL);
 	DiagList dl;
-	Module *m = expect_load_ok(pkg, &dl);
+	Module *m = tu_load_ok(pkg, &dl);
 	assert_non_null(m->desc);
 	assert_string_equal(m->desc->format, "mlpackage");
 	assert_string_equal(m->desc->kind, "identity");
@@ -252,7 +236,7 @@ static void test_bundle_mlmodelc_pipeline(void **state)
 	assert_int_equal(tu_write_file(f0, part0, sizeof part0 - 1), 0);
 	assert_int_equal(tu_write_file(f1, part1, sizeof part1 - 1), 0);
 	DiagList dl;
-	Module *m = expect_load_ok(c, &dl);
+	Module *m = tu_load_ok(c, &dl);
 	assert_int_equal(m->funcs.n, 2);
 	assert_string_equal(m->funcs.v[0]->name, "model0");
 	assert_string_equal(m->funcs.v[1]->name, "model1");
@@ -340,7 +324,7 @@ static void test_bundle_gzip_ok(void **state)
 	free(b.p);
 	assert_int_equal(fe_detect(gz), FE_FMT_GZIP);
 	DiagList dl;
-	Module *m = expect_load_ok(gz, &dl);
+	Module *m = tu_load_ok(gz, &dl);
 	assert_string_equal(m->desc->format, "mlmodel.gz");
 	ir_module_free(m);
 	diag_fini(&dl);
@@ -361,12 +345,10 @@ static void test_bundle_corpus_all_load(void **state)
 	(void)state;
 	TU_REQUIRE_SHARED();
 	static const char *const suffixes[] = { ".mlpackage", ".mlmodelc", ".mlmodel", ".mlmodel.gz" };
-	char corpus[4096];
-	snprintf(corpus, sizeof corpus, "%s/corpus", tu_shared_dir());
 	size_t total = 0;
 	for (size_t s = 0; s < 4; s++) {
 		size_t n;
-		char **list = tu_find(corpus, suffixes[s], &n);
+		char **list = tu_corpus_find("", suffixes[s], &n);
 		for (size_t i = 0; i < n; i++) {
 			if (is_compiled_nn(list[i])) {
 				expect_load_error(list[i], FE_E_MLMODELC_NN, "compiled model without model.mil");
@@ -401,7 +383,7 @@ static void test_bundle_corpus_mlmodelc_metadata(void **state)
 	         tu_shared_dir());
 	assert_int_equal(fe_detect(path), FE_FMT_MLMODELC);
 	DiagList dl;
-	Module *m = expect_load_ok(path, &dl);
+	Module *m = tu_load_ok(path, &dl);
 	const ModelDesc *d = m->desc;
 	assert_non_null(d);
 	assert_string_equal(d->format, "mlmodelc");
@@ -432,7 +414,7 @@ static void test_bundle_corpus_gzip_same_as_plain(void **state)
 	assert_int_equal(fe_detect(a), FE_FMT_PROTOBUF);
 	assert_int_equal(fe_detect(b), FE_FMT_GZIP);
 	DiagList da, db;
-	Module *ma = expect_load_ok(a, &da), *mb = expect_load_ok(b, &db);
+	Module *ma = tu_load_ok(a, &da), *mb = tu_load_ok(b, &db);
 	assert_string_equal(ma->desc->kind, mb->desc->kind);
 	assert_string_equal(mb->desc->format, "mlmodel.gz");
 	assert_int_equal(ma->desc->funcs[0].ninputs, mb->desc->funcs[0].ninputs);

@@ -14,20 +14,14 @@ static char *print_file_text(const char *name, const char *text, size_t n)
 {
 	DiagList dl;
 	diag_init(&dl);
-	FILE *in = fmemopen((void *)text, n, "r");
-	Module *m = fe_parse_mil_text(name, in, &dl);
-	fclose(in);
+	Module *m = tu_parse_mil(name, text, n, &dl);
 	if (!m || ir_verify(m, &dl) > 0) {
 		diag_print_all(&dl, stderr);
 		ir_module_free(m);
 		diag_fini(&dl);
 		return NULL;
 	}
-	char *out = NULL;
-	size_t len;
-	FILE *o = open_memstream(&out, &len);
-	ir_print_module(m, o, NULL);
-	fclose(o);
+	char *out = tu_print_module(m);
 	ir_module_free(m);
 	diag_fini(&dl);
 	return out;
@@ -36,10 +30,8 @@ static char *print_file_text(const char *name, const char *text, size_t n)
 static void test_corpus_mil_round_trip(void **state)
 {
 	TU_REQUIRE_SHARED();
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/corpus", tu_shared_dir());
 	size_t n;
-	char **files = tu_find(dir, ".mil", &n);
+	char **files = tu_corpus_find("", ".mil", &n);
 	assert_true(n > 0);
 	int identical = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -17,28 +17,6 @@
 static const char *const SUFFIXES[] = { ".mlmodel", ".mlmodel.gz", ".mlpackage", ".mlmodelc",
                                         ".mil", ".milprog.txt" };
 
-/* Every model file or bundle, but not the files inside a bundle. */
-static char **corpus_models(size_t *n)
-{
-	char dir[512];
-	snprintf(dir, sizeof dir, "%s/corpus", tu_shared_dir());
-	char **all = NULL;
-	*n = 0;
-	for (size_t s = 0; s < sizeof SUFFIXES / sizeof SUFFIXES[0]; s++) {
-		size_t k;
-		char **found = tu_find(dir, SUFFIXES[s], &k);
-		for (size_t i = 0; i < k; i++) {
-			if (strstr(found[i], ".mlpackage/") || strstr(found[i], ".mlmodelc/")) {
-				free(found[i]);
-				continue;
-			}
-			all = realloc(all, (*n + 1) * sizeof *all);
-			all[(*n)++] = found[i];
-		}
-		free(found);
-	}
-	return all;
-}
 
 static char *shell_quote(const char *s)
 {
@@ -159,7 +137,7 @@ static void test_corpus_models_all(void **state)
 	(void)state;
 	TU_REQUIRE_SHARED();
 	size_t n;
-	char **models = corpus_models(&n);
+	char **models = tu_corpus_models("", SUFFIXES, sizeof SUFFIXES / sizeof SUFFIXES[0], &n);
 	assert_true(n >= 50);
 	unsigned ok = 0, unsupported = 0;
 	for (size_t i = 0; i < n; i++) {

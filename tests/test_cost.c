@@ -427,28 +427,20 @@ static void test_cost_weights_sum_to_one(void **state)
 		print_message("SKIP: ../shared is absent; corpus weights not checked\n");
 		return;
 	}
-	char dir[2048];
-	snprintf(dir, sizeof dir, "%s/corpus", tu_shared_dir());
 	size_t n;
-	char **paths = tu_find(dir, ".mlpackage", &n);
+	char **paths = tu_corpus_find("", ".mlpackage", &n);
 	size_t checked = 0;
 	for (size_t i = 0; i < n; i++) {
-		DiagList dl;
-		diag_init(&dl);
-		Module *m = anelint_load(paths[i], &dl);
-		if (m) {
-			PassCtx *ctx = pass_ctx_new(m, &dl, NULL);
-			pass_run_pipeline(ctx);
-			check_weights(ctx, m, paths[i]);
-			const CostLatency *l = cost_latency(ctx);
-			assert_non_null(l);
-			for (int cu = 0; cu < CU_COUNT; cu++)
-				assert_true(l->ms[cu] >= 0 && isfinite(l->ms[cu]));
-			checked++;
-			pass_ctx_free(ctx);
-			ir_module_free(m);
-		}
-		diag_fini(&dl);
+		Run pkg;
+		if (!run_load(&pkg, paths[i], NULL))
+			continue;
+		check_weights(pkg.ctx, pkg.m, paths[i]);
+		const CostLatency *l = cost_latency(pkg.ctx);
+		assert_non_null(l);
+		for (int cu = 0; cu < CU_COUNT; cu++)
+			assert_true(l->ms[cu] >= 0 && isfinite(l->ms[cu]));
+		checked++;
+		done(&pkg);
 	}
 	tu_free_list(paths, n);
 	print_message("weights sum to 1 in every function of %zu corpus packages\n", checked);
@@ -555,25 +547,19 @@ static void test_cost_calibration_networks(void **state)
 	char **paths = tu_find(dir, ".mil", &n);
 	assert_true(n >= 7);
 	for (size_t i = 0; i < n; i++) {
-		DiagList dl;
-		diag_init(&dl);
-		Module *m = anelint_load(paths[i], &dl);
-		if (!m)
+		Run r;
+		if (!run_load(&r, paths[i], NULL))
 			fail_msg("%s does not load", paths[i]);
-		PassCtx *ctx = pass_ctx_new(m, &dl, NULL);
-		pass_run_pipeline(ctx);
-		if (dl.nerrors)
-			fail_msg("%s: %u errors", paths[i], dl.nerrors);
-		const CostLatency *l = cost_latency(ctx);
+		if (r.dl.nerrors)
+			fail_msg("%s: %u errors", paths[i], r.dl.nerrors);
+		const CostLatency *l = cost_latency(r.ctx);
 		assert_non_null(l);
-		check_weights(ctx, m, paths[i]);
+		check_weights(r.ctx, r.m, paths[i]);
 		print_message("%-60s CPU_ONLY %9.3f  CPU_AND_NE %9.3f ms (modelled, M4)\n",
 		              strrchr(paths[i], '/') + 1, l->ms[CU_CPU_ONLY], l->ms[CU_CPU_AND_NE]);
 		if (strstr(paths[i], "chained_conv") || strstr(paths[i], "distilbert"))
 			assert_true(l->ane_share[CU_CPU_AND_NE] > 0.99);
-		pass_ctx_free(ctx);
-		ir_module_free(m);
-		diag_fini(&dl);
+		done(&r);
 	}
 	tu_free_list(paths, n);
 }

@@ -156,13 +156,6 @@ static bool type_eq(const Type *a, const Type *b)
 	return false;
 }
 
-static void type_str(const Module *m, const Type *t, char *buf, size_t n)
-{
-	FILE *f = fmemopen(buf, n, "w");
-	ir_print_type(m, t, f);
-	fclose(f);
-}
-
 /* A literal's elements as a tensor literal: blobs read from the weights. */
 static bool tensor_view(Module *m, const Lit *l, Lit *out)
 {
@@ -210,8 +203,8 @@ static bool lit_eq(Stats *s, Module *ma, const Lit *a, Module *mb, const Lit *b,
 {
 	if (!type_eq(a->type, b->type) && !width_only(s, a, b)) {
 		char ta[128], tb[128];
-		type_str(ma, a->type, ta, sizeof ta);
-		type_str(mb, b->type, tb, sizeof tb);
+		tu_type_str(ma, a->type, ta, sizeof ta);
+		tu_type_str(mb, b->type, tb, sizeof tb);
 		snprintf(why, n, "types differ: %s vs %s", ta, tb);
 		return false;
 	}
@@ -368,8 +361,8 @@ static void cmp_values(Stats *s, const char *where, const char *what, Module *ma
 			diff(s, where, "%s %u: %s vs %s", what, i, x->name, y->name);
 		else if (!type_eq(x->type, y->type)) {
 			char ta[128], tb[128];
-			type_str(ma, x->type, ta, sizeof ta);
-			type_str(mb, y->type, tb, sizeof tb);
+			tu_type_str(ma, x->type, ta, sizeof ta);
+			tu_type_str(mb, y->type, tb, sizeof tb);
 			diff(s, where, "%s %s: type %s vs %s", what, x->name, ta, tb);
 		}
 	}
@@ -487,10 +480,8 @@ static void test_equivalence_converted(void **state)
 {
 	(void)state;
 	TU_REQUIRE_SHARED();
-	char dir[512];
-	snprintf(dir, sizeof dir, "%s/corpus/converted", tu_shared_dir());
 	size_t n;
-	char **files = tu_find(dir, ".milprog.txt", &n);
+	char **files = tu_corpus_find("converted", ".milprog.txt", &n);
 	assert_true(n >= 20);
 	Stats s = { 0 };
 	for (size_t i = 0; i < n; i++) {
@@ -575,23 +566,11 @@ static void test_equivalence_detects_differences(void **state)
 
 /* ---- compiled bundles: dump -> parse -> dump, bundle vs model.mil ---- */
 
-static char *dump(Module *m)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-	ir_print_module(m, f, NULL);
-	fclose(f);
-	return buf;
-}
-
 static Module *parse_text(const char *name, const char *text)
 {
 	DiagList dl;
 	diag_init(&dl);
-	FILE *in = fmemopen((void *)text, strlen(text), "r");
-	Module *m = fe_parse_mil_text(name, in, &dl);
-	fclose(in);
+	Module *m = tu_parse_mil(name, text, strlen(text), &dl);
 	if (!m)
 		diag_print_all(&dl, stderr);
 	diag_fini(&dl);
@@ -602,10 +581,8 @@ static void test_equivalence_mlmodelc(void **state)
 {
 	(void)state;
 	TU_REQUIRE_SHARED();
-	char dir[512];
-	snprintf(dir, sizeof dir, "%s/corpus", tu_shared_dir());
 	size_t n;
-	char **bundles = tu_find(dir, ".mlmodelc", &n);
+	char **bundles = tu_corpus_find("", ".mlmodelc", &n);
 	unsigned checked = 0;
 	for (size_t i = 0; i < n; i++) {
 		char mil[1024];
@@ -615,11 +592,11 @@ static void test_equivalence_mlmodelc(void **state)
 		Module *mb = load(bundles[i]), *mm = load(mil);
 		assert_non_null(mb);
 		assert_non_null(mm);
-		char *d1 = dump(mb), *d2 = dump(mm);
+		char *d1 = tu_print_module(mb), *d2 = tu_print_module(mm);
 		assert_string_equal(d1, d2);
 		Module *again = parse_text("dump.mil", d1);
 		assert_non_null(again);
-		char *d3 = dump(again);
+		char *d3 = tu_print_module(again);
 		assert_string_equal(d1, d3);
 		free(d1);
 		free(d2);

@@ -16,25 +16,18 @@ static char *parse_print(const char *name, const char *text, size_t n, char **er
 {
 	DiagList dl;
 	diag_init(&dl);
-	FILE *in = fmemopen((void *)text, n ? n : 1, "r");
-	assert_non_null(in);
-	if (n == 0)
-		fgetc(in);      /* fmemopen refuses size 0: read the one byte away */
-	Module *m = fe_parse_mil_text(name, in, &dl);
-	fclose(in);
+	Module *m = tu_parse_mil(name, text, n, &dl);
 	if (m && ir_verify(m, &dl) > 0) {
 		ir_module_free(m);
 		m = NULL;
 	}
 	char *out = NULL;
-	size_t len = 0;
 	if (m) {
-		FILE *o = open_memstream(&out, &len);
-		ir_print_module(m, o, NULL);
-		fclose(o);
+		out = tu_print_module(m);
 		ir_module_free(m);
 	}
 	if (errs) {
+		size_t len;
 		FILE *e = open_memstream(errs, &len);
 		for (uint32_t i = 0; i < dl.d.n; i++) {
 			char buf[2048];

@@ -195,32 +195,24 @@ static void test_html_corpus(void **state)
 {
 	(void)state;
 	TU_REQUIRE_SHARED();
-	char dir[2048];
-	snprintf(dir, sizeof dir, "%s/corpus", tu_shared_dir());
 	size_t n;
-	char **paths = tu_find(dir, ".mlpackage", &n);
+	char **paths = tu_corpus_find("", ".mlpackage", &n);
 	size_t pages = 0;
 	for (size_t i = 0; i < n; i++) {
-		DiagList dl;
-		diag_init(&dl);
-		Module *m = anelint_load(paths[i], &dl);
-		if (m) {
-			PassCtx *ctx = pass_ctx_new(m, &dl, NULL);
-			pass_run_pipeline(ctx);
-			ReportInput in;
-			report_input_init(&in, m, ctx, paths[i], NULL, "test");
-			char *buf = NULL;
-			size_t len;
-			FILE *f = open_memstream(&buf, &len);
-			assert_int_equal(report_html(&in, f), 0);
-			fclose(f);
-			xmlFreeDoc(check_page(buf, len));
-			free(buf);
-			pages++;
-			pass_ctx_free(ctx);
-			ir_module_free(m);
-		}
-		diag_fini(&dl);
+		Run r;
+		if (!run_load(&r, paths[i], NULL))
+			continue;
+		ReportInput in;
+		report_input_init(&in, r.m, r.ctx, paths[i], NULL, "test");
+		char *buf = NULL;
+		size_t len;
+		FILE *f = open_memstream(&buf, &len);
+		assert_int_equal(report_html(&in, f), 0);
+		fclose(f);
+		xmlFreeDoc(check_page(buf, len));
+		free(buf);
+		pages++;
+		done(&r);
 	}
 	tu_free_list(paths, n);
 	print_message("%zu corpus pages parse, with every section\n", pages);

@@ -210,17 +210,6 @@ static ValueId lookup(const FuncIdx *fx, const char *name)
 	return r ? r->id : VALUE_NONE;
 }
 
-static void type_str(const Module *m, const Type *t, char *buf, size_t n)
-{
-	FILE *f = fmemopen(buf, n, "w");
-	if (t)
-		ir_print_type(m, t, f);
-	else
-		fputs("(none)", f);
-	fclose(f);
-	buf[n - 1] = 0;
-}
-
 static void compare_tsv(const PassCtx *ctx, const char *tsv, Totals *t)
 {
 	size_t len;
@@ -276,7 +265,7 @@ static void compare_tsv(const PassCtx *ctx, const char *tsv, Totals *t)
 			t->tsv_agree++;
 		} else {
 			char it[256];
-			type_str(m, inf, it, sizeof it);
+			tu_type_str(m, inf, it, sizeof it);
 			t->tsv_mismatch++;
 			REPORT(t, "%s: %s '%s' (%s): coremltools %s, anelint %s (%s)\n", tsv, col[0],
 			       col[3], col[2], col[4], it, why);
@@ -465,7 +454,7 @@ static void check_case(const PassCtx *ctx, const Func *f, const char *dir, Total
 			t->npy_agree++;
 		} else {
 			char it[256];
-			type_str(ctx->m, ty, it, sizeof it);
+			tu_type_str(ctx->m, ty, it, sizeof it);
 			REPORT(t, "%s: output '%s': inferred %s does not give the reference shape "
 			       "(rank %d, first dim %lld)\n", path, v->name, it, r, r > 0 ? dims[0] : 0);
 		}
@@ -484,16 +473,16 @@ static void check_reference(const PassCtx *ctx, const char *dir, Totals *t)
 	char sub[4096];
 	for (uint32_t i = 0; i < m->funcs.n; i++) {
 		const Func *f = m->funcs.v[i];
-		snprintf(sub, sizeof sub, "%s/functions/%s", dir, f->name);
-		if (is_dir(sub)) {
+		int k = snprintf(sub, sizeof sub, "%s/functions/%s", dir, f->name);
+		if (k > 0 && (size_t)k < sizeof sub && is_dir(sub)) {
 			check_case(ctx, f, sub, t);
 			continue;
 		}
 		if (m->funcs.n > 1 && strcmp(f->name, "main") != 0)
 			continue;
 		check_case(ctx, f, dir, t);
-		snprintf(sub, sizeof sub, "%s/extra_cases", dir);
-		DIR *d = opendir(sub);
+		k = snprintf(sub, sizeof sub, "%s/extra_cases", dir);
+		DIR *d = k > 0 && (size_t)k < sizeof sub ? opendir(sub) : NULL;
 		for (struct dirent *e; d && (e = readdir(d));) {
 			if (e->d_name[0] == '.')
 				continue;
@@ -570,33 +559,17 @@ static void run_model(const char *path, Totals *t, bool printout)
 	diag_fini(&dl);
 }
 
-static bool inside_bundle(const char *path)
-{
-	/* files inside a package or compiled bundle are loaded with it */
-	const char *p = strstr(path, ".mlpackage/");
-	const char *c = strstr(path, ".mlmodelc/");
-	return p || c;
-}
-
 static void test_infer_corpus_agreement(void **state)
 {
 	(void)state;
 	TU_REQUIRE_SHARED();
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/corpus", tu_shared_dir());
-	static const char *const kinds[] = { ".mlpackage", ".mlmodel", ".mlmodel.gz", ".mlmodelc",
-	                                     ".mil" };
 	Totals t = { 0 };
-	for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-		size_t n;
-		char **files = tu_find(dir, kinds[k], &n);
-		for (size_t i = 0; i < n; i++)
-			if (!inside_bundle(files[i]))
-				run_model(files[i], &t, false);
-		tu_free_list(files, n);
-	}
 	size_t n;
-	char **files = tu_find(dir, ".milprog.txt", &n);
+	char **files = tu_corpus_models("", NULL, 0, &n);
+	for (size_t i = 0; i < n; i++)
+		run_model(files[i], &t, false);
+	tu_free_list(files, n);
+	files = tu_corpus_find("", ".milprog.txt", &n);
 	for (size_t i = 0; i < n; i++)
 		run_model(files[i], &t, true);
 	tu_free_list(files, n);

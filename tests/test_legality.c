@@ -43,16 +43,7 @@ static void run_case(Run *r, const Case *c, bool neighbour)
 	const char *body = neighbour && c->nbody ? c->nbody : c->body;
 	const char *outs = neighbour && c->nouts ? c->nouts : c->outs;
 	char *text = prog(c->opset ? c->opset : "ios17", params, body, outs);
-	memset(r, 0, sizeof *r);
-	diag_init(&r->dl);
-	FILE *in = fmemopen(text, strlen(text), "r");
-	assert_non_null(in);
-	r->m = fe_parse_mil_text("t.mil", in, &r->dl);
-	fclose(in);
-	if (!r->m) {
-		diag_print_all(&r->dl, stderr);
-		fail_msg("%s: program does not parse:\n%s", c->code, text);
-	}
+	run_parse(r, text);
 	free(text);
 	if (c->setup)
 		c->setup(r->m, c);
@@ -62,10 +53,7 @@ static void run_case(Run *r, const Case *c, bool neighbour)
 		o.chip = ane_chip_find(chip);
 		assert_non_null(o.chip);
 	}
-	r->ctx = pass_ctx_new(r->m, &r->dl, &o);
-	pass_run_pipeline(r->ctx);
-	if (getenv("TU_VERBOSE"))
-		diag_print_all(&r->dl, stderr);
+	run_passes(r, &o);
 }
 
 static void test_rule(void **state)
@@ -165,19 +153,15 @@ static const AneFlexVerdict *verdict_of(const Run *r, FlexMode mode, uint32_t *n
 	return NULL;
 }
 
-static void run_flex(Run *r, ShapeFlex flex)
+/* relu of an input x [1, 8, ?, ?] with this flexibility, under opts (may be
+ * NULL). */
+static void run_flex(Run *r, ShapeFlex flex, const PassOptions *opts)
 {
 	const char *text = "program(1.3)\n{\n    func main<ios17>(tensor<fp16, [1, 8, ?, ?]> x) {\n"
 	                   S(F16("1, 8, ?, ?") " y = relu(x = x)") "        } -> (y);\n}\n";
-	memset(r, 0, sizeof *r);
-	diag_init(&r->dl);
-	FILE *in = fmemopen((void *)text, strlen(text), "r");
-	r->m = fe_parse_mil_text("t.mil", in, &r->dl);
-	fclose(in);
-	assert_non_null(r->m);
+	run_parse(r, text);
 	desc_flex(r->m, flex, "mlProgram");
-	r->ctx = pass_ctx_new(r->m, &r->dl, NULL);
-	pass_run_pipeline(r->ctx);
+	run_passes(r, opts);
 }
 
 /* ANE401: a RangeDim input keeps the function off the ANE in every mode;
@@ -185,7 +169,7 @@ static void run_flex(Run *r, ShapeFlex flex)
 static void custom_flex_range(const Case *c)
 {
 	Run r;
-	run_flex(&r, FLEX_RANGE);
+	run_flex(&r, FLEX_RANGE, NULL);
 	uint32_t n;
 	const AneFlexVerdict *v = verdict_of(&r, FLEXV_DEFAULT, &n);
 	assert_non_null(v);
@@ -198,7 +182,7 @@ static void custom_flex_range(const Case *c)
 	assert_non_null(reason_of(placed(&r, "y"), "ANE007"));
 	print_message("  %s: %s\n", c->code, v->mode_reason->detail);
 	done(&r);
-	run_flex(&r, FLEX_ENUMERATED);
+	run_flex(&r, FLEX_ENUMERATED, NULL);
 	v = verdict_of(&r, FLEXV_DEFAULT, &n);
 	assert_non_null(v);
 	assert_int_equal(n, 3);     /* default and the two enumerated shapes */
@@ -212,7 +196,7 @@ static void custom_flex_range(const Case *c)
 static void custom_flex_nondefault(const Case *c)
 {
 	Run r;
-	run_flex(&r, FLEX_ENUMERATED);
+	run_flex(&r, FLEX_ENUMERATED, NULL);
 	uint32_t n;
 	const AneFlexVerdict *v = ane_flex_verdicts(r.ctx, &n);
 	int hits = 0;
@@ -236,8 +220,6 @@ static void custom_flex_nondefault(const Case *c)
 static void custom_input_shape(const Case *c)
 {
 	bool unknown = strcmp(c->code, "ANE901") == 0;
-	const char *text = "program(1.3)\n{\n    func main<ios17>(tensor<fp16, [1, 8, ?, ?]> x) {\n"
-	                   S(F16("1, 8, ?, ?") " y = relu(x = x)") "        } -> (y);\n}\n";
 	for (int neighbour = 0; neighbour < 2; neighbour++) {
 		PassOptions o;
 		pass_options_init(&o);
@@ -247,15 +229,7 @@ static void custom_input_shape(const Case *c)
 		                                        : "--input-shape=x=1,8,99,99");
 		assert_int_equal(pass_options_parse(&o, flag, stderr), 1);
 		Run r;
-		memset(&r, 0, sizeof r);
-		diag_init(&r.dl);
-		FILE *in = fmemopen((void *)text, strlen(text), "r");
-		r.m = fe_parse_mil_text("t.mil", in, &r.dl);
-		fclose(in);
-		assert_non_null(r.m);
-		desc_flex(r.m, FLEX_ENUMERATED, "mlProgram");
-		r.ctx = pass_ctx_new(r.m, &r.dl, &o);
-		pass_run_pipeline(r.ctx);
+		run_flex(&r, FLEX_ENUMERATED, &o);
 		assert_int_equal(ncode(&r, c->code), neighbour ? 0 : 1);
 		if (!neighbour)
 			print_message("  %s: %s\n", c->code, diag_text(&r, c->code));

@@ -366,12 +366,7 @@ typedef struct FlexSpec {
 /* Parse, give input `x` of `main` a description, run the pipeline. */
 static void run_with_desc(Run *r, const char *text, FlexSpec spec)
 {
-	memset(r, 0, sizeof *r);
-	diag_init(&r->dl);
-	FILE *in = fmemopen((void *)text, strlen(text), "r");
-	r->m = fe_parse_mil_text("t.mil", in, &r->dl);
-	fclose(in);
-	assert_non_null(r->m);
+	run_parse(r, text);
 	Arena *a = r->m->arena;
 	FeatureDesc *x = arena_alloc(a, sizeof *x);
 	x->name = "x";
@@ -406,8 +401,7 @@ static void run_with_desc(Run *r, const char *text, FlexSpec spec)
 	PassOptions o;
 	pass_options_init(&o);
 	assert_int_equal(pass_options_parse(&o, "--passes=lint", stderr), 1);
-	r->ctx = pass_ctx_new(r->m, &r->dl, &o);
-	pass_run_pipeline(r->ctx);
+	run_passes(r, &o);
 }
 
 static void test_lint_flexible_shapes(void **state)
@@ -581,34 +575,16 @@ static void test_lint_not_run(void **state)
 
 /* ------------------------------------------------------------------ corpus */
 
-typedef struct Lrun {
-	DiagList dl;
-	Module *m;
-	PassCtx *ctx;
-} Lrun;
-
-static bool lrun(Lrun *l, const char *path)
+/* Load a model and run the lint pass (and what it requires). */
+static bool lrun(Run *r, const char *path)
 {
-	diag_init(&l->dl);
-	l->m = anelint_load(path, &l->dl);
-	if (!l->m) {
-		diag_fini(&l->dl);
-		return false;
-	}
 	PassOptions o;
 	pass_options_init(&o);
 	assert_int_equal(pass_options_parse(&o, "--passes=lint", stderr), 1);
-	l->ctx = pass_ctx_new(l->m, &l->dl, &o);
-	pass_run_pipeline(l->ctx);
-	assert_true(l->ctx->done & PASS_BIT(LINT));
+	if (!run_load(r, path, &o))
+		return false;
+	assert_true(r->ctx->done & PASS_BIT(LINT));
 	return true;
-}
-
-static void lrun_free(Lrun *l)
-{
-	pass_ctx_free(l->ctx);
-	ir_module_free(l->m);
-	diag_fini(&l->dl);
 }
 
 static void test_lint_corpus_exp_overflow(void **state)
@@ -618,7 +594,7 @@ static void test_lint_corpus_exp_overflow(void **state)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/corpus/converted/fp16_overflow_exp_ios17/"
 	         "fp16_overflow_exp_ios17.mlpackage", tu_shared_dir());
-	Lrun l;
+	Run l;
 	assert_true(lrun(&l, path));
 	uint32_t n;
 	const LintFinding *f = lint_findings(l.ctx, &n);
@@ -632,7 +608,7 @@ static void test_lint_corpus_exp_overflow(void **state)
 		}
 	assert_true(found);
 	assert_int_equal(lint_count(l.ctx, "L004"), 1);
-	lrun_free(&l);
+	done(&l);
 }
 
 static void test_lint_corpus_kvcache_masks(void **state)
@@ -642,36 +618,31 @@ static void test_lint_corpus_kvcache_masks(void **state)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/corpus/converted/stateful_kvcache_ios18/"
 	         "stateful_kvcache_ios18.mlpackage", tu_shared_dir());
-	Lrun l;
+	Run l;
 	assert_true(lrun(&l, path));
 	assert_int_equal(lint_count(l.ctx, "L002"), 0);
 	assert_int_equal(lint_count(l.ctx, "L001"), 0);
 	/* its scores are scaled by 0.125 before the mask and the softmax */
 	assert_int_equal(lint_count(l.ctx, "L006"), 0);
-	lrun_free(&l);
+	done(&l);
 }
 
-static void corpus_counts(const char *dir, uint32_t *totals, size_t *models)
+static void corpus_counts(const char *sub, uint32_t *totals, size_t *models)
 {
-	const char *suffix[] = { ".mlpackage", ".mlmodel", ".mlmodelc", ".mil", ".gz" };
 	size_t nr;
 	const LintRule *rules = lint_rules(&nr);
-	for (size_t s = 0; s < sizeof suffix / sizeof *suffix; s++) {
-		size_t n = 0;
-		char **list = tu_find(dir, suffix[s], &n);
-		for (size_t i = 0; i < n; i++) {
-			if (strstr(list[i], ".mlpackage/") || strstr(list[i], ".mlmodelc/"))
-				continue;
-			Lrun l;
-			if (!lrun(&l, list[i]))
-				continue;
-			(*models)++;
-			for (size_t k = 0; k < nr; k++)
-				totals[k] += lint_count(l.ctx, rules[k].code);
-			lrun_free(&l);
-		}
-		tu_free_list(list, n);
+	size_t n;
+	char **list = tu_corpus_models(sub, NULL, 0, &n);
+	for (size_t i = 0; i < n; i++) {
+		Run l;
+		if (!lrun(&l, list[i]))
+			continue;
+		(*models)++;
+		for (size_t k = 0; k < nr; k++)
+			totals[k] += lint_count(l.ctx, rules[k].code);
+		done(&l);
 	}
+	tu_free_list(list, n);
 }
 
 static void test_lint_corpus_runs(void **state)
@@ -682,11 +653,8 @@ static void test_lint_corpus_runs(void **state)
 	const LintRule *rules = lint_rules(&nr);
 	uint32_t conv[32] = { 0 }, pub[32] = { 0 };
 	size_t nconv = 0, npub = 0;
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/corpus/converted", tu_shared_dir());
-	corpus_counts(dir, conv, &nconv);
-	snprintf(dir, sizeof dir, "%s/corpus/public", tu_shared_dir());
-	corpus_counts(dir, pub, &npub);
+	corpus_counts("converted", conv, &nconv);
+	corpus_counts("public", pub, &npub);
 	assert_true(nconv >= 20);
 	print_message("lint findings over the corpus (%zu converted, %zu public models):\n", nconv,
 	              npub);

@@ -585,81 +585,63 @@ static void test_memory_dump_annotation(void **state)
 
 /* ------------------------------------------------------------------ corpus */
 
-static void corpus_dir(const char *dir, bool table)
+static void corpus_dir(const char *sub, bool table)
 {
-	size_t n = 0;
-	char **pk = tu_find(dir, ".mlpackage", &n);
-	size_t nm = 0, nc = 0, nl = 0;
-	char **ml = tu_find(dir, ".mlmodel", &nm);
-	char **mc = tu_find(dir, ".mlmodelc", &nc);
-	char **mil = tu_find(dir, ".mil", &nl);
-	char **lists[] = { pk, ml, mc, mil };
-	size_t counts[] = { n, nm, nc, nl };
+	static const char *const kinds[] = { ".mlpackage", ".mlmodel", ".mlmodelc", ".mil" };
+	size_t n;
+	char **paths = tu_corpus_models(sub, kinds, sizeof kinds / sizeof *kinds, &n);
 	if (table)
 		print_message("%-42s %14s %14s %14s  %s\n", "model", "peak act. B", "stored B",
 		              "dense B", "peak op");
-	for (int li = 0; li < 4; li++)
-		for (size_t i = 0; i < counts[li]; i++) {
-			const char *path = lists[li][i];
-			if (strstr(path, ".mlmodelc/") || strstr(path, ".mlpackage/"))
-				continue;   /* read through its bundle */
-			DiagList dl;
-			diag_init(&dl);
-			Module *m = anelint_load(path, &dl);
-			if (!m) {
-				diag_fini(&dl);
-				continue;   /* unusable inputs are the frontend tests' business */
-			}
-			PassOptions o;
-			pass_options_init(&o);
-			assert_int_equal(pass_options_parse(&o, "--passes=memory", stderr), 1);
-			PassCtx *ctx = pass_ctx_new(m, &dl, &o);
-			pass_run_pipeline(ctx);
-			assert_true(ctx->done & PASS_BIT(MEMORY));
-			const MemWeights *w = mem_module_weights(ctx);
-			const MemFunc *pk0 = mem_module_peak(ctx);
-			assert_non_null(w);
-			for (uint32_t k = 0; k < m->funcs.n; k++) {
-				const MemFunc *mf = mem_func(ctx, m->funcs.v[k]);
-				assert_non_null(mf);
-				assert_int_equal(mf->nops, m->funcs.v[k]->nops);
-				if (mf->nops)
-					assert_non_null(mf->peak_op);
-				/* every op's live bytes are at most the peak (known part) */
-				for (uint32_t j = 0; j < mf->nops; j++)
-					assert_true(mf->op_live[j].bytes <= mf->peak.bytes);
-			}
-			if (table && pk0) {
-				const char *base = strrchr(path, '/');
-				char name[64];
-				snprintf(name, sizeof name, "%s", base ? base + 1 : path);
-				char *dot = strrchr(name, '.');
-				if (dot)
-					*dot = 0;
-				char peak[48];
-				snprintf(peak, sizeof peak, "%" PRId64 "%s", pk0->peak.bytes,
-				         pk0->peak.unknown ? "+?" : "");
-				print_message("%-42s %14s %14" PRId64 " %14" PRId64 "  %s\n", name, peak,
-				              w->stored_total.bytes, w->decompressed_total.bytes,
-				              pk0->peak_op ? ir_op_name(pk0->func, pk0->peak_op) : "-");
-			}
-			pass_ctx_free(ctx);
-			ir_module_free(m);
-			diag_fini(&dl);
+	for (size_t i = 0; i < n; i++) {
+		const char *path = paths[i];
+		PassOptions o;
+		pass_options_init(&o);
+		assert_int_equal(pass_options_parse(&o, "--passes=memory", stderr), 1);
+		Run r;
+		if (!run_load(&r, path, &o))
+			continue;   /* unusable inputs are the frontend tests' business */
+		const Module *m = r.m;
+		const PassCtx *ctx = r.ctx;
+		assert_true(ctx->done & PASS_BIT(MEMORY));
+		const MemWeights *w = mem_module_weights(ctx);
+		const MemFunc *pk0 = mem_module_peak(ctx);
+		assert_non_null(w);
+		for (uint32_t k = 0; k < m->funcs.n; k++) {
+			const MemFunc *mf = mem_func(ctx, m->funcs.v[k]);
+			assert_non_null(mf);
+			assert_int_equal(mf->nops, m->funcs.v[k]->nops);
+			if (mf->nops)
+				assert_non_null(mf->peak_op);
+			/* every op's live bytes are at most the peak (known part) */
+			for (uint32_t j = 0; j < mf->nops; j++)
+				assert_true(mf->op_live[j].bytes <= mf->peak.bytes);
 		}
-	for (int li = 0; li < 4; li++)
-		tu_free_list(lists[li], counts[li]);
+		if (table && pk0) {
+			const char *base = strrchr(path, '/');
+			char name[64];
+			snprintf(name, sizeof name, "%s", base ? base + 1 : path);
+			char *dot = strrchr(name, '.');
+			if (dot)
+				*dot = 0;
+			char peak[48];
+			snprintf(peak, sizeof peak, "%" PRId64 "%s", pk0->peak.bytes,
+			         pk0->peak.unknown ? "+?" : "");
+			print_message("%-42s %14s %14" PRId64 " %14" PRId64 "  %s\n", name, peak,
+			              w->stored_total.bytes, w->decompressed_total.bytes,
+			              pk0->peak_op ? ir_op_name(pk0->func, pk0->peak_op) : "-");
+		}
+		done(&r);
+	}
+	tu_free_list(paths, n);
 }
 
 static void test_memory_corpus(void **state)
 {
 	(void)state;
 	TU_REQUIRE_SHARED();
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/corpus/converted", tu_shared_dir());
-	corpus_dir(dir, true);
-	snprintf(dir, sizeof dir, "%s/corpus/public", tu_shared_dir());
-	corpus_dir(dir, false);
+	corpus_dir("converted", true);
+	corpus_dir("public", false);
 }
 
 int main(void)

@@ -12,11 +12,7 @@
 
 static Module *parse(const char *text, DiagList *dl)
 {
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	assert_non_null(f);
-	Module *m = fe_parse_mil_text("t.mil", f, dl);
-	fclose(f);
-	return m;
+	return tu_parse_mil("t.mil", text, strlen(text), dl);
 }
 
 /* Parse text that must fail; return the first diagnostic line. */
@@ -24,10 +20,7 @@ static char *first_error(const char *text, size_t n)
 {
 	DiagList dl;
 	diag_init(&dl);
-	FILE *f = fmemopen((void *)text, n, "r");
-	assert_non_null(f);
-	Module *m = fe_parse_mil_text("t.mil", f, &dl);
-	fclose(f);
+	Module *m = tu_parse_mil("t.mil", text, n, &dl);
 	assert_null(m);
 	assert_true(dl.nerrors > 0);
 	char buf[1024];

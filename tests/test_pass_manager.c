@@ -128,9 +128,7 @@ static int parse_dumps(const char *text)
 		size_t len = next ? (size_t)(next - p) : strlen(p);
 		DiagList dl;
 		diag_init(&dl);
-		FILE *in = fmemopen((void *)p, len, "r");
-		Module *m = fe_parse_mil_text("dump.mil", in, &dl);
-		fclose(in);
+		Module *m = tu_parse_mil("dump.mil", p, len, &dl);
 		if (!m || ir_verify(m, &dl)) {
 			diag_print_all(&dl, stderr);
 			fail_msg("dump %d does not parse back:\n%.*s", n, (int)len, p);

@@ -20,14 +20,12 @@ static char *dump_bytes(const uint8_t *p, size_t n, const char *dir, unsigned *n
 	Module *m = wire ? fe_read_protobuf("m.mlmodel", p, n, dir, "mlmodel", &dl)
 	                 : pbr_read_protobuf_unpacked("m.mlmodel", p, n, dir, "mlmodel", &dl);
 	char *buf = NULL;
-	size_t len = 0;
 	if (m) {
-		FILE *f = open_memstream(&buf, &len);
-		ir_print_module(m, f, NULL);
-		fclose(f);
+		buf = tu_print_module(m);
 		ir_module_free(m);
 	} else {
 		char line[1024];
+		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
 		for (uint32_t i = 0; i < dl.d.n; i++) {
 			diag_format(&dl.d.v[i], line, sizeof line);

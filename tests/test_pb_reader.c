@@ -255,12 +255,7 @@ static void expect_pb_error(PbBuf *model, const char *code, const char *text)
 	Module *m = load_bytes(model, &dl);
 	free(model->p);
 	assert_null(m);
-	assert_true(dl.nerrors >= 1);
-	char msg[1024];
-	diag_format(&dl.d.v[0], msg, sizeof msg);
-	print_message("  %s\n", msg);
-	assert_string_equal(dl.d.v[0].code, code);
-	assert_non_null(strstr(msg, text));
+	tu_assert_first_error(&dl, code, text);
 	diag_fini(&dl);
 }
 
@@ -326,13 +321,7 @@ static Module *load_corpus(const char *rel, DiagList *dl)
 		return NULL;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/corpus/%s", tu_shared_dir(), rel);
-	diag_init(dl);
-	Module *m = fe_load(path, dl);
-	if (!m || dl->nerrors)
-		diag_print_all(dl, stderr);
-	assert_non_null(m);
-	assert_int_equal(dl->nerrors, 0);
-	return m;
+	return tu_load_ok(path, dl);
 }
 
 static void done(Module *m, DiagList *dl)

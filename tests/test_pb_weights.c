@@ -56,17 +56,30 @@ static PbBuf nn_model(const PbBuf *params, int copies)
 static const float W[6] = { 1.5f, -2.0f, 3.25f, 1e-3f, -0.0f, 65504.0f };
 static const uint16_t B16[2] = { 0x3c00, 0xc000 };      /* 1.0, -2.0 in fp16 */
 
-/* innerProduct{in 3, out 2, hasBias, weights W (fp32), bias B16 (fp16)} */
-static PbBuf fc_params(void)
+/* innerProduct{in 3, out 2, hasBias, weights w, bias b} (both taken) */
+static PbBuf fc_params_with(PbBuf w, PbBuf b)
 {
-	PbBuf p = { 0 }, w = weights_f32(W, 6), b = { 0 };
-	pbw_bytes(&b, 2, B16, sizeof B16);
+	PbBuf p = { 0 };
 	pbw_uint(&p, 1, 3);
 	pbw_uint(&p, 2, 2);
 	pbw_uint(&p, 10, 1);
 	pbw_msg(&p, 20, &w);
 	pbw_msg(&p, 21, &b);
 	return p;
+}
+
+/* The bias B16 as fp16. */
+static PbBuf bias_f16(void)
+{
+	PbBuf b = { 0 };
+	pbw_bytes(&b, 2, B16, sizeof B16);
+	return b;
+}
+
+/* innerProduct{in 3, out 2, hasBias, weights W (fp32), bias B16 (fp16)} */
+static PbBuf fc_params(void)
+{
+	return fc_params_with(weights_f32(W, 6), bias_f16());
 }
 
 static const Lit *operand_lit(const Module *m, const char *name)
@@ -147,15 +160,10 @@ static void test_pb_weights_left_to_protobuf_c(void **state)
 	(void)state;
 	DiagList dl;
 	/* floatValue in two packed runs: protobuf-c joins them */
-	PbBuf p = { 0 }, w = { 0 }, b = { 0 };
+	PbBuf w = { 0 };
 	pbw_bytes(&w, 1, W, 2 * sizeof *W);
 	pbw_bytes(&w, 1, W + 2, 4 * sizeof *W);
-	pbw_bytes(&b, 2, B16, sizeof B16);
-	pbw_uint(&p, 1, 3);
-	pbw_uint(&p, 2, 2);
-	pbw_uint(&p, 10, 1);
-	pbw_msg(&p, 20, &w);
-	pbw_msg(&p, 21, &b);
+	PbBuf p = fc_params_with(w, bias_f16());
 	PbBuf model = nn_model(&p, 1);
 	Module *m = read_borrowed(&model, &dl);
 	expect_fc(m, W, 6);
@@ -179,17 +187,12 @@ static void test_pb_weights_left_to_protobuf_c(void **state)
 	free(two[1].p);
 
 	/* a field numbered like the reader's mark inside the weights: ignored */
-	p = (PbBuf){ 0 };
 	w = weights_f32(W, 6);
 	pbw_uint(&w, WEIGHT_MARK, 0);
-	b = (PbBuf){ 0 };
+	PbBuf b = { 0 };
 	pbw_uint(&b, WEIGHT_MARK, 7);
 	pbw_bytes(&b, 2, B16, sizeof B16);
-	pbw_uint(&p, 1, 3);
-	pbw_uint(&p, 2, 2);
-	pbw_uint(&p, 10, 1);
-	pbw_msg(&p, 20, &w);
-	pbw_msg(&p, 21, &b);
+	p = fc_params_with(w, b);
 	model = nn_model(&p, 1);
 	m = read_borrowed(&model, &dl);
 	expect_fc(m, W, 6);

@@ -369,23 +369,13 @@ static void test_placement_input_shape(void **state)
 
 /* ------------------------------------------------------------------ corpus */
 
-static bool inside_bundle(const char *path)
-{
-	return strstr(path, ".mlpackage/") || strstr(path, ".mlmodelc/");
-}
-
 static void corpus_model(const char *path, const char *root, unsigned *models, unsigned *flexv)
 {
-	DiagList dl;
-	diag_init(&dl);
-	dl.max_errors = 0;
-	Module *m = anelint_load(path, &dl);
-	if (!m) {
-		diag_fini(&dl);
+	Run r;
+	if (!run_load(&r, path, NULL))
 		return;
-	}
-	PassCtx *ctx = pass_ctx_new(m, &dl, NULL);
-	pass_run_pipeline(ctx);
+	const Module *m = r.m;
+	const PassCtx *ctx = r.ctx;
 	assert_int_equal(ctx->errors[PASS_LEGALITY] + ctx->errors[PASS_PLACEMENT] +
 	                 ctx->errors[PASS_PARTITION] + ctx->errors[PASS_FLEX], 0);
 	assert_true(ctx->done & PASS_BIT(FLEX));
@@ -426,9 +416,7 @@ static void corpus_model(const char *path, const char *root, unsigned *models, u
 		              v[i].mode_reason ? v[i].mode_reason->rule->code : "");
 	}
 	(*models)++;
-	pass_ctx_free(ctx);
-	ir_module_free(m);
-	diag_fini(&dl);
+	done(&r);
 }
 
 static void test_placement_corpus(void **state)
@@ -437,18 +425,13 @@ static void test_placement_corpus(void **state)
 	TU_REQUIRE_SHARED();
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s/corpus", tu_shared_dir());
-	static const char *const kinds[] = { ".mlpackage", ".mlmodel", ".mlmodel.gz", ".mlmodelc",
-	                                     ".mil" };
 	unsigned models = 0, flexv = 0;
 	print_message("ANE share per model (M4; executable ops; CPU_AND_NE segments; share of FLOPs)\n");
-	for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-		size_t n;
-		char **files = tu_find(dir, kinds[k], &n);
-		for (size_t i = 0; i < n; i++)
-			if (!inside_bundle(files[i]))
-				corpus_model(files[i], dir, &models, &flexv);
-		tu_free_list(files, n);
-	}
+	size_t n;
+	char **files = tu_corpus_models("", NULL, 0, &n);
+	for (size_t i = 0; i < n; i++)
+		corpus_model(files[i], dir, &models, &flexv);
+	tu_free_list(files, n);
 	print_message("%u models, %u flexible-shape verdicts\n", models, flexv);
 	assert_true(models > 20);
 	assert_true(flexv >= 6);

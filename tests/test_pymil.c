@@ -136,19 +136,11 @@ static void test_pymil_dump_parses_back(void **state)
 	diag_init(&dl);
 	Module *m = parse(CONTROL_FLOW, &dl);
 	assert_non_null(m);
-	char *buf = NULL, *buf2 = NULL;
-	size_t n = 0, n2 = 0;
-	FILE *o = open_memstream(&buf, &n);
-	ir_print_module(m, o, NULL);
-	fclose(o);
-	FILE *in = fmemopen(buf, n, "r");
-	Module *m2 = fe_parse_mil_text("dump.mil", in, &dl);
-	fclose(in);
+	char *buf = tu_print_module(m);
+	Module *m2 = tu_parse_mil("dump.mil", buf, strlen(buf), &dl);
 	assert_non_null(m2);
 	assert_int_equal(ir_verify(m2, &dl), 0);
-	o = open_memstream(&buf2, &n2);
-	ir_print_module(m2, o, NULL);
-	fclose(o);
+	char *buf2 = tu_print_module(m2);
 	assert_string_equal(buf, buf2);
 	free(buf);
 	free(buf2);
@@ -346,10 +338,8 @@ static void test_pymil_corpus(void **state)
 {
 	(void)state;
 	TU_REQUIRE_SHARED();
-	char dir[512];
-	snprintf(dir, sizeof dir, "%s/corpus/converted", tu_shared_dir());
 	size_t n;
-	char **files = tu_find(dir, ".milprog.txt", &n);
+	char **files = tu_corpus_find("converted", ".milprog.txt", &n);
 	assert_true(n >= 20);
 	for (size_t i = 0; i < n; i++) {
 		DiagList dl;

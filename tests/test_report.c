@@ -433,13 +433,7 @@ static void check_mil(const An *an, const char *what)
 		fail_msg("%s: the annotated dump does not parse back", what);
 	}
 	/* the same program: both print alike without annotations */
-	char *a = NULL, *b = NULL;
-	size_t na = 0, nb = 0;
-	FILE *fa = open_memstream(&a, &na), *fb = open_memstream(&b, &nb);
-	ir_print_module(an->m, fa, NULL);
-	ir_print_module(m2, fb, NULL);
-	fclose(fa);
-	fclose(fb);
+	char *a = tu_print_module(an->m), *b = tu_print_module(m2);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
@@ -516,31 +510,22 @@ static void test_report_corpus(void **state)
 {
 	TU_REQUIRE_SHARED();
 	static const char *const suffixes[] = { ".mlpackage", ".mlmodel", ".mil" };
-	char dir[1024];
-	size_t total = 0, analysed = 0;
-	for (size_t s = 0; s < 3; s++) {
-		snprintf(dir, sizeof dir, "%s/corpus", tu_shared_dir());
-		size_t n;
-		char **list = tu_find(dir, suffixes[s], &n);
-		for (size_t i = 0; i < n; i++) {
-			/* files inside a package are the package's */
-			if (s > 0 && (strstr(list[i], ".mlpackage/") || strstr(list[i], ".mlmodelc/")))
-				continue;
-			total++;
-			An an = { 0 };
-			if (!analyse_path(&an, list[i], -1)) {
-				an_free(&an);
-				continue;
-			}
-			analysed++;
-			check_json(&an, list[i]);
-			check_sarif(&an, list[i]);
-			check_dot(&an, list[i]);
-			check_mil(&an, list[i]);
+	size_t total, analysed = 0;
+	char **list = tu_corpus_models("", suffixes, sizeof suffixes / sizeof *suffixes, &total);
+	for (size_t i = 0; i < total; i++) {
+		An an = { 0 };
+		if (!analyse_path(&an, list[i], -1)) {
 			an_free(&an);
+			continue;
 		}
-		tu_free_list(list, n);
+		analysed++;
+		check_json(&an, list[i]);
+		check_sarif(&an, list[i]);
+		check_dot(&an, list[i]);
+		check_mil(&an, list[i]);
+		an_free(&an);
 	}
+	tu_free_list(list, total);
 	print_message("report corpus: %zu of %zu models analysed and reported\n", analysed, total);
 	assert_true(analysed > 0);
 }

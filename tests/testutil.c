@@ -1,4 +1,5 @@
-/* testutil.c - file, process and corpus helpers for the tests. */
+/* testutil.c - file, process, corpus, MIL text and diagnostic helpers for the
+ * tests. */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -8,6 +9,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "frontend/frontend.h"
 
 static const char *env_dir(const char *name)
 {
@@ -184,4 +187,91 @@ void tu_free_list(char **list, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(list[i]);
 	free(list);
+}
+
+char **tu_corpus_find(const char *sub, const char *suffix, size_t *n)
+{
+	const char *shared = tu_shared_dir();
+	assert_non_null(shared);
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/corpus%s%s", shared, *sub ? "/" : "", sub);
+	return tu_find(dir, suffix, n);
+}
+
+char **tu_corpus_models(const char *sub, const char *const *suffixes, size_t nsuffixes,
+                        size_t *n)
+{
+	static const char *const loadable[] = { ".mlpackage", ".mlmodel", ".mlmodel.gz", ".mlmodelc",
+	                                        ".mil" };
+	if (!suffixes) {
+		suffixes = loadable;
+		nsuffixes = sizeof loadable / sizeof *loadable;
+	}
+	PathList l = { 0 };
+	for (size_t s = 0; s < nsuffixes; s++) {
+		size_t k;
+		char **found = tu_corpus_find(sub, suffixes[s], &k);
+		for (size_t i = 0; i < k; i++)
+			if (!strstr(found[i], ".mlpackage/") && !strstr(found[i], ".mlmodelc/"))
+				push(&l, found[i]);
+		tu_free_list(found, k);
+	}
+	*n = l.n;
+	return l.v;
+}
+
+Module *tu_parse_mil(const char *name, const char *text, size_t n, DiagList *dl)
+{
+	FILE *in = fmemopen((void *)text, n ? n : 1, "r");
+	assert_non_null(in);
+	if (n == 0)
+		fgetc(in);      /* fmemopen refuses size 0: read the one byte away */
+	Module *m = fe_parse_mil_text(name, in, dl);
+	fclose(in);
+	return m;
+}
+
+char *tu_print_module(const Module *m)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	assert_non_null(f);
+	ir_print_module(m, f, NULL);
+	fclose(f);
+	return buf;
+}
+
+const char *tu_type_str(const Module *m, const Type *t, char *buf, size_t n)
+{
+	FILE *f = fmemopen(buf, n, "w");
+	assert_non_null(f);
+	if (t)
+		ir_print_type(m, t, f);
+	else
+		fputs("(none)", f);
+	fclose(f);
+	buf[n - 1] = 0;
+	return buf;
+}
+
+Module *tu_load_ok(const char *path, DiagList *dl)
+{
+	diag_init(dl);
+	Module *m = fe_load(path, dl);
+	if (!m || dl->nerrors)
+		diag_print_all(dl, stderr);
+	assert_non_null(m);
+	assert_int_equal(dl->nerrors, 0);
+	return m;
+}
+
+void tu_assert_first_error(const DiagList *dl, const char *code, const char *text)
+{
+	assert_true(dl->nerrors >= 1);
+	char msg[1024];
+	diag_format(&dl->d.v[0], msg, sizeof msg);
+	print_message("  %s\n", msg);
+	assert_string_equal(dl->d.v[0].code, code);
+	assert_non_null(strstr(msg, text));
 }
