@@ -41,6 +41,18 @@ class Prog:
         self.lines.append('%s%s %s = %s[name = string("%s")];' % (IND, t, name, call, name))
         return name
 
+    def biased(self, kind, x, wshape, shape, stem):
+        """A `kind` op (linear, or a 1x1 conv) of x with weight `wshape` and a
+        bias, to `shape`."""
+        w, b = self.weight(wshape), self.weight([wshape[0]], "b")
+        return self.op(shape, "%s(x = %s, weight = %s, bias = %s)" % (kind, x, w, b), stem)
+
+    def layer_norm(self, x, shape, axis):
+        """layer_norm of x over `axis` with gamma and beta."""
+        g, be = self.weight([shape[axis]], "gamma"), self.weight([shape[axis]], "beta")
+        return self.op(shape, "layer_norm(x = %s, axes = %s, gamma = %s, beta = %s, "
+                       "epsilon = fp16(0x1.5p-17))" % (x, ints([axis]), g, be), "ln")
+
     def ops(self, shapes, call, stem):
         """An op with several outputs of the given shapes."""
         names = [self.fresh(stem) for _ in shapes]
@@ -101,8 +113,7 @@ def distilbert_baseline(layers=6, seq=128, d=768, heads=12, ff=3072):
     for _ in range(layers):
         proj = []
         for _ in range(3):
-            w, b = p.weight([d, d]), p.weight([d], "b")
-            y = p.op([1, seq, d], "linear(x = %s, weight = %s, bias = %s)" % (x, w, b), "linear")
+            y = p.biased("linear", x, [d, d], [1, seq, d], "linear")
             y = p.op([1, seq, heads, hd], "reshape(x = %s, shape = %s)" % (y, ints([1, seq, heads, hd])),
                      "reshape")
             y = p.op([1, heads, seq, hd], "transpose(x = %s, perm = %s)" % (y, ints([0, 2, 1, 3])),
@@ -117,21 +128,14 @@ def distilbert_baseline(layers=6, seq=128, d=768, heads=12, ff=3072):
         c = p.op([1, seq, heads, hd], "transpose(x = %s, perm = %s)" % (c, ints([0, 2, 1, 3])),
                  "transpose")
         c = p.op([1, seq, d], "reshape(x = %s, shape = %s)" % (c, ints([1, seq, d])), "reshape")
-        w, b = p.weight([d, d]), p.weight([d], "b")
-        o = p.op([1, seq, d], "linear(x = %s, weight = %s, bias = %s)" % (c, w, b), "out")
+        o = p.biased("linear", c, [d, d], [1, seq, d], "out")
         r = p.op([1, seq, d], "add(x = %s, y = %s)" % (x, o), "residual")
-        g, be = p.weight([d], "gamma"), p.weight([d], "beta")
-        ln = p.op([1, seq, d], "layer_norm(x = %s, axes = %s, gamma = %s, beta = %s, epsilon = fp16(0x1.5p-17))"
-                  % (r, ints([2]), g, be), "ln")
-        w, b = p.weight([ff, d]), p.weight([ff], "b")
-        f = p.op([1, seq, ff], "linear(x = %s, weight = %s, bias = %s)" % (ln, w, b), "ffn1")
+        ln = p.layer_norm(r, [1, seq, d], 2)
+        f = p.biased("linear", ln, [ff, d], [1, seq, ff], "ffn1")
         f = p.op([1, seq, ff], 'gelu(x = %s, mode = string("EXACT"))' % f, "gelu")
-        w, b = p.weight([d, ff]), p.weight([d], "b")
-        f = p.op([1, seq, d], "linear(x = %s, weight = %s, bias = %s)" % (f, w, b), "ffn2")
+        f = p.biased("linear", f, [d, ff], [1, seq, d], "ffn2")
         r = p.op([1, seq, d], "add(x = %s, y = %s)" % (ln, f), "residual")
-        g, be = p.weight([d], "gamma"), p.weight([d], "beta")
-        x = p.op([1, seq, d], "layer_norm(x = %s, axes = %s, gamma = %s, beta = %s, epsilon = fp16(0x1.5p-17))"
-                 % (r, ints([2]), g, be), "ln")
+        x = p.layer_norm(r, [1, seq, d], 2)
     p.write("""
 A DistilBERT-like encoder as the Hugging Face model converts (batch, seq, channels):
 6 layers, hidden 768, 12 heads, FFN 3072, sequence 128, fp16; from the
@@ -147,8 +151,7 @@ def distilbert_ane(layers=6, seq=128, d=768, heads=12, ff=3072):
     for _ in range(layers):
         proj = []
         for _ in range(3):
-            w, b = p.weight([d, d, 1, 1]), p.weight([d], "b")
-            proj.append(p.op([1, d, 1, seq], "conv(x = %s, weight = %s, bias = %s)" % (x, w, b), "proj"))
+            proj.append(p.biased("conv", x, [d, d, 1, 1], [1, d, 1, seq], "proj"))
         q, k, v = proj
         q = p.op([1, d, 1, seq], "mul(x = %s, y = fp16(0x1p-3))" % q, "scale")
         qs = p.ops([[1, hd, 1, seq]] * heads, "split(x = %s, num_splits = int32(%d), axis = int32(1))"
@@ -169,21 +172,14 @@ def distilbert_ane(layers=6, seq=128, d=768, heads=12, ff=3072):
             outs.append(p.op([1, hd, 1, seq], "reshape(x = %s, shape = %s)" % (o, ints([1, hd, 1, seq])),
                              "r"))
         c = p.op([1, d, 1, seq], "concat(values = (%s), axis = int32(1))" % ", ".join(outs), "concat")
-        w, b = p.weight([d, d, 1, 1]), p.weight([d], "b")
-        o = p.op([1, d, 1, seq], "conv(x = %s, weight = %s, bias = %s)" % (c, w, b), "out")
+        o = p.biased("conv", c, [d, d, 1, 1], [1, d, 1, seq], "out")
         r = p.op([1, d, 1, seq], "add(x = %s, y = %s)" % (x, o), "residual")
-        g, be = p.weight([d], "gamma"), p.weight([d], "beta")
-        ln = p.op([1, d, 1, seq], "layer_norm(x = %s, axes = %s, gamma = %s, beta = %s, epsilon = fp16(0x1.5p-17))"
-                  % (r, ints([1]), g, be), "ln")
-        w, b = p.weight([ff, d, 1, 1]), p.weight([ff], "b")
-        f = p.op([1, ff, 1, seq], "conv(x = %s, weight = %s, bias = %s)" % (ln, w, b), "ffn1")
+        ln = p.layer_norm(r, [1, d, 1, seq], 1)
+        f = p.biased("conv", ln, [ff, d, 1, 1], [1, ff, 1, seq], "ffn1")
         f = p.op([1, ff, 1, seq], 'gelu(x = %s, mode = string("EXACT"))' % f, "gelu")
-        w, b = p.weight([d, ff, 1, 1]), p.weight([d], "b")
-        f = p.op([1, d, 1, seq], "conv(x = %s, weight = %s, bias = %s)" % (f, w, b), "ffn2")
+        f = p.biased("conv", f, [d, ff, 1, 1], [1, d, 1, seq], "ffn2")
         r = p.op([1, d, 1, seq], "add(x = %s, y = %s)" % (ln, f), "residual")
-        g, be = p.weight([d], "gamma"), p.weight([d], "beta")
-        x = p.op([1, d, 1, seq], "layer_norm(x = %s, axes = %s, gamma = %s, beta = %s, epsilon = fp16(0x1.5p-17))"
-                 % (r, ints([1]), g, be), "ln")
+        x = p.layer_norm(r, [1, d, 1, seq], 1)
     p.write("""
 The same encoder in Apple's ANE layout (ml-ane-transformers [APL-ART]): channels
 first (batch, channels, 1, seq), 1x1 convs for every projection, heads split
