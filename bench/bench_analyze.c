@@ -43,38 +43,28 @@ typedef struct Figures {
 	uint32_t errors;
 } Figures;
 
+/* The first run's ANE shares and segments. */
+static void look(const PassCtx *ctx, void *vfg)
+{
+	Figures *fg = vfg;
+	const AneCounts *all = ane_counts(ctx, NULL, CU_ALL);
+	const AneCounts *ne = ane_counts(ctx, NULL, CU_CPU_AND_NE);
+	fg->ane_share_all = all ? all->share[DEV_ANE] : 0;
+	fg->ane_share_ne = ne ? ne->share[DEV_ANE] : 0;
+	fg->segments = ne ? ne->segments : 0;
+}
+
 static Figures time_module(Module *m)
 {
-	Figures fg = { .ops = bench_module_ops(m) };
-	double t[REPS], sa = 0, sf = 0, si = 0;
-	for (int r = 0; r < REPS; r++) {
-		DiagList dl;
-		diag_init(&dl);
-		double t0 = bench_now();
-		PassCtx *ctx = bench_run_passes(m, &dl, 0);
-		t[r] = bench_now() - t0;
-		sa += ctx->seconds[PASS_LEGALITY] + ctx->seconds[PASS_PLACEMENT] +
-		      ctx->seconds[PASS_PARTITION];
-		sf += ctx->seconds[PASS_FLEX];
-		si += ctx->seconds[PASS_INFER];
-		if (r == 0) {
-			const AneCounts *all = ane_counts(ctx, NULL, CU_ALL);
-			const AneCounts *ne = ane_counts(ctx, NULL, CU_CPU_AND_NE);
-			fg.ane_share_all = all ? all->share[DEV_ANE] : 0;
-			fg.ane_share_ne = ne ? ne->share[DEV_ANE] : 0;
-			fg.segments = ne ? ne->segments : 0;
-			fg.errors = dl.nerrors;
-		}
-		pass_ctx_free(ctx);
-		diag_fini(&dl);
-	}
-	bench_sort(t, REPS);
-	double n = fg.ops ? fg.ops : 1;
-	fg.best = t[0] * 1e9 / n;
-	fg.median = t[REPS / 2] * 1e9 / n;
-	fg.ane = sa / REPS * 1e9 / n;
-	fg.flex = sf / REPS * 1e9 / n;
-	fg.infer = si / REPS * 1e9 / n;
+	Figures fg = { 0 };
+	BenchPasses bp = bench_time_passes(m, REPS, look, &fg);
+	fg.best = bp.best;
+	fg.median = bp.median;
+	fg.ane = bp.pass[PASS_LEGALITY] + bp.pass[PASS_PLACEMENT] + bp.pass[PASS_PARTITION];
+	fg.flex = bp.pass[PASS_FLEX];
+	fg.infer = bp.pass[PASS_INFER];
+	fg.ops = bp.ops;
+	fg.errors = bp.errors;
 	return fg;
 }
 

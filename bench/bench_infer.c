@@ -28,29 +28,11 @@ typedef struct Figures {
 
 static Figures time_module(Module *m)
 {
-	Figures fg = { .ops = bench_module_ops(m) };
-	double t[REPS], sv = 0, si = 0;
 	for (uint32_t i = 0; i < m->funcs.n; i++)
 		ir_fill_uses(m->funcs.v[i]);
-	for (int r = 0; r < REPS; r++) {
-		DiagList dl;
-		diag_init(&dl);
-		double t0 = bench_now();
-		PassCtx *ctx = bench_run_passes(m, &dl, 0);
-		t[r] = bench_now() - t0;
-		sv += ctx->seconds[PASS_VERIFY];
-		si += ctx->seconds[PASS_INFER];
-		fg.errors = dl.nerrors;
-		pass_ctx_free(ctx);
-		diag_fini(&dl);
-	}
-	bench_sort(t, REPS);
-	double n = fg.ops ? fg.ops : 1;
-	fg.best = t[0] * 1e9 / n;
-	fg.median = t[REPS / 2] * 1e9 / n;
-	fg.verify = sv / REPS * 1e9 / n;
-	fg.infer = si / REPS * 1e9 / n;
-	return fg;
+	BenchPasses bp = bench_time_passes(m, REPS, NULL, NULL);
+	return (Figures){ bp.best, bp.median, bp.pass[PASS_VERIFY], bp.pass[PASS_INFER], bp.ops,
+	                  bp.errors };
 }
 
 int main(int argc, char **argv)

@@ -61,6 +61,39 @@ PassCtx *bench_run_passes(Module *m, DiagList *dl, uint32_t selected)
 	return ctx;
 }
 
+BenchPasses bench_time_passes(Module *m, int reps, void (*look)(const PassCtx *ctx, void *arg),
+                              void *arg)
+{
+	BenchPasses bp = { .ops = bench_module_ops(m) };
+	double *t = calloc((size_t)reps, sizeof *t), sum[PASS_COUNT] = { 0 };
+	if (!t)
+		return bp;
+	for (int r = 0; r < reps; r++) {
+		DiagList dl;
+		diag_init(&dl);
+		double t0 = bench_now();
+		PassCtx *ctx = bench_run_passes(m, &dl, 0);
+		t[r] = bench_now() - t0;
+		for (int p = 0; p < PASS_COUNT; p++)
+			sum[p] += ctx->seconds[p];
+		if (r == 0) {
+			bp.errors = dl.nerrors;
+			if (look)
+				look(ctx, arg);
+		}
+		pass_ctx_free(ctx);
+		diag_fini(&dl);
+	}
+	bench_sort(t, (size_t)reps);
+	double n = bp.ops ? bp.ops : 1;
+	bp.best = t[0] * 1e9 / n;
+	bp.median = t[reps / 2] * 1e9 / n;
+	for (int p = 0; p < PASS_COUNT; p++)
+		bp.pass[p] = sum[p] / reps * 1e9 / n;
+	free(t);
+	return bp;
+}
+
 void bench_corpus_dir(char *buf, size_t n, const char *root)
 {
 	if (root)

@@ -37,6 +37,19 @@ uint32_t bench_module_ops(const Module *m);
  * PASS_BIT mask selected and what it requires.  The caller frees the ctx. */
 PassCtx *bench_run_passes(Module *m, DiagList *dl, uint32_t selected);
 
+/* reps runs of every pass over m (bench_run_passes), in ns per op: the
+ * pipeline's best and median wall time, and each pass's mean from the
+ * manager's timer.  look (may be NULL) sees the first run's results before
+ * they are freed. */
+typedef struct BenchPasses {
+	uint32_t ops;
+	uint32_t errors;                /* of the first run */
+	double best, median;
+	double pass[PASS_COUNT];
+} BenchPasses;
+BenchPasses bench_time_passes(Module *m, int reps, void (*look)(const PassCtx *ctx, void *arg),
+                              void *arg);
+
 typedef struct BenchModel {
 	char name[64];          /* the package's name without ".mlpackage" */
 	char path[4096];        /* the .mlpackage */
