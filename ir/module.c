@@ -196,42 +196,62 @@ int ir_walk_ops(Func *f, OpVisitor fn, void *ctx)
 	return walk_block(f, f->body, fn, ctx);
 }
 
-typedef struct UseFill {
-	uint32_t index;
-	bool count_pass;
-} UseFill;
-
-static int visit_uses(Func *f, Op *op, void *ctx)
+/* Def-use in two walks: count every value's uses (numbering the ops),
+ * then fill one array holding all of them, sliced per value in value
+ * order, instead of an allocation per used value. */
+static void count_uses(Func *f, Block *b, uint32_t *index, uint32_t *total)
 {
-	UseFill *u = ctx;
-	if (u->count_pass)
-		op->index = u->index++;
-	for (uint32_t i = 0; i < op->nargs; i++)
-		for (uint32_t j = 0; j < op->args[i].n; j++) {
-			Binding *b = &op->args[i].b[j];
-			if (b->kind != BIND_VALUE || b->value >= f->values.n)
-				continue;
-			Value *v = ir_value(f, b->value);
-			if (u->count_pass)
-				v->nuses++;
-			else
-				v->uses[v->nuses++] = (Use){ op, i };
-		}
-	return 0;
+	for (uint32_t i = 0; i < b->nops; i++) {
+		Op *op = b->ops[i];
+		op->index = (*index)++;
+		for (uint32_t k = 0; k < op->nargs; k++)
+			for (uint32_t j = 0; j < op->args[k].n; j++) {
+				const Binding *bd = &op->args[k].b[j];
+				if (bd->kind == BIND_VALUE && bd->value < f->values.n) {
+					ir_value(f, bd->value)->nuses++;
+					(*total)++;
+				}
+			}
+		for (uint32_t k = 0; k < op->nblocks; k++)
+			count_uses(f, op->blocks[k], index, total);
+	}
+}
+
+static void fill_uses(Func *f, Block *b)
+{
+	for (uint32_t i = 0; i < b->nops; i++) {
+		Op *op = b->ops[i];
+		for (uint32_t k = 0; k < op->nargs; k++)
+			for (uint32_t j = 0; j < op->args[k].n; j++) {
+				const Binding *bd = &op->args[k].b[j];
+				if (bd->kind != BIND_VALUE || bd->value >= f->values.n)
+					continue;
+				Value *v = ir_value(f, bd->value);
+				v->uses[v->nuses++] = (Use){ op, k };
+			}
+		for (uint32_t k = 0; k < op->nblocks; k++)
+			fill_uses(f, op->blocks[k]);
+	}
 }
 
 void ir_fill_uses(Func *f)
 {
-	UseFill u = { 0, true };
 	for (uint32_t i = 0; i < f->values.n; i++)
 		ir_value(f, i)->nuses = 0;
-	ir_walk_ops(f, visit_uses, &u);
-	f->nops = u.index;
+	uint32_t index = 0, total = 0;
+	count_uses(f, f->body, &index, &total);
+	f->nops = index;
+	Use *all = total ? arena_array(f->module->arena, total, sizeof *all) : NULL;
+	if (total && !all)
+		IR_DIE("too many uses");
 	for (uint32_t i = 0; i < f->values.n; i++) {
 		Value *v = ir_value(f, i);
-		v->uses = v->nuses ? arena_array(f->module->arena, v->nuses, sizeof *v->uses) : NULL;
+		v->uses = NULL;
+		if (v->nuses) {
+			v->uses = all;
+			all += v->nuses;
+		}
 		v->nuses = 0;
 	}
-	u.count_pass = false;
-	ir_walk_ops(f, visit_uses, &u);
+	fill_uses(f, f->body);
 }
