@@ -185,23 +185,19 @@ int main(int argc, char **argv)
 	double ane_ns = 0, all_ns = 0;
 	uint32_t total_ops = 0, nloaded = 0;
 	for (size_t i = 0; i < nmodels; i++) {
-		DiagList d2;
-		diag_init(&d2);
-		double l0 = bench_now();
-		Module *mm = anelint_load(models[i].path, &d2);
-		double lms = (bench_now() - l0) * 1e3;
-		if (mm) {
-			Figures f = time_module(mm);
-			row(strrchr(models[i].path, '/') + 1, lms, &f);
-			if (strcmp(models[i].name, "efficientnet_b0_ios18") == 0 && nov < 2)
-				ov[nov++] = overhead("efficientnet_b0_ios18", mm, lms);
-			ane_ns += f.ane * f.ops;
-			all_ns += f.median * f.ops;
-			total_ops += f.ops;
-			nloaded++;
-			ir_module_free(mm);
-		}
-		diag_fini(&d2);
+		double lms;
+		Module *mm = bench_load_model(models[i].path, &lms);
+		if (!mm)
+			continue;
+		Figures f = time_module(mm);
+		row(strrchr(models[i].path, '/') + 1, lms, &f);
+		if (strcmp(models[i].name, "efficientnet_b0_ios18") == 0 && nov < 2)
+			ov[nov++] = overhead("efficientnet_b0_ios18", mm, lms);
+		ane_ns += f.ane * f.ops;
+		all_ns += f.median * f.ops;
+		total_ops += f.ops;
+		nloaded++;
+		ir_module_free(mm);
 	}
 	free(models);
 	printf("\ngenerated program: legality + placement + partition %.0f ns/op\n", gen_ane);

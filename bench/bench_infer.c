@@ -61,20 +61,17 @@ int main(int argc, char **argv)
 	       "median", "verify", "infer");
 	for (size_t i = 0; i < nmodels; i++) {
 		const char *path = models[i].path;
-		DiagList d2;
-		diag_init(&d2);
-		Module *mm = anelint_load(path, &d2);
-		if (mm) {
-			Figures f = time_module(mm);
-			printf("%-45.45s %7u %10.0f %10.0f %8.0f %8.0f\n", strrchr(path, '/') + 1, f.ops,
-			       f.best, f.median, f.verify, f.infer);
-			total_ns += f.median * f.ops;
-			total_best += f.best * f.ops;
-			total_ops += f.ops;
-			nloaded++;
-			ir_module_free(mm);
-		}
-		diag_fini(&d2);
+		Module *mm = bench_load_model(path, NULL);
+		if (!mm)
+			continue;
+		Figures f = time_module(mm);
+		printf("%-45.45s %7u %10.0f %10.0f %8.0f %8.0f\n", strrchr(path, '/') + 1, f.ops,
+		       f.best, f.median, f.verify, f.infer);
+		total_ns += f.median * f.ops;
+		total_best += f.best * f.ops;
+		total_ops += f.ops;
+		nloaded++;
+		ir_module_free(mm);
 	}
 	free(models);
 	if (total_ops)

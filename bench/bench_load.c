@@ -431,12 +431,9 @@ typedef struct Row {
 
 static void count_ops(Row *r)
 {
-	DiagList dl;
-	diag_init(&dl);
-	Module *m = anelint_load(r->pkg, &dl);
+	Module *m = bench_load_model(r->pkg, NULL);
 	r->ops = m ? bench_module_ops(m) : 0;
 	ir_module_free(m);
-	diag_fini(&dl);
 }
 
 static uint64_t file_size(const char *path)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anelint.h"
 #include "frontend/frontend.h"
 
 /* ------------------------------------------------------------ timing */
@@ -49,6 +50,18 @@ uint32_t bench_module_ops(const Module *m)
 	for (uint32_t i = 0; i < m->funcs.n; i++)
 		n += m->funcs.v[i]->nops;
 	return n;
+}
+
+Module *bench_load_model(const char *path, double *ms)
+{
+	DiagList dl;
+	diag_init(&dl);
+	double t0 = bench_now();
+	Module *m = anelint_load(path, &dl);
+	if (ms)
+		*ms = (bench_now() - t0) * 1e3;
+	diag_fini(&dl);
+	return m;
 }
 
 PassCtx *bench_run_passes(Module *m, DiagList *dl, uint32_t selected)

@@ -33,6 +33,10 @@ void bench_keep_best(double *best, double t);
 /* The ops of every function of m. */
 uint32_t bench_module_ops(const Module *m);
 
+/* anelint_load of path, its diagnostics dropped; *ms (may be NULL) the
+ * milliseconds it took.  NULL when the model does not load. */
+Module *bench_load_model(const char *path, double *ms);
+
 /* Every pass over m as `anelint analyze` runs them (selected 0), or the
  * PASS_BIT mask selected and what it requires.  The caller frees the ctx. */
 PassCtx *bench_run_passes(Module *m, DiagList *dl, uint32_t selected);
