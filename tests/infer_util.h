@@ -86,13 +86,25 @@ static inline void run(Run *r, const char *text)
 	run_opts(r, text, NULL);
 }
 
-/* Run a one-function program and free the text. */
+/* Run a one-function program with pass options given as command-line flags
+ * (a NULL-terminated list, each of which must parse; NULL: the defaults). */
+static inline void run_prog_flags(Run *r, const char *opset, const char *params, const char *body,
+                                  const char *outs, const char *const *flags)
+{
+	PassOptions o;
+	pass_options_init(&o);
+	for (; flags && *flags; flags++)
+		assert_int_equal(pass_options_parse(&o, *flags, stderr), 1);
+	char *t = prog(opset, params, body, outs);
+	run_opts(r, t, &o);
+	free(t);
+}
+
+/* Run a one-function program. */
 static inline void run_prog(Run *r, const char *opset, const char *params, const char *body,
                             const char *outs)
 {
-	char *t = prog(opset, params, body, outs);
-	run(r, t);
-	free(t);
+	run_prog_flags(r, opset, params, body, outs, NULL);
 }
 
 static inline void done(Run *r)

@@ -40,13 +40,7 @@ static void assert_near(double got, double want, double rel)
 static void run_flags(Run *r, const char *opset, const char *params, const char *body,
                       const char *outs, const char *const *flags)
 {
-	PassOptions o;
-	pass_options_init(&o);
-	for (; flags && *flags; flags++)
-		assert_int_equal(pass_options_parse(&o, *flags, stderr), 1);
-	char *t = prog(opset, params, body, outs);
-	run_opts(r, t, &o);
-	free(t);
+	run_prog_flags(r, opset, params, body, outs, flags);
 	assert_int_equal(nerrors(r), 0);
 }
 

@@ -20,12 +20,8 @@
 static int lint_prog(Run *r, const char *opset, const char *params, const char *body,
                      const char *outs, const char *code)
 {
-	PassOptions o;
-	pass_options_init(&o);
-	assert_int_equal(pass_options_parse(&o, "--passes=lint", stderr), 1);
-	char *t = prog(opset, params, body, outs);
-	run_opts(r, t, &o);
-	free(t);
+	static const char *const flags[] = { "--passes=lint", NULL };
+	run_prog_flags(r, opset, params, body, outs, flags);
 	assert_int_equal(nerrors(r), 0);
 	int n = ncode(r, code);
 	assert_int_equal((uint32_t)n, lint_count(r->ctx, code));
@@ -559,13 +555,10 @@ static void test_lint_defers_to_legality(void **state)
 static void test_lint_not_run(void **state)
 {
 	(void)state;
-	PassOptions o;
-	pass_options_init(&o);
-	assert_int_equal(pass_options_parse(&o, "--passes=infer", stderr), 1);
+	static const char *const flags[] = { "--passes=infer", NULL };
 	Run r;
-	char *t = prog("ios17", "tensor<fp16, [2]> x", S("tensor<fp16, [2]> y = exp(x = x)"), "y");
-	run_opts(&r, t, &o);
-	free(t);
+	run_prog_flags(&r, "ios17", "tensor<fp16, [2]> x", S("tensor<fp16, [2]> y = exp(x = x)"), "y",
+	               flags);
 	uint32_t n = 7;
 	assert_null(lint_findings(r.ctx, &n));
 	assert_int_equal(n, 0);

@@ -436,16 +436,12 @@ static void test_memory_one_gigabyte(void **state)
 
 	/* for an iPhone chip the legality pass reports it (ANE012); memory does
 	 * not repeat it */
-	PassOptions o;
-	pass_options_init(&o);
-	assert_int_equal(pass_options_parse(&o, "--chip=a17pro", stderr), 1);
-	char *t = prog("ios17", "tensor<fp16, [1, 16384]> x",
+	static const char *const a17pro[] = { "--chip=a17pro", NULL };
+	run_prog_flags(&r, "ios17", "tensor<fp16, [1, 16384]> x",
 	               S("tensor<fp16, [32768, 16384]> w = const()[name = string(\"w\"), val = "
 	                 BLOB("tensor<fp16, [32768, 16384]>", 64) "]")
 	               S("tensor<fp16, [1, 32768]> y = linear(x = x, weight = w)[name = string(\"y\")]"),
-	               "y");
-	run_opts(&r, t, &o);
-	free(t);
+	               "y", a17pro);
 	assert_true(ncode(&r, "ANE012") >= 1);
 	assert_int_equal(ncode(&r, "M001"), 0);
 	done(&r);
@@ -553,13 +549,10 @@ static void test_memory_segments(void **state)
 static void test_memory_not_run(void **state)
 {
 	(void)state;
-	PassOptions o;
-	pass_options_init(&o);
-	assert_int_equal(pass_options_parse(&o, "--passes=infer", stderr), 1);
+	static const char *const flags[] = { "--passes=infer", NULL };
 	Run r;
-	char *t = prog("ios17", "tensor<fp16, [2]> x", S("tensor<fp16, [2]> y = relu(x = x)"), "y");
-	run_opts(&r, t, &o);
-	free(t);
+	run_prog_flags(&r, "ios17", "tensor<fp16, [2]> x", S("tensor<fp16, [2]> y = relu(x = x)"), "y",
+	               flags);
 	assert_null(mem_func(r.ctx, r.m->funcs.v[0]));
 	assert_null(mem_module_weights(r.ctx));
 	MemWorkingSet ws;
