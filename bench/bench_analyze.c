@@ -57,7 +57,7 @@ static void look(const PassCtx *ctx, void *vfg)
 static Figures time_module(Module *m)
 {
 	Figures fg = { 0 };
-	BenchPasses bp = bench_time_passes(m, REPS, look, &fg);
+	BenchPasses bp = bench_time_passes(m, 0, REPS, look, &fg);
 	fg.best = bp.best;
 	fg.median = bp.median;
 	fg.ane = bp.pass[PASS_LEGALITY] + bp.pass[PASS_PLACEMENT] + bp.pass[PASS_PARTITION];

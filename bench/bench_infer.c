@@ -30,7 +30,7 @@ static Figures time_module(Module *m)
 {
 	for (uint32_t i = 0; i < m->funcs.n; i++)
 		ir_fill_uses(m->funcs.v[i]);
-	BenchPasses bp = bench_time_passes(m, REPS, NULL, NULL);
+	BenchPasses bp = bench_time_passes(m, PASS_BIT(VERIFY) | PASS_BIT(INFER), REPS, NULL, NULL);
 	return (Figures){ bp.best, bp.median, bp.pass[PASS_VERIFY], bp.pass[PASS_INFER], bp.ops,
 	                  bp.errors };
 }

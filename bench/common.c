@@ -74,8 +74,8 @@ PassCtx *bench_run_passes(Module *m, DiagList *dl, uint32_t selected)
 	return ctx;
 }
 
-BenchPasses bench_time_passes(Module *m, int reps, void (*look)(const PassCtx *ctx, void *arg),
-                              void *arg)
+BenchPasses bench_time_passes(Module *m, uint32_t selected, int reps,
+                              void (*look)(const PassCtx *ctx, void *arg), void *arg)
 {
 	BenchPasses bp = { .ops = bench_module_ops(m) };
 	double *t = calloc((size_t)reps, sizeof *t), sum[PASS_COUNT] = { 0 };
@@ -85,7 +85,7 @@ BenchPasses bench_time_passes(Module *m, int reps, void (*look)(const PassCtx *c
 		DiagList dl;
 		diag_init(&dl);
 		double t0 = bench_now();
-		PassCtx *ctx = bench_run_passes(m, &dl, 0);
+		PassCtx *ctx = bench_run_passes(m, &dl, selected);
 		t[r] = bench_now() - t0;
 		for (int p = 0; p < PASS_COUNT; p++)
 			sum[p] += ctx->seconds[p];

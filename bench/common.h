@@ -41,7 +41,8 @@ Module *bench_load_model(const char *path, double *ms);
  * PASS_BIT mask selected and what it requires.  The caller frees the ctx. */
 PassCtx *bench_run_passes(Module *m, DiagList *dl, uint32_t selected);
 
-/* reps runs of every pass over m (bench_run_passes), in ns per op: the
+/* reps runs of the passes `selected` (a PASS_BIT mask and what it
+ * requires; 0: every pass) over m (bench_run_passes), in ns per op: the
  * pipeline's best and median wall time, and each pass's mean from the
  * manager's timer.  look (may be NULL) sees the first run's results before
  * they are freed. */
@@ -51,8 +52,8 @@ typedef struct BenchPasses {
 	double best, median;
 	double pass[PASS_COUNT];
 } BenchPasses;
-BenchPasses bench_time_passes(Module *m, int reps, void (*look)(const PassCtx *ctx, void *arg),
-                              void *arg);
+BenchPasses bench_time_passes(Module *m, uint32_t selected, int reps,
+                              void (*look)(const PassCtx *ctx, void *arg), void *arg);
 
 typedef struct BenchModel {
 	char name[64];          /* the package's name without ".mlpackage" */
