@@ -190,6 +190,8 @@ void mil_stmt_error(MilParser *p);
 
 const Type *mil_type(MilParser *p, TyExpr *t);
 const Lit *mil_literal(MilParser *p, TyExpr *t, RawLit *raw, MilLoc loc);
+/* `string("...")` read as one token. */
+const Lit *mil_string_literal(MilParser *p, MilStr s, MilLoc loc);
 AttrNode *mil_attr(MilParser *p, MilStr name, const Lit *val, MilLoc loc);
 Decl *mil_decl(MilParser *p, TyExpr *t, MilStr name, MilLoc loc);
 const char *mil_intern(MilParser *p, const char *s, size_t len);

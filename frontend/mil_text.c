@@ -712,6 +712,21 @@ const Lit *mil_literal(MilParser *p, TyExpr *t, RawLit *raw, MilLoc loc)
 	return l;
 }
 
+/* literal: STRLIT */
+const Lit *mil_string_literal(MilParser *p, MilStr s, MilLoc loc)
+{
+	TyExpr *t = mil_scratch(p, sizeof *t);
+	t->resolved = type_scalar(p->m->types, DT_STRING);
+	t->name = "string";
+	t->loc = loc;
+	RawLit *r = mil_scratch(p, sizeof *r);
+	r->kind = RAW_STRING;
+	r->loc = loc;
+	r->s = s.s;
+	p->saw_bare_scalar = true;      /* the new-generation spelling */
+	return mil_literal(p, t, r, loc);
+}
+
 /* attr: IDENT '=' literal */
 AttrNode *mil_attr(MilParser *p, MilStr name, const Lit *val, MilLoc loc)
 {

@@ -75,6 +75,7 @@ static RawLit *raw_seq(MilParser *p, RawKind k, RawSeq s, MIL_YYLTYPE l)
 %token <fval> FLOAT "number"
 %token ARROW "'->'"
 %token <type> TYPE "type"
+%token <str> STRLIT "string literal"
 
 %type <ty> tyexpr
 %type <tyarg> tyarg
@@ -357,6 +358,7 @@ dim
 literal
 	: tyexpr '(' ctorarg ')'
 	                    { $$ = mil_literal(p, $1, $3, L(@1)); }
+	| STRLIT            { $$ = mil_string_literal(p, $1, L(@1)); }
 	;
 
 ctorarg
