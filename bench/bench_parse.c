@@ -1,6 +1,7 @@
 /* bench_parse.c - MIL text frontend throughput and memory.
  *
  *   bench_parse [OPS] [FILE]
+ *   bench_parse --parse-only FILE     (one parse, for valgrind --tool=callgrind)
  *
  * Writes a generated program of at least OPS ops (default 110,000; about
  * 18 MB: common.h's BENCH_MIX_TRANSFORMER, as Apple's compiler writes it)
@@ -20,6 +21,26 @@
 #include "common.h"
 #include "frontend/frontend.h"
 
+/* Parse the file and build its IR once: seconds taken, ops built (0 when
+ * it does not parse). */
+static double parse_once(const char *path, unsigned *ops)
+{
+	DiagList dl;
+	diag_init(&dl);
+	double t0 = bench_now();
+	FILE *in = fopen(path, "r");
+	Module *m = in ? fe_parse_mil_text(path, in, &dl) : NULL;
+	double t = bench_now() - t0;
+	if (in)
+		fclose(in);
+	*ops = m ? m->funcs.v[0]->nops : 0;
+	if (!m)
+		diag_print_all(&dl, stderr);
+	ir_module_free(m);
+	diag_fini(&dl);
+	return t;
+}
+
 /* Parse in a child so that its peak RSS is the frontend's alone. */
 static int run_child(const char *path, double *secs, long *maxrss_kb, unsigned *ops)
 {
@@ -29,22 +50,11 @@ static int run_child(const char *path, double *secs, long *maxrss_kb, unsigned *
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
-		DiagList dl;
-		diag_init(&dl);
-		double t0 = bench_now();
-		FILE *in = fopen(path, "r");
-		Module *m = in ? fe_parse_mil_text(path, in, &dl) : NULL;
-		double t = bench_now() - t0;
-		if (in)
-			fclose(in);
-		unsigned n = m ? m->funcs.v[0]->nops : 0;
-		if (!m)
-			diag_print_all(&dl, stderr);
+		unsigned n;
+		double t = parse_once(path, &n);
 		if (write(pipefd[1], &t, sizeof t) != sizeof t || write(pipefd[1], &n, sizeof n) != sizeof n)
 			_exit(3);
-		ir_module_free(m);
-		diag_fini(&dl);
-		_exit(m ? 0 : 2);
+		_exit(n ? 0 : 2);
 	}
 	close(pipefd[1]);
 	int status;
@@ -60,6 +70,14 @@ static int run_child(const char *path, double *secs, long *maxrss_kb, unsigned *
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--parse-only") == 0) {
+		/* One parse in this process, for instruction counts:
+		 *   valgrind --tool=callgrind bench_parse --parse-only FILE */
+		unsigned n;
+		double t = parse_once(argv[2], &n);
+		printf("bench_parse: %u ops parsed in %.1f ms\n", n, t * 1e3);
+		return n ? 0 : 1;
+	}
 	long ops = argc > 1 ? atol(argv[1]) : 110000;
 	char tmpl[] = "/tmp/anelint-bench-XXXXXX.mil";
 	const char *path = argc > 2 ? argv[2] : NULL;
