@@ -39,14 +39,18 @@ int cli_analysis_run(CliAnalysis *an, const char *path, const PassOptions *po)
 	if (!po->selected || (po->selected & PASS_BIT(FLEX)))
 		pass_run(an->ctx, PASS_FLEX);
 	an->seconds = now() - t0;
+	bool bad_shape = false;         /* --input-shape that fits no input: a usage error */
 	for (uint32_t i = first; i < an->dl.d.n; i++) {
 		const Diag *d = &an->dl.d.v[i];
 		if (d->sev != SEV_ERROR)
 			continue;
+		bad_shape |= d->code && strcmp(d->code, "ANE901") == 0;
 		char buf[2048];
 		diag_format(d, buf, sizeof buf);
 		fprintf(stderr, "%s\n", buf);
 	}
+	if (bad_shape)
+		return EXIT_UNUSABLE;
 	if (an->ctx->errors[PASS_VERIFY]) {
 		fprintf(stderr, "anelint: %s: the model's IR does not verify; nothing to analyse\n", path);
 		return EXIT_UNUSABLE;

@@ -322,7 +322,7 @@ void *ane_input_shapes_apply(PassCtx *ctx)
 				matched = true;
 				const Type *t = val->type;
 				if (!t || t->kind != TY_TENSOR || (t->rank >= 0 && (uint32_t)t->rank != s->rank)) {
-					pass_diag(ctx, SEV_WARNING, bad->code, f, NULL, bad->hint,
+					pass_diag(ctx, SEV_ERROR, bad->code, f, NULL, bad->hint,
 					          "--input-shape %s=%s: input '%s' of function '%s' is %s%d; "
 					          "not applied", s->name, want, s->name, f->name,
 					          t && t->kind == TY_TENSOR ? "of rank " : "not a tensor, kind ",
@@ -345,7 +345,7 @@ void *ane_input_shapes_apply(PassCtx *ctx)
 			}
 		}
 		if (!matched)
-			pass_diag(ctx, SEV_WARNING, bad->code, NULL, NULL, bad->hint,
+			pass_diag(ctx, SEV_ERROR, bad->code, NULL, NULL, bad->hint,
 			          "--input-shape %s=%s: no function input is called '%s'", s->name, want,
 			          s->name);
 	}

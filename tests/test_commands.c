@@ -132,6 +132,11 @@ static void test_commands_analyze(void **state)
 	assert_int_equal(status("analyze garbage.mil"), 2);
 	assert_int_equal(status("analyze"), 2);
 	assert_int_equal(status("analyze --compute-units=nope ok.mil"), 2);
+	/* an --input-shape that fits no input of the model is a usage error */
+	assert_int_equal(run(&out, &err, "analyze --input-shape nosuch=1,2 ok.mil"), 2);
+	assert_non_null(strstr(err, "error[ANE901]"));
+	free(out);
+	free(err);
 	/* a failed write keeps the old file */
 	assert_int_equal(status("analyze -f json -o /nonexistent/dir/r.json ok.mil"), 2);
 	assert_int_equal(run(&out, &err, "help analyze"), 0);
