@@ -76,6 +76,7 @@ static RawLit *raw_seq(MilParser *p, RawKind k, RawSeq s, MIL_YYLTYPE l)
 %token ARROW "'->'"
 %token <type> TYPE "type"
 %token <str> STRLIT "string literal"
+%token <raw> NUMLIST "list of numbers"
 
 %type <ty> tyexpr
 %type <tyarg> tyarg
@@ -359,6 +360,7 @@ literal
 	: tyexpr '(' ctorarg ')'
 	                    { $$ = mil_literal(p, $1, $3, L(@1)); }
 	| STRLIT            { $$ = mil_string_literal(p, $1, L(@1)); }
+	| tyexpr NUMLIST    { $$ = mil_literal(p, $1, $2, L(@1)); }
 	;
 
 ctorarg

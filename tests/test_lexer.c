@@ -147,6 +147,33 @@ static void test_lexer_whole_tensor_type(void **state)
 	lex_close(&lx);
 }
 
+static void test_lexer_number_list(void **state)
+{
+	const char *t = "([1, -0x1p-3,2]) ([1, inf]) ([])";
+	Lexer lx;
+	lex_open(&lx, t, strlen(t));
+	Lexed a = lex_next(&lx);                 /* one token for the whole list */
+	assert_int_equal(a.tok, NUMLIST);
+	assert_int_equal(a.val.raw->n, 3);
+	assert_int_equal(a.val.raw->items[0]->kind, RAW_INT);
+	assert_true(a.val.raw->items[1]->kind == RAW_FLOAT && a.val.raw->items[1]->f == -0.125);
+	assert_int_equal(a.val.raw->items[2]->loc.col, 14);
+	Lexed b = lex_next(&lx);                 /* a word inside: token by token */
+	assert_int_equal(b.tok, '(');
+	assert_int_equal(b.loc.col, 18);
+	assert_int_equal(lex_next(&lx).tok, '[');
+	assert_int_equal(lex_next(&lx).tok, INT);
+	assert_int_equal(lex_next(&lx).tok, ',');
+	assert_int_equal(lex_next(&lx).tok, IDENT);
+	assert_int_equal(lex_next(&lx).tok, ']');
+	assert_int_equal(lex_next(&lx).tok, ')');
+	Lexed e = lex_next(&lx);
+	assert_int_equal(e.tok, NUMLIST);
+	assert_int_equal(e.val.raw->n, 0);
+	assert_int_equal(lx.dl.nerrors, 0);
+	lex_close(&lx);
+}
+
 static void test_lexer_errors(void **state)
 {
 	static const char t[] = "\"open\n\x01 \"bad \\q\" \"\\xZZ\" a\xff b \0 @";
@@ -178,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_lexer_tokens_and_locations),
 		cmocka_unit_test(test_lexer_numbers),
 		cmocka_unit_test(test_lexer_whole_tensor_type),
+		cmocka_unit_test(test_lexer_number_list),
 		cmocka_unit_test(test_lexer_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
