@@ -645,28 +645,37 @@ static bool only_field(const uint8_t *p, size_t n, uint32_t num, const uint8_t *
 	return true;
 }
 
+/* A message made of exactly two length-delimited fields, numbers a and b,
+ * each present once (any order). */
+static bool two_fields(const uint8_t *p, size_t n, uint32_t a, uint32_t b,
+                       const uint8_t **ap, size_t *an, const uint8_t **bp, size_t *bn)
+{
+	*ap = *bp = NULL;
+	W w = wire(p, n);
+	Field f;
+	int rc;
+	while ((rc = next(&w, &f)) == 1) {
+		if (f.wt != 2)
+			return false;
+		if (f.num == a && !*ap)
+			*ap = f.p, *an = f.n;
+		else if (f.num == b && !*bp)
+			*bp = f.p, *bn = f.n;
+		else
+			return false;
+	}
+	return rc == 0 && *ap && *bp;
+}
+
 /* An op's `name` attribute value, when it is spelled the usual way -
  * Value{type: tensor<string, []>, immediate: {tensor: {strings: [s]}}} -
  * read without building the literal that ir_op_set_attrs would take the
  * string from.  NULL for any other spelling (read the general way). */
 static const char *name_value(Dec *d, const uint8_t *p, size_t n)
 {
-	const uint8_t *tp = NULL, *ip = NULL, *q;
+	const uint8_t *tp, *ip, *q;
 	size_t tn = 0, in = 0, qn;
-	W w = wire(p, n);
-	Field f;
-	int rc;
-	while ((rc = next(&w, &f)) == 1) {
-		if (f.wt != 2)
-			return NULL;
-		if (f.num == 2 && !tp)
-			tp = f.p, tn = f.n;
-		else if (f.num == 3 && !ip)
-			ip = f.p, in = f.n;
-		else
-			return NULL;
-	}
-	if (rc || !tp || !ip)
+	if (!two_fields(p, n, 2, 3, &tp, &tn, &ip, &in))
 		return NULL;
 	/* ValueType{tensorType{dataType: STRING}} (rank 0, no dimensions) */
 	if (!only_field(tp, tn, 1, &q, &qn) || qn != 2 || q[0] != 0x08 || q[1] != 2)
@@ -703,21 +712,9 @@ static const Lit *string_dict(Dec *d, const Type *t, const uint8_t *p, size_t n)
 	uint32_t k = 0;
 	w = wire(p, n);
 	while (next(&w, &f) == 1) {
-		const uint8_t *kp = NULL, *vp = NULL;
+		const uint8_t *kp, *vp;
 		size_t kn = 0, vn = 0;
-		W e = wire(f.p, f.n);
-		Field g;
-		while ((rc = next(&e, &g)) == 1) {
-			if (g.wt != 2)
-				return NULL;
-			if (g.num == 1 && !kp)
-				kp = g.p, kn = g.n;
-			else if (g.num == 2 && !vp)
-				vp = g.p, vn = g.n;
-			else
-				return NULL;
-		}
-		if (rc || !kp || !vp)
+		if (!two_fields(f.p, f.n, 1, 2, &kp, &kn, &vp, &vn))
 			return NULL;
 		for (int side = 0; side < 2; side++) {
 			const char *sv = name_value(d, side ? vp : kp, side ? vn : kn);
