@@ -20,7 +20,6 @@ typedef struct Chunk {
 
 struct Arena {
 	Chunk *head;
-	size_t total;
 };
 
 _Noreturn void ir_die(const char *file, int line, const char *fmt, ...)
@@ -64,11 +63,9 @@ void arena_reset(Arena *a)
 			free(c);
 	}
 	a->head = keep;
-	a->total = 0;
 	if (keep) {
 		keep->next = NULL;
 		keep->used = 0;
-		a->total = keep->cap;
 	}
 }
 
@@ -104,7 +101,6 @@ void *arena_alloc_raw(Arena *a, size_t n)
 			nc->next = c;
 			a->head = nc;
 		}
-		a->total += cap;
 		c = nc;
 	}
 	void *p = c->data + c->used;
@@ -149,10 +145,6 @@ char *arena_printf(Arena *a, const char *fmt, ...)
 	return p;
 }
 
-size_t arena_bytes(const Arena *a)
-{
-	return a->total;
-}
 
 void vec_grow_(Arena *a, void **v, uint32_t *cap, size_t elem)
 {

@@ -43,7 +43,6 @@ char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-size_t arena_bytes(const Arena *a);
 
 /* Growable array stored in an arena.  Growth doubles and copies; the old
  * storage stays in the arena until the module dies (bounded by 2x). */
@@ -473,7 +472,6 @@ typedef struct PrintOpts {
 void ir_print_module(const Module *m, FILE *out, const PrintOpts *opts);
 void ir_print_type(const Module *m, const Type *t, FILE *out);
 void ir_print_lit(const Module *m, const Lit *l, FILE *out);
-/* A double-quoted string with C escapes, as the lexer reads it back. */
-void ir_print_string(FILE *out, const char *s);
+
 
 #endif

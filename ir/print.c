@@ -98,7 +98,8 @@ static void print_type(Printer *p, const Type *t)
 	}
 }
 
-void ir_print_string(FILE *out, const char *s)
+/* A double-quoted string with C escapes, as the lexer reads it back. */
+static void print_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
@@ -136,7 +137,7 @@ static void print_scalar(Printer *p, const Lit *l, int64_t i)
 		fputs(lit_elem_i64(l, i) ? "true" : "false", p->out);
 		return;
 	case DTC_STRING:
-		ir_print_string(p->out, lit_elem_str(l, i));
+		print_string(p->out, lit_elem_str(l, i));
 		return;
 	case DTC_FLOAT:
 		print_float(p->out, lit_elem_f64(l, i));
@@ -180,7 +181,7 @@ static void print_elem(Printer *p, const Lit *l)
 		fputs("BLOBFILE(path = ", out);
 		print_type(p, str);
 		fputc('(', out);
-		ir_print_string(out, l->u.blob.path);
+		print_string(out, l->u.blob.path);
 		fputs("), offset = ", out);
 		print_type(p, u64);
 		fprintf(out, "(%" PRIu64 "))", l->u.blob.offset);
@@ -232,7 +233,7 @@ static void print_attrs(Printer *p, uint32_t n, const Attr *attrs, const char *n
 			fputs("name = ", p->out);
 			print_type(p, str);
 			fputc('(', p->out);
-			ir_print_string(p->out, name);
+			print_string(p->out, name);
 			fputc(')', p->out);
 			continue;
 		}
