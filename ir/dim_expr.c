@@ -538,30 +538,32 @@ static Dim binop(TypeTable *types, Dim a, Dim b, int op)
 
 static bool is_const(Dim d, int64_t n) { return d.kind == DIM_CONST && d.size == n; }
 
-Dim dim_expr_add(TypeTable *types, Dim a, Dim b)
+/* a + b (sign 1) or a - b (sign -1). */
+static Dim add_signed(TypeTable *types, Dim a, Dim b, int sign)
 {
 	int64_t r;
-	if (a.kind == DIM_CONST && b.kind == DIM_CONST)
-		return __builtin_add_overflow(a.size, b.size, &r) ? dim_unknown() : dim_const(r);
+	if (a.kind == DIM_CONST && b.kind == DIM_CONST) {
+		bool over = sign > 0 ? __builtin_add_overflow(a.size, b.size, &r)
+		                     : __builtin_sub_overflow(a.size, b.size, &r);
+		return over ? dim_unknown() : dim_const(r);
+	}
 	if (a.kind == DIM_UNKNOWN || b.kind == DIM_UNKNOWN)
 		return dim_unknown();
 	if (is_const(b, 0))
 		return a;
-	if (is_const(a, 0))
+	if (sign > 0 && is_const(a, 0))
 		return b;
-	return binop(types, a, b, '+');
+	return binop(types, a, b, sign > 0 ? '+' : '-');
+}
+
+Dim dim_expr_add(TypeTable *types, Dim a, Dim b)
+{
+	return add_signed(types, a, b, 1);
 }
 
 Dim dim_expr_sub(TypeTable *types, Dim a, Dim b)
 {
-	int64_t r;
-	if (a.kind == DIM_CONST && b.kind == DIM_CONST)
-		return __builtin_sub_overflow(a.size, b.size, &r) ? dim_unknown() : dim_const(r);
-	if (a.kind == DIM_UNKNOWN || b.kind == DIM_UNKNOWN)
-		return dim_unknown();
-	if (is_const(b, 0))
-		return a;
-	return binop(types, a, b, '-');
+	return add_signed(types, a, b, -1);
 }
 
 Dim dim_expr_mul(TypeTable *types, Dim a, Dim b)

@@ -36,7 +36,7 @@ uint32_t hash_fnv1a(const void *p, size_t n);
 uint32_t hash_fnv1a_str(const char *s);
 /* 64-bit FNV-1a continuing from h (start with HASH_FNV64_OFFSET): hashes
  * built from several parts (a path, then an offset). */
-#define HASH_FNV64_OFFSET UINT64_C(1469598103934665603)
+#define HASH_FNV64_OFFSET UINT64_C(14695981039346656037)
 #define HASH_FNV64_PRIME UINT64_C(1099511628211)
 uint64_t hash_fnv1a64(uint64_t h, const void *p, size_t n);
 /* Eight bytes at a time: identifiers and long keys on hot paths (interning
