@@ -39,17 +39,6 @@ Func *ir_module_find_func(const Module *m, const char *name)
 	return NULL;
 }
 
-const void *ir_blob_bytes(Module *m, const Lit *blob, uint64_t *nbytes, DiagList *dl)
-{
-	if (!m->blob_resolver) {
-		diag_add(dl, SEV_ERROR, "E0301", (SrcLoc){ .file = m->file },
-		         "weights of %s are not available (no weight file reader for this input)",
-		         blob->u.blob.path);
-		return NULL;
-	}
-	return m->blob_resolver(m, blob, nbytes, dl);
-}
-
 Func *ir_func_new(Module *m, const char *name, const char *opset, SrcLoc loc)
 {
 	Func *f = arena_alloc(m->arena, sizeof *f);
