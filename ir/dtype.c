@@ -163,3 +163,14 @@ int64_t ir_packed_bytes(int64_t n, DType dt)
 	int64_t rest = ((n % 8) * (int64_t)bits + 7) / 8;
 	return whole > INT64_MAX - rest ? -1 : whole + rest;
 }
+
+int64_t i64_from_f64(double x)
+{
+	if (isnan(x))
+		return 0;
+	if (x >= 9.2e18)
+		return INT64_MAX;
+	if (x <= -9.2e18)
+		return INT64_MIN;
+	return (int64_t)x;
+}

@@ -88,6 +88,7 @@ static void rehash(HashMap *m, uint32_t ncap)
 		free(m->slots);
 	m->slots = ns;
 	m->cap = ncap;
+	m->limit = (uint32_t)((uint64_t)ncap * 3 / 4);
 }
 
 void hmap_init(HashMap *m, Arena *a)
@@ -122,20 +123,9 @@ void hmap_reserve(HashMap *m, uint32_t n)
 
 /* ------------------------------------------------------------------ probing */
 
-HashSlot *hmap_probe(HashMap *m, uint32_t hash)
+void hmap_grow_(HashMap *m)
 {
-	if (!fits(m->n + 1, m->cap))
-		hmap_reserve(m, m->n + 1);
-	return &m->slots[(hash | HMAP_USED) & (m->cap - 1)];
-}
-
-void hmap_claim(HashMap *m, HashSlot *s, uint32_t hash)
-{
-	s->hash = hash | HMAP_USED;
-	s->len = 0;
-	s->key.u64 = 0;
-	s->val.u64 = 0;
-	m->n++;
+	hmap_reserve(m, m->n + 1);
 }
 
 /* Where a lookup of an absent key would stop; NULL for an empty map. */
@@ -159,7 +149,8 @@ HashSlot *hmap_str_find(const HashMap *m, const char *k, size_t len)
 	return NULL;
 }
 
-HashSlot *hmap_str(HashMap *m, const char *k, size_t len, bool *added)
+/* The slot of string k: found, or claimed for it (*added). */
+static inline HashSlot *str_slot(HashMap *m, const char *k, size_t len, bool *added)
 {
 	if (len >= UINT32_MAX)
 		IR_DIE("hash key of %zu bytes", len);
@@ -175,6 +166,20 @@ HashSlot *hmap_str(HashMap *m, const char *k, size_t len, bool *added)
 	s->len = (uint32_t)len;
 	*added = true;
 	return s;
+}
+
+HashSlot *hmap_str(HashMap *m, const char *k, size_t len, bool *added)
+{
+	return str_slot(m, k, len, added);
+}
+
+const char *hmap_intern(HashMap *m, Arena *a, const char *k, size_t len)
+{
+	bool added;
+	HashSlot *s = str_slot(m, k, len, &added);
+	if (added)
+		s->key.ptr = arena_strndup(a, k, len);
+	return s->key.ptr;
 }
 
 HashSlot *hmap_u64_find(const HashMap *m, uint64_t key)

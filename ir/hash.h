@@ -67,6 +67,7 @@ typedef struct HashSlot {
 typedef struct HashMap {
 	HashSlot *slots;
 	uint32_t cap, n;
+	uint32_t limit;         /* grow before n reaches it: 3/4 of cap */
 	Arena *arena;           /* NULL: slots on the heap, freed by hmap_fini */
 } HashMap;
 
@@ -82,14 +83,28 @@ void hmap_reserve(HashMap *m, uint32_t n);
 HashSlot *hmap_str(HashMap *m, const char *s, size_t len, bool *added);
 HashSlot *hmap_ptr(HashMap *m, const void *key, bool *added);
 HashSlot *hmap_u64(HashMap *m, uint64_t key, bool *added);
+/* The map as a string interner: the stored copy of s (copied into arena a
+ * on first sight, NUL-terminated), the same pointer for the same bytes. */
+const char *hmap_intern(HashMap *m, Arena *a, const char *s, size_t len);
 /* Lookups: the slot, or NULL when the key is absent. */
 HashSlot *hmap_str_find(const HashMap *m, const char *s, size_t len);
 HashSlot *hmap_ptr_find(const HashMap *m, const void *key);
 HashSlot *hmap_u64_find(const HashMap *m, uint64_t key);
 
-/* The probe loop for caller-compared keys (see the top of this file). */
-HashSlot *hmap_probe(HashMap *m, uint32_t hash);
-void hmap_claim(HashMap *m, HashSlot *s, uint32_t hash);
+/* The probe loop for caller-compared keys (see the top of this file).
+ * Inline: interning probes once per type the frontends build. */
+void hmap_grow_(HashMap *m);
+static inline HashSlot *hmap_probe(HashMap *m, uint32_t hash)
+{
+	if (m->n >= m->limit)
+		hmap_grow_(m);
+	return &m->slots[(hash | HMAP_USED) & (m->cap - 1)];
+}
+static inline void hmap_claim(HashMap *m, HashSlot *s, uint32_t hash)
+{
+	*s = (HashSlot){ .hash = hash | HMAP_USED };
+	m->n++;
+}
 static inline bool hmap_slot_empty(const HashSlot *s) { return s->hash == 0; }
 static inline bool hmap_slot_hash_is(const HashSlot *s, uint32_t hash)
 {

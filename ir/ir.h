@@ -15,6 +15,16 @@
  * (QBE's Tmp, libfirm's node_nr).  Ops and blocks are arena objects referred
  * to by pointer.  Nothing here calls free() on IR objects: the module arena
  * is released in one call.  ir/ includes no other folder of the project.
+ *
+ * The facilities every folder shares live in ir/ too, one header each:
+ *   ir/op_catalogue.h  op rows and their property columns; ir_resolve_ops,
+ *                      ir_op_id, op_is_const, op_cost_class, ... (op_props.c)
+ *   ir/hash.h          the one hash table and FNV-1a
+ *   ir/dim_expr.h      symbolic-dim algebra: parse, print, evaluate
+ *   ir/weights.h       weight bytes stored / decompressed (one walk)
+ *   ir/model_desc.h    the model's interface; ir_func_desc (one lookup)
+ * and below: ir_packed_bytes / ir_tensor_bytes (one tensor-byte formula),
+ * ir_func_op_table (Op.index -> Op, built by ir_fill_uses).
  */
 #ifndef ANELINT_IR_H
 #define ANELINT_IR_H
@@ -246,6 +256,9 @@ const char *lit_elem_str(const Lit *l, int64_t i);
 const char *lit_as_string(const Lit *l);
 
 /* Value conversions between host numbers and stored dtypes. */
+/* A float as an integer: truncated toward zero, saturating at the int64
+ * range, NaN as 0 (C leaves out-of-range conversions undefined). */
+int64_t i64_from_f64(double x);
 uint16_t fp16_from_f64(double x);
 double fp16_to_f64(uint16_t h);
 uint16_t bf16_from_f64(double x);

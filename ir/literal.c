@@ -63,16 +63,8 @@ int64_t lit_elem_i64(const Lit *l, int64_t i)
 	case DT_UINT32: return ld_u32(d, i);
 	case DT_UINT64: return (int64_t)ld_u64(d, i);
 	case DT_STRING: return 0;
-	default: {
-		double x = lit_elem_f64(l, i);
-		if (isnan(x))
-			return 0;
-		if (x >= 9.2e18)
-			return INT64_MAX;
-		if (x <= -9.2e18)
-			return INT64_MIN;
-		return (int64_t)x;
-	}
+	default:
+		return i64_from_f64(lit_elem_f64(l, i));
 	}
 }
 

@@ -17,24 +17,46 @@ static const OpInfo *row_at(const char *kind, int level)
 	return info ? info : op_catalogue_first(kind);
 }
 
-static void resolve_block(Block *b, int func_level)
+/* Frontends intern op kinds, so a kind pointer seen before at the same
+ * level has the same row: a small direct-mapped memo spares most of the
+ * binary searches (a model repeats a few dozen kinds). */
+enum { ROW_MEMO = 64 };
+
+typedef struct RowMemo {
+	struct { const char *kind; int level; const OpInfo *info; } e[ROW_MEMO];
+} RowMemo;
+
+static const OpInfo *row_memo(RowMemo *memo, const char *kind, int level)
+{
+	uintptr_t h = (uintptr_t)kind;
+	unsigned slot = (unsigned)((h >> 3) ^ (h >> 9) ^ (unsigned)level) % ROW_MEMO;
+	if (memo->e[slot].kind != kind || memo->e[slot].level != level) {
+		memo->e[slot].kind = kind;
+		memo->e[slot].level = level;
+		memo->e[slot].info = row_at(kind, level);
+	}
+	return memo->e[slot].info;
+}
+
+static void resolve_block(RowMemo *memo, Block *b, int func_level)
 {
 	for (uint32_t i = 0; i < b->nops; i++) {
 		Op *op = b->ops[i];
 		int level = op->opset ? opset_level(op->opset) : 0;
-		op->info = row_at(op->kind, level ? level : func_level);
+		op->info = row_memo(memo, op->kind, level ? level : func_level);
 		for (uint32_t k = 0; k < op->nblocks; k++)
-			resolve_block(op->blocks[k], func_level);
+			resolve_block(memo, op->blocks[k], func_level);
 	}
 }
 
 void ir_resolve_ops(Module *m)
 {
+	RowMemo memo = { 0 };
 	for (uint32_t i = 0; i < m->funcs.n; i++) {
 		Func *f = m->funcs.v[i];
 		int level = f->opset ? opset_level(f->opset) : 0;
 		if (f->body)
-			resolve_block(f->body, level ? level : OPSET_NEWEST);
+			resolve_block(&memo, f->body, level ? level : OPSET_NEWEST);
 	}
 }
 

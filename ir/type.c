@@ -161,6 +161,7 @@ TypeTable *type_table_new(Arena *a)
 	hmap_init(&t->types, NULL);
 	hmap_init(&t->syms, NULL);
 	hmap_reserve(&t->types, 192);
+	hmap_reserve(&t->syms, 48);
 	return t;
 }
 
@@ -174,11 +175,7 @@ void type_table_free(TypeTable *t)
 
 const char *type_intern_sym(TypeTable *t, const char *s, size_t len)
 {
-	bool added;
-	HashSlot *slot = hmap_str(&t->syms, s, len, &added);
-	if (added)
-		slot->key.ptr = arena_strndup(t->arena, s, len);
-	return slot->key.ptr;
+	return hmap_intern(&t->syms, t->arena, s, len);
 }
 
 const Type *type_tensor(TypeTable *t, DType dt, int32_t rank, const Dim *dims)

@@ -2,6 +2,7 @@
  * hand (what a buggy frontend or pass could leave), and the printer. */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,18 @@ static void test_ir_arena(void **state)
 	arena_free(a);
 }
 
+/* Floats to integers saturate instead of invoking undefined behaviour. */
+static void test_ir_i64_from_f64(void **state)
+{
+	(void)state;
+	assert_int_equal(i64_from_f64(2.9), 2);
+	assert_int_equal(i64_from_f64(-2.9), -2);
+	assert_int_equal(i64_from_f64(1e30), INT64_MAX);
+	assert_int_equal(i64_from_f64(-1e30), INT64_MIN);
+	assert_int_equal(i64_from_f64(NAN), 0);
+	assert_int_equal(i64_from_f64(INFINITY), INT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_ir_verifier_catches_broken_ir),
 		cmocka_unit_test(test_ir_printer_literals),
 		cmocka_unit_test(test_ir_arena),
+		cmocka_unit_test(test_ir_i64_from_f64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
