@@ -65,7 +65,7 @@ void ir_resolve_ops(Module *m)
  * per-op facts. */
 static const OpInfo *op_row(const Op *op)
 {
-	return op->info ? op->info : op_catalogue_first(op->kind);
+	return op->info ? op->info : op_catalogue_first(op->kind);  /* NULL kind: NULL */
 }
 
 OpId ir_op_id(const Op *op)
@@ -123,7 +123,8 @@ OpCostClass op_cost_class(const Op *op)
 	const OpInfo *info = op_row(op);
 	if (info)
 		return (OpCostClass)info->cost_class;
-	for (size_t i = 0; i < sizeof legacy_cost_classes / sizeof *legacy_cost_classes; i++)
+	size_t n = sizeof legacy_cost_classes / sizeof *legacy_cost_classes;
+	for (size_t i = 0; op->kind && i < n; i++)
 		if (strcmp(legacy_cost_classes[i].kind, op->kind) == 0)
 			return legacy_cost_classes[i].cls;
 	return OPC_ELEM;
@@ -131,6 +132,8 @@ OpCostClass op_cost_class(const Op *op)
 
 bool op_operand_is_weight(const Op *op, const char *name)
 {
+	if (!name)
+		return false;
 	const OpInfo *info = op_row(op);
 	const OpOperandInfo *oi = info ? op_info_operand(info, name) : NULL;
 	if (oi)

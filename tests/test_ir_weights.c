@@ -4,8 +4,13 @@
  * weights as compute reads them, each op's own bytes. */
 #include "testutil.h"
 
+#include <inttypes.h>
+#include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "anelint.h"
 
 #include "ir/op_catalogue.h"
 #include "ir/weights.h"
@@ -179,12 +184,110 @@ static void test_ir_weights_type_callback(void **state)
 	diag_fini(&dl);
 }
 
+/* ------------------------------------------------------------------ the corpus */
+
+static json_object *run_json(const char *fmt, const char *path)
+{
+	char cmd[2048], *out = NULL;
+	snprintf(cmd, sizeof cmd, fmt, tu_bin(), path);
+	int rc = tu_run(cmd, &out, NULL);
+	json_object *j = rc == 0 && out ? json_tokener_parse(out) : NULL;
+	free(out);
+	return j;
+}
+
+static int64_t get_i64(json_object *o, const char *a, const char *b, const char *c)
+{
+	const char *keys[] = { a, b, c };
+	for (int i = 0; i < 3 && keys[i]; i++)
+		if (!json_object_object_get_ex(o, keys[i], &o))
+			fail_msg("no key %s", keys[i]);
+	return json_object_get_int64(o);
+}
+
+/* The walk gives the numbers the two readers of weights print today:
+ * `anelint info` (declared types: blob and inline bytes, shared records)
+ * and the memory pass in the JSON report (stored and decompressed). */
+static bool check_model(const char *path)
+{
+	bool ok = true;
+	DiagList dl;
+	diag_init(&dl);
+	dl.max_errors = 0;
+	Module *m = anelint_load(path, &dl);
+	if (!m) {
+		diag_fini(&dl);
+		return true;    /* unusable inputs are the frontend tests' business */
+	}
+	for (uint32_t i = 0; i < m->funcs.n; i++)
+		ir_fill_uses(m->funcs.v[i]);
+	WeightBytes w;
+	ir_weight_bytes(m, &w);
+	json_object *info = run_json("%s info --json '%s'", path);
+	assert_non_null(info);
+	int64_t blob = 0, inl = 0, dense = 0;
+	for (int d = 0; d < DT_COUNT; d++) {
+		blob += w.stored[WSRC_BLOB][d];
+		inl += w.stored[WSRC_INLINE][d];
+		dense += w.decompressed[d];
+	}
+	if (get_i64(info, "weights", "blob_bytes", NULL) != blob ||
+	    get_i64(info, "weights", "inline_bytes", NULL) != inl ||
+	    get_i64(info, "weights", "shared_blob_references", NULL) != w.shared_refs ||
+	    get_i64(info, "weights", "elided_constants", NULL) != w.elided) {
+		ok = false;
+		print_error("%s: info says blob %" PRId64 " inline %" PRId64 ", the walk %" PRId64
+		         " %" PRId64, path, get_i64(info, "weights", "blob_bytes", NULL),
+		            get_i64(info, "weights", "inline_bytes", NULL), blob, inl);
+	}
+	json_object_put(info);
+	json_object *rep = run_json("%s analyze -f json '%s'", path);
+	if (rep) {
+		json_object *mem;
+		if (json_object_object_get_ex(rep, "memory", &mem) &&
+		    json_object_is_type(mem, json_type_object)) {
+			int64_t stored = get_i64(mem, "weights", "stored", "bytes");
+			int64_t decompressed = get_i64(mem, "weights", "decompressed", "bytes");
+			/* decompressed at declared types: comparable where they are known
+			 * (the pass reads inferred ones) */
+			if (stored != weight_bytes_stored_total(&w) ||
+			    (!w.decompressed_unknown && decompressed != dense)) {
+				ok = false;
+				print_error("%s: memory says stored %" PRId64 " decompressed %" PRId64
+				            ", the walk %" PRId64 " %" PRId64 " (%u unknown)\n", path, stored,
+				            decompressed, weight_bytes_stored_total(&w), dense,
+				            w.decompressed_unknown);
+			}
+		}
+		json_object_put(rep);
+	}
+	ir_module_free(m);
+	diag_fini(&dl);
+	return ok;
+}
+
+static void test_ir_weights_corpus_matches_readers(void **state)
+{
+	(void)state;
+	TU_REQUIRE_SHARED();
+	static const char *const kinds[] = { ".mlpackage", ".mlmodel", ".mlmodelc", ".mil" };
+	size_t n;
+	char **paths = tu_corpus_models("converted", kinds, sizeof kinds / sizeof *kinds, &n);
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad += !check_model(paths[i]);
+	print_message("weights of %zu corpus models as info and memory count them\n", n);
+	tu_free_list(paths, n);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ir_weights_packed_bytes),
 		cmocka_unit_test(test_ir_weights_function_and_module),
 		cmocka_unit_test(test_ir_weights_type_callback),
+		cmocka_unit_test(test_ir_weights_corpus_matches_readers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
