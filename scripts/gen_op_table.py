@@ -30,10 +30,15 @@ OPSETS = ['iOS15', 'iOS16', 'iOS17', 'iOS18']
 RULES = {}
 
 
-def rule(name, *ops):
+def assign(table, value, ops):
+    """table[op] = value for each op, each op once."""
     for op in ops:
-        assert op not in RULES, op
-        RULES[op] = name
+        assert op not in table, op
+        table[op] = value
+
+
+def rule(name, *ops):
+    assign(RULES, name, ops)
 
 
 rule('ELEMENTWISE_UNARY',
@@ -201,9 +206,7 @@ COST = {}
 
 def cost(cls, *ops):
     assert cls in COST_CLASSES, cls
-    for op in ops:
-        assert op not in COST, op
-        COST[op] = cls
+    assign(COST, cls, ops)
 
 
 cost('CONV', 'conv', 'conv_transpose', 'conv_quantized')
