@@ -13,9 +13,9 @@
 
 #include "backend/json_writer.h"
 #include "ir/model_desc.h"
-#include "passes/cost.h"
-#include "passes/lint.h"
-#include "passes/memory.h"
+#include "passes/cost/cost.h"
+#include "passes/cost/lint.h"
+#include "passes/cost/memory.h"
 
 typedef struct JCtx {
 	const ReportInput *in;
@@ -611,7 +611,7 @@ static void mem_size(JsonWriter *w, MemSize s)
 	jw_end(w);
 }
 
-/* The op's "cost" object (passes/cost.h); null for const ops. */
+/* The op's "cost" object (passes/cost/cost.h); null for const ops. */
 static void op_cost(JCtx *c, const CostOp *k)
 {
 	JsonWriter *w = c->w;

@@ -122,13 +122,13 @@ typedef struct PassOptions {
 	bool list_passes;       /* --list-passes was given (the caller prints) */
 	FILE *print_out;        /* dumps (default stdout) */
 	FILE *time_out;         /* timing table (default stderr) */
-	/* ANE analysis (passes/ane.h; parsed by ane_options_parse) */
+	/* ANE analysis (passes/ane/ane.h; parsed by ane_options_parse) */
 	const struct AneChip *chip;     /* --chip (the first of a list); NULL: ane_chip_default() */
 	int compute_units;      /* --compute-units: a ComputeUnits, -1: ALL (report lead) */
 	uint32_t ninput_shapes; /* --input-shape, applied to function inputs before infer */
 	PassInputShape input_shapes[PASS_MAX_INPUT_SHAPES];
 	/* --chip all (the ANE generations H11..H18) or --chip A,B,..: the chips
-	 * whose modelled latency the cost pass compares (passes/cost.h) */
+	 * whose modelled latency the cost pass compares (passes/cost/cost.h) */
 	uint32_t ncompare_chips;
 	const struct AneChip *compare_chips[PASS_MAX_COMPARE_CHIPS];
 } PassOptions;
@@ -163,13 +163,13 @@ struct PassCtx {
 	int errors[PASS_COUNT];
 	/* Pass results, owned by the passes' files (opaque here). */
 	struct InferResult *infer;
-	struct AneLegality *legality;   /* passes/ane.h accessors */
+	struct AneLegality *legality;   /* passes/ane/ane.h accessors */
 	struct AnePlacement *placement;
 	struct AnePartition *partition;
 	struct AneFlex *flex;
-	struct CostResult *cost;        /* passes/cost.h accessors */
-	struct MemResult *memory;       /* passes/memory.h accessors */
-	struct LintResult *lint;        /* passes/lint.h accessors */
+	struct CostResult *cost;        /* passes/cost/cost.h accessors */
+	struct MemResult *memory;       /* passes/cost/memory.h accessors */
+	struct LintResult *lint;        /* passes/cost/lint.h accessors */
 };
 
 PassCtx *pass_ctx_new(Module *m, DiagList *dl, const PassOptions *opts);

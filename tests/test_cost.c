@@ -1,4 +1,4 @@
-/* test_cost.c - the cost pass (passes/cost.h): hand-computed FLOPs and
+/* test_cost.c - the cost pass (passes/cost/cost.h): hand-computed FLOPs and
  * bytes for conv, linear, matmul, attention, element-wise ops, pooling and
  * compressed weights (palettized, int8), and the PROPERTIES of the model,
  * never its fitted numbers: more work costs more time, more switches cost
@@ -14,7 +14,7 @@
 #include <json-c/json.h>
 
 #include "anelint.h"
-#include "passes/cost.h"
+#include "passes/cost/cost.h"
 
 #define F16(shape) "tensor<fp16, [" shape "]>"
 #define I32(shape) "tensor<int32, [" shape "]>"

@@ -22,7 +22,7 @@
  * a neighbour the ANE refuses (ANE303).  A backward pass over the same
  * costs gives, for each op, the cost of the best path that forces it onto
  * the ANE. */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <math.h>
 #include <string.h>

@@ -36,7 +36,7 @@
  * direct evidence of how Core ML places ops, was measured on M4, and the
  * cost model (cost.c) is calibrated against its example estimates.
  */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -14,7 +14,7 @@
  * Whether a value is "bounded" is an upper bound propagated backwards over
  * the producing ops (value_bound): docs/lint-rules.md states the rule.
  */
-#include "passes/lint.h"
+#include "passes/cost/lint.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "ir/model_desc.h"
-#include "passes/memory.h"
+#include "passes/cost/memory.h"
 
 /* X(ID, code, name, severity, confidence, message, hint, source, defers_to) */
 #define LINT_RULES(X) \

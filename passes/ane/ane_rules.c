@@ -3,7 +3,7 @@
  * within each), with their predicates declared here and defined in the
  * matching ane_rules_*.c.  Rules are data: adding a rule is adding a row
  * (and, if it needs one, a predicate). */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #define OPS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define ANY NULL
@@ -14,9 +14,9 @@
 	  .conf = cf, .reason = rs, .hint = hn, .source = src },
 
 const AneRule ane_rule_table[] = {
-#include "passes/ane_rules_global.def"
-#include "passes/ane_rules_ops.def"
-#include "passes/ane_rules_nn.def"
+#include "passes/ane/ane_rules_global.def"
+#include "passes/ane/ane_rules_ops.def"
+#include "passes/ane/ane_rules_nn.def"
 };
 #undef RULE
 

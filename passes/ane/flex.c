@@ -19,7 +19,7 @@
  * ANE401): `counts` then show the CPU/GPU placement and `counts_if_fixed`
  * what the same shape gives as a fixed-shape model.  With --input-shape the
  * pass reports that shape alone (FLEXV_OVERRIDE), from the main run. */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* ane_rules_nn.c - predicates of the legacy neural-network rows
  * (ane_rules_nn.def): they fire only in functions read from a
  * neuralNetwork model. */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <string.h>
 

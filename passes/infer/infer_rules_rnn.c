@@ -2,7 +2,7 @@
  * ops.md "Recurrent".  Legacy recurrent layers keep their rank-5 layout
  * (nn-layers.md Q): x [S, B, I, 1, 1], states [1, B, H, 1, 1], and a
  * bidirectional LSTM has five outputs (y, then h and c per direction). */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 #include <string.h>
 

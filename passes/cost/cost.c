@@ -1,4 +1,4 @@
-/* cost.c - the `cost` pass and the one per-op estimator (passes/cost.h).
+/* cost.c - the `cost` pass and the one per-op estimator (passes/cost/cost.h).
  *
  * THE ESTIMATOR.  Each op kind falls in a cost class.  For a class and a
  * device:
@@ -61,13 +61,13 @@
  * same inferred types and keeps each chip's latency.  Every figure is
  * modelled; docs/calibration.md compares them with published latencies.
  */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <string.h>
 
-#include "passes/memory.h"
+#include "passes/cost/memory.h"
 
 typedef enum EstClass {
 	EC_ELEM,        /* element-wise, activations, casts, comparisons (default) */

@@ -3,7 +3,7 @@
  * pad, flatten2d, shape, identity and the space/depth/batch
  * reorganisations.  ops.md "Tensor operation", "Tensor transformation";
  * legacy layers: nn-layers.md K1, L6, L8. */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* ane_common.c - names of devices, settings and confidences; the accessors
- * of passes/ane.h over the results the ANE passes keep in the PassCtx; and
+ * of passes/ane/ane.h over the results the ANE passes keep in the PassCtx; and
  * the formatting of reasons. */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>

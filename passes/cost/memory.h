@@ -110,7 +110,7 @@ bool mem_value_is_weight(const Func *f, ValueId id);
 bool mem_op_is_weight(const Op *op);
 
 /* The working set of the ops with Op.index in [first, last] (a segment of
- * passes/ane.h): the largest activation bytes live at any of them, and the
+ * passes/ane/ane.h): the largest activation bytes live at any of them, and the
  * weights they read (each once; stored = the literals of the constexpr
  * chain behind each, decompressed = what the ops read).  total =
  * activations + decompressed weights.  False when memory has not run or the
@@ -125,7 +125,7 @@ typedef struct MemWorkingSet {
 bool mem_working_set(const PassCtx *ctx, const Func *f, uint32_t first, uint32_t last,
                      MemWorkingSet *out);
 
-/* The working set of one partition segment (passes/ane.h AneSegment, from
+/* The working set of one partition segment (passes/ane/ane.h AneSegment, from
  * ane_func_plan): mem_working_set over [seg->first, seg->last]. */
 struct AneSegment;
 bool mem_segment_working_set(const PassCtx *ctx, const Func *f, const struct AneSegment *seg,

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "ir/ir.h"
-#include "passes/ane.h"     /* Confidence */
+#include "passes/ane/ane.h"     /* Confidence */
 #include "passes/pass.h"
 
 typedef struct LintRule {
@@ -34,7 +34,7 @@ typedef struct LintRule {
 	const char *message;        /* one line: what the rule finds */
 	const char *hint;           /* what to do about it (Diag.hint) */
 	const char *source;         /* spec file, section and source keys */
-	/* ANE rule codes (passes/ane.h, space-separated; "" for none) that
+	/* ANE rule codes (passes/ane/ane.h, space-separated; "" for none) that
 	 * report the same fact: when `legality` has run and one of them fired on
 	 * the op concerned (or on an op reading the value), the finding is kept
 	 * in lint_findings but not repeated as a diagnostic. */

@@ -2,7 +2,7 @@
  * fill / random_* / range_1d / one_hot, topk, non_maximum_suppression,
  * non_zero, and the gather / scatter families.  ops.md "Tensor operation",
  * "Scatter / gather", "Random". */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* ane_rules_ops.c - predicates of the per-op rows (ane_rules_ops.def):
  * ane-legality.md §2 and the M4 size limits of §3. */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <string.h>
 

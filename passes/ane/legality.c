@@ -12,7 +12,7 @@
  * apply to each catalogue op id (rows without an op list apply to all),
  * filtered by the chip's gates; ops outside the catalogue (nn.*, unknown)
  * match rows by name. */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -41,7 +41,7 @@
 #include <stdint.h>
 
 #include "ir/ir.h"
-#include "passes/ane.h"
+#include "passes/ane/ane.h"
 #include "passes/pass.h"
 
 /* A device boundary (ane-hardware.md §2.2): [JR-REGION] measured ~0.72 ms
@@ -99,7 +99,7 @@ typedef struct CostOp {
 } CostOp;
 
 /* One segment of a function's partition under one setting
- * (passes/ane.h AneSegment, same index). */
+ * (passes/ane/ane.h AneSegment, same index). */
 typedef struct CostSegment {
 	Device device;
 	uint32_t first, last;       /* Op.index range */

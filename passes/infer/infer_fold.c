@@ -10,7 +10,7 @@
  * slice_by_size, squeeze, expand_dims, reshape, the integer elementwise
  * ops, fill, range_1d and full reductions of reduce_sum / reduce_prod.
  * Values computed in loops or from data are never known. */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 #include <math.h>
 #include <string.h>

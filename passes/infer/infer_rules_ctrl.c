@@ -5,7 +5,7 @@
  *
  * Constexpr operands are attributes in iOS16/17 serialisations and inputs
  * from iOS18; io_type / io_ints read either form. */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * ops, reductions and runtime quantisation.  ops.md "Global conventions",
  * "Elementwise unary/binary", "Activations", "Normalization", "Reduction",
  * "Quantization". */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  *   ane_rules_nn.h      rows of legacy neural networks      predicates: ane_rules_nn.c
  *   legality.c          the `legality` pass: every rule over every op
  *   cost.c              the per-op estimator (FLOPs, bytes, modelled ms per op
- *                       and device) and the `cost` pass (passes/cost.h)
+ *                       and device) and the `cost` pass (passes/cost/cost.h)
  *   placement.c         the `placement` pass: cheapest device path per setting
  *   partition.c         the `partition` pass: segments and boundary tensors
  *   flex.c              the `flex` pass, --input-shape, ane_options_parse
@@ -24,8 +24,8 @@
 
 #include "ir/model_desc.h"
 #include "ir/op_catalogue.h"
-#include "passes/ane.h"
-#include "passes/cost.h"
+#include "passes/ane/ane.h"
+#include "passes/cost/cost.h"
 
 /* ------------------------------------------------------------------ results */
 
@@ -172,9 +172,9 @@ extern const size_t ane_rule_table_n;
 /* The predicates the rows name (defined in ane_rules*.c). */
 #define RULE(code, spec, kind, excl, ops, gate, check, conf, reason, hint, source) \
 	bool check(const AneCheck *c, char *detail, size_t n);
-#include "passes/ane_rules_global.def"
-#include "passes/ane_rules_ops.def"
-#include "passes/ane_rules_nn.def"
+#include "passes/ane/ane_rules_global.def"
+#include "passes/ane/ane_rules_ops.def"
+#include "passes/ane/ane_rules_nn.def"
 #undef RULE
 
 /* Rule codes the passes refer to directly (rows in ane_rules_*.h). */
@@ -187,7 +187,7 @@ extern const size_t ane_rule_table_n;
 
 /* ------------------------------------------------------------------ cost.c (the estimator) */
 
-/* Modelled runtime of one op on each device for `chip` (passes/cost.h
+/* Modelled runtime of one op on each device for `chip` (passes/cost/cost.h
  * CostOp: work, bytes, ms per device with its parts; the per-setting
  * fields are left 0).  Nested ops of a control-flow op are not included
  * (they are estimated themselves).  Symbolic dims are evaluated at the

@@ -10,11 +10,11 @@
  *   block counts at the op that owns the block; block results up to n-1.
  *   While an op with blocks runs, each block's own peak is added to what is
  *   live around the op (its operands, not yet its outputs: the block's
- *   results become them).  See passes/memory.h for the results.
+ *   results become them).  See passes/cost/memory.h for the results.
  */
-#include "passes/memory.h"
+#include "passes/cost/memory.h"
 
-#include "passes/ane.h"
+#include "passes/ane/ane.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

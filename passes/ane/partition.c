@@ -12,7 +12,7 @@
  * crosses out when a value defined inside is read by another segment or is
  * a function result.  Bytes come from the inferred types; a dim not known
  * at compile time makes the bytes unknown (-1), never a guess. */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <string.h>
 

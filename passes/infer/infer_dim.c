@@ -16,7 +16,7 @@
  * Known sizes take a fast path; the polynomial work only runs when a
  * symbol is involved.
  */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -3,7 +3,7 @@
  * scaled dot-product attention.  ops.md "Global conventions: Spatial output
  * size", "Convolution and pooling", "Linear algebra", "Image resizing",
  * "Transformers"; legacy layers: nn-layers.md §1.3, A1, A3, B1, B2. */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 #include <math.h>
 #include <string.h>

@@ -18,7 +18,7 @@
  * on, so that one wrong declaration gives one finding, not a cascade.
  * Unknown (`?`) dims of function inputs become symbols is0, is1, ... so that
  * flexible shapes propagate as expressions ("is0 + 2"). */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 #include "ir/model_desc.h"
 
 #include <stdarg.h>

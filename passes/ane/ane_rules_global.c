@@ -1,7 +1,7 @@
 /* ane_rules_global.c - predicates of the global rows (ane_rules_global.def):
  * ane-legality.md §1, G1..G15.  Each returns true when its rule fires for
  * the op and writes the figures that made it fire. */
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <math.h>
 #include <string.h>

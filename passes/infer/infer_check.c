@@ -7,7 +7,7 @@
  * Legacy neural-network functions get the presence checks only: their
  * layers compute in fp32 whatever the stored weight type, and their rank
  * rules are the layers', not the MIL ops' (nn-layers.md §1.2). */
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 #include <string.h>
 
