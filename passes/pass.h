@@ -49,13 +49,15 @@ typedef enum PassAnalysis {
 	  "infer dtype and shape of every value, check operands against the op catalogue") \
 	X(LEGALITY, legality, PASS_BIT(INFER), 0, pass_legality_annotate, \
 	  "ANE rules per chip generation: which devices can run each op, and why not") \
-	X(PLACEMENT, placement, PASS_BIT(LEGALITY), 0, pass_placement_annotate, \
+	X(ESTIMATE, estimate, PASS_BIT(LEGALITY), 0, NULL, \
+	  "modelled work and time of every op on each device (the one per-op estimator)") \
+	X(PLACEMENT, placement, PASS_BIT(LEGALITY) | PASS_BIT(ESTIMATE), 0, pass_placement_annotate, \
 	  "estimated runtime per op and device; the cheapest device path per compute-unit setting") \
-	X(PARTITION, partition, PASS_BIT(PLACEMENT), 0, pass_partition_annotate, \
+	X(PARTITION, partition, PASS_BIT(PLACEMENT) | PASS_BIT(ESTIMATE), 0, pass_partition_annotate, \
 	  "segments of consecutive ops on one device, switches, tensors and bytes crossing") \
 	X(FLEX, flex, PASS_BIT(PARTITION), 0, NULL, \
 	  "a placement verdict per flexible input shape (default, enumerated, range bounds)") \
-	X(COST, cost, PASS_BIT(PARTITION), 0, pass_cost_annotate, \
+	X(COST, cost, PASS_BIT(PARTITION) | PASS_BIT(ESTIMATE), 0, pass_cost_annotate, \
 	  "FLOPs, bytes, modelled time per op and device; latency per setting and chip (modelled)") \
 	X(MEMORY, memory, PASS_BIT(INFER), ANA_USES, pass_memory_annotate, \
 	  "weight bytes stored and decompressed, peak activation memory by liveness, 1 GB limit") \

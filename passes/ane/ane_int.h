@@ -2,22 +2,23 @@
  * ane_int.h - internals shared by the ANE passes (legality, placement,
  * partition, flex), the rule files and the estimator.
  *
- *   ane_common.c        names, the rule table, accessors, reason formatting
+ *   ane_common.c        names, the rule table, accessors, counts, reason formatting
  *   ane_chips.c         the chip table
- *   ane_rules.c         the one rule table, rows from the ane_rules_*.h lists
- *   ane_rules_global.h  rows G1..G15 (global constraints)   predicates: ane_rules_global.c
- *   ane_rules_ops.h     rows of §2 and §3 (per op)          predicates: ane_rules_ops.c
- *   ane_rules_nn.h      rows of legacy neural networks      predicates: ane_rules_nn.c
+ *   ane_operands.c      ac_*: what the rule predicates ask of the op under test
+ *   ane_rules.c         the one rule table, rows from the ane_rules_*.def lists
+ *   ane_rules_global.def rows G1..G15 (global constraints)  predicates: ane_rules_global.c
+ *   ane_rules_ops.def   rows of §2 and §3 (per op)          predicates: ane_rules_ops.c
+ *   ane_rules_nn.def    rows of legacy neural networks      predicates: ane_rules_nn.c
  *   legality.c          the `legality` pass: every rule over every op
- *   cost.c              the per-op estimator (FLOPs, bytes, modelled ms per op
- *                       and device) and the `cost` pass (passes/cost/cost.h)
+ *   ../cost/estimate.c  the `estimate` analysis: the per-op estimator (FLOPs,
+ *                       bytes, modelled ms per op and device), AneFuncRes.est
  *   placement.c         the `placement` pass: cheapest device path per setting
  *   partition.c         the `partition` pass: segments and boundary tensors
  *   flex.c              the `flex` pass, --input-shape, ane_options_parse
  *
  * The legality pass allocates one OpPlacement per op (by Op.index) per
- * function; placement and partition fill in their fields of the same
- * records (they run in the same PassCtx and only after legality).
+ * function; estimate, placement and partition fill in their fields of the
+ * same records (they run in the same PassCtx and only after legality).
  */
 #ifndef ANELINT_ANE_INT_H
 #define ANELINT_ANE_INT_H
@@ -52,9 +53,11 @@ typedef struct AneFuncRes {
 	AneFuncFacts facts;
 	OpPlacement *ops;           /* by Op.index, f->nops entries */
 	uint16_t *ids;              /* by Op.index: ane_op_id */
+	/* estimate: by Op.index, the estimate of each op (zero for const ops),
+	 * completed in place by the cost pass */
+	CostOp *est;
 	/* placement */
 	double path_ms[CU_COUNT];
-	CostOp *cost;               /* by Op.index: the estimate of each executable op */
 	/* partition */
 	AneFuncPlan plan[CU_COUNT];
 	AneCounts counts[CU_COUNT];
@@ -155,6 +158,12 @@ typedef bool (*AcTensorFn)(const AneCheck *c, const Type *t, const char *what, v
 bool ac_any_tensor(const AneCheck *c, unsigned flags, AcTensorFn fn, void *arg);
 /* A copy of c looking at another op of the same function. */
 AneCheck ac_at(const AneCheck *c, const Op *op);
+/* True when the operand's known integer contents (at most 8) hold a value
+ * above `limit`; *found is the first such value. */
+bool ac_int_above(const AneCheck *c, const char *operand, int64_t limit, int64_t *found);
+/* A predicate firing: writes the figures to `detail` and returns true
+ * (`return cond && ac_fire(detail, n, ...)`). */
+bool ac_fire(char *detail, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The op's catalogue id (Op.info is not filled by every frontend):
  * OPID_COUNT for ops outside the catalogue (nn.*, unknown). */
@@ -170,7 +179,7 @@ extern const AneRule ane_rule_table[];
 extern const size_t ane_rule_table_n;
 
 /* The predicates the rows name (defined in ane_rules*.c). */
-#define RULE(code, spec, kind, excl, ops, gate, check, conf, reason, hint, source) \
+#define RULE(code, spec, kind, excl, ops, gate, check, scope, conf, reason, hint, source) \
 	bool check(const AneCheck *c, char *detail, size_t n);
 #include "passes/ane/ane_rules_global.def"
 #include "passes/ane/ane_rules_ops.def"
@@ -185,20 +194,7 @@ extern const size_t ane_rule_table_n;
 #define ANE_R_FLEX_RANGE      "ANE401"  /* G6: flexible mode keeps the model off the ANE */
 #define ANE_R_FLEX_NONDEFAULT "ANE402"  /* non-default enumerated shape */
 
-/* ------------------------------------------------------------------ cost.c (the estimator) */
-
-/* Modelled runtime of one op on each device for `chip` (passes/cost/cost.h
- * CostOp: work, bytes, ms per device with its parts; the per-setting
- * fields are left 0).  Nested ops of a control-flow op are not included
- * (they are estimated themselves).  Symbolic dims are evaluated at the
- * default shape (facts->sym_values); what stays unknown gives flops/bytes
- * -1 and the per-op overheads only.  Placement calls it for every op; the
- * cost pass reads the records placement kept (AneFuncRes.cost). */
-void cost_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, OpId id,
-                      const AneChip *chip, const AneFuncFacts *facts, CostOp *e);
-/* A dim's value: a constant, or a symbolic expression evaluated with the
- * facts' symbol values; -1 when unknown. */
-int64_t ane_dim_value(Dim d, const AneFuncFacts *facts);
+/* ------------------------------------------------------------------ placement.c */
 
 /* The segmenter's fixed costs (ane-legality.md §3), ms. */
 #define ANE_SEGMENT_MS 0.125    /* every ANE segment opened */
@@ -206,8 +202,10 @@ int64_t ane_dim_value(Dim d, const AneFuncFacts *facts);
 #define ANE_OUTPUT_MS 0.125     /* the graph output produced on the ANE */
 #define GPU_OUTPUT_MS 0.125     /* (I) the same for a graph output produced on the GPU */
 
-/* Add one function's counts to a sum (shares recomputed; placement.c). */
+/* Add one function's counts to a sum (shares recomputed; ane_common.c), and
+ * the same for every setting. */
 void ane_counts_sum(AneCounts *sum, const AneCounts *k);
+void ane_counts_sum_settings(AneCounts sum[CU_COUNT], const AneCounts k[CU_COUNT]);
 
 /* ------------------------------------------------------------------ flex.c */
 

@@ -286,10 +286,7 @@ bool o_reshape_dynamic(const AneCheck *c, char *detail, size_t n)
 
 bool o_linear_dynamic(const AneCheck *c, char *detail, size_t n)
 {
-	if (ac_known(c, "weight"))
-		return false;
-	snprintf(detail, n, "weight computed at run time");
-	return true;
+	return !ac_known(c, "weight") && ac_fire(detail, n, "weight computed at run time");
 }
 
 bool o_prelu_rank(const AneCheck *c, char *detail, size_t n)
@@ -303,26 +300,19 @@ bool o_prelu_rank(const AneCheck *c, char *detail, size_t n)
 
 bool o_pow_dynamic(const AneCheck *c, char *detail, size_t n)
 {
-	if (ac_known(c, "y"))
-		return false;
-	snprintf(detail, n, "exponent computed at run time");
-	return true;
+	return !ac_known(c, "y") && ac_fire(detail, n, "exponent computed at run time");
 }
 
 bool o_ln_enumerated(const AneCheck *c, char *detail, size_t n)
 {
-	if (!c->facts->enumerated)
-		return false;
-	snprintf(detail, n, "the function has enumerated input shapes");
-	return true;
+	return c->facts->enumerated &&
+	       ac_fire(detail, n, "the function has enumerated input shapes");
 }
 
 bool o_state_nonuniform(const AneCheck *c, char *detail, size_t n)
 {
-	if (!c->facts->state_shapes_differ)
-		return false;
-	snprintf(detail, n, "the function's states differ in shape (on %s)", c->chip->name);
-	return true;
+	return c->facts->state_shapes_differ &&
+	       ac_fire(detail, n, "the function's states differ in shape (on %s)", c->chip->name);
 }
 
 bool o_slice_last_axis(const AneCheck *c, char *detail, size_t n)

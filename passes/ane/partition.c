@@ -106,7 +106,7 @@ static void assign_segments(PartRun *pr, ComputeUnits cu, SegVec *segs)
 		AneSegment *s = &segs->v[segs->n - 1];
 		s->last = i;
 		s->nops++;
-		s->est_ms += p->est_ms[s->device];
+		s->est_ms += p->est->ms[s->device];
 		p->segment[cu] = (int32_t)(segs->n - 1);
 	}
 }
@@ -217,8 +217,7 @@ int pass_partition(Module *m, PassCtx *ctx)
 		ir_walk_ops(f, index_op, &pr);
 		for (int cu = 0; cu < CU_COUNT; cu++)
 			partition_setting(&pr, (ComputeUnits)cu);
-		for (int cu = 0; cu < CU_COUNT; cu++)
-			ane_counts_sum(&pt->counts[cu], &lg->funcs[i].counts[cu]);
+		ane_counts_sum_settings(pt->counts, lg->funcs[i].counts);
 		arena_reset(scratch);
 	}
 	arena_free(scratch);
