@@ -52,7 +52,7 @@ typedef struct AneFuncRes {
 	const Func *f;
 	AneFuncFacts facts;
 	OpPlacement *ops;           /* by Op.index, f->nops entries */
-	uint16_t *ids;              /* by Op.index: ane_op_id */
+	uint16_t *ids;              /* by Op.index: ir_op_id */
 	/* estimate: by Op.index, the estimate of each op (zero for const ops),
 	 * completed in place by the cost pass */
 	CostOp *est;
@@ -114,7 +114,7 @@ struct AneCheck {
 	uint64_t weight_bytes;
 	bool nested;
 	bool is_const;
-	OpId id;                    /* ane_op_id */
+	OpId id;                    /* ir_op_id */
 	AneOpSummary sum;
 };
 
@@ -143,7 +143,6 @@ const char *ac_str(const AneCheck *c, const char *operand);
 const Op *ac_def(const AneCheck *c, const char *operand);
 /* The literal a value stands for (literal binding, or a const op's val). */
 const Lit *ac_value_lit(const AneCheck *c, ValueId id);
-bool ac_op_is(const AneCheck *c, const char *kind);
 /* Number of known dims; product of a tensor type's dims, -1 if unknown. */
 int64_t ac_numel(const Type *t);
 /* "1x3x224x224" (symbols kept) into buf. */
@@ -165,13 +164,6 @@ bool ac_int_above(const AneCheck *c, const char *operand, int64_t limit, int64_t
  * (`return cond && ac_fire(detail, n, ...)`). */
 bool ac_fire(char *detail, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* The op's catalogue id (Op.info is not filled by every frontend):
- * OPID_COUNT for ops outside the catalogue (nn.*, unknown). */
-OpId ane_op_id(const Op *op);
-/* True for const and constexpr_* ops (no device). */
-bool ane_op_is_const(const Op *op);
-/* Bytes of a tensor type (sub-byte dtypes rounded up), -1 when unknown. */
-int64_t ane_type_bytes(const Type *t);
 
 /* ------------------------------------------------------------------ rule table */
 

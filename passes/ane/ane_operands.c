@@ -54,29 +54,12 @@ const Type *ac_out_type(const AneCheck *c, uint32_t i)
 	return i < c->op->nouts ? ac_value_type(c, c->op->outs[i]) : NULL;
 }
 
-OpId ane_op_id(const Op *op)
-{
-	if (op->info)
-		return op->info->id;
-	const OpInfo *info = op_catalogue_first(op->kind);
-	return info ? info->id : OPID_COUNT;
-}
-
-bool ane_op_is_const(const Op *op)
-{
-	if (op->info)
-		return (op->info->flags & OPF_CONSTEXPR) != 0;
-	if (op->kind[0] != 'c')
-		return false;
-	return strcmp(op->kind, "const") == 0 || strncmp(op->kind, "constexpr_", 10) == 0;
-}
-
 const Lit *ac_value_lit(const AneCheck *c, ValueId id)
 {
 	if (id >= c->f->values.n)
 		return NULL;
 	const Op *d = ir_value(c->f, id)->def;
-	if (!d || strcmp(d->kind, "const") != 0)
+	if (!d || ir_op_id(d) != OPID_const)
 		return NULL;
 	return ir_attr_find(d->nattrs, d->attrs, "val");
 }
@@ -91,7 +74,7 @@ static bool value_known(const AneCheck *c, ValueId id)
 	if (id >= c->f->values.n)
 		return false;
 	const Op *d = ir_value(c->f, id)->def;
-	if (d && ane_op_is_const(d))
+	if (d && op_is_const(d))
 		return true;
 	uint32_t n;
 	const Dim *v = infer_value_ints(c->ctx, c->f, id, &n);
@@ -185,33 +168,9 @@ const Op *ac_def(const AneCheck *c, const char *operand)
 	return ir_value(c->f, b->value)->def;
 }
 
-bool ac_op_is(const AneCheck *c, const char *kind)
-{
-	return strcmp(c->op->kind, kind) == 0;
-}
-
 int64_t ac_numel(const Type *t)
 {
 	return t && t->kind == TY_TENSOR ? type_numel(t) : -1;
-}
-
-int64_t ane_type_bytes(const Type *t)
-{
-	if (!t)
-		return -1;
-	if (t->kind == TY_STATE)
-		t = t->elem;
-	if (!t || t->kind != TY_TENSOR)
-		return -1;
-	int64_t n = type_numel(t);
-	if (n < 0)
-		return -1;
-	unsigned bits = dtype_info[t->dt].bits;
-	if (!bits)
-		bits = 64;      /* strings: a pointer per element, a guess kept out of sums */
-	if (n > INT64_MAX / bits)
-		return -1;
-	return (n * (int64_t)bits + 7) / 8;
 }
 
 const char *ac_shape_text(const Type *t, char *buf, size_t n)
@@ -247,8 +206,8 @@ AneCheck ac_at(const AneCheck *c, const Op *op)
 {
 	AneCheck d = *c;
 	d.op = op;
-	d.id = ane_op_id(op);
-	d.is_const = ane_op_is_const(op);
+	d.id = ir_op_id(op);
+	d.is_const = op_is_const(op);
 	d.nested = op->parent && op->parent->parent_op != NULL;
 	return d;
 }
@@ -269,7 +228,7 @@ bool ac_any_tensor(const AneCheck *c, unsigned flags, AcTensorFn fn, void *arg)
 			} else {
 				t = ac_value_type(c, b->value);
 				const Op *d = b->value < c->f->values.n ? ir_value(c->f, b->value)->def : NULL;
-				konst = d && ane_op_is_const(d);
+				konst = d && op_is_const(d);
 			}
 			if (!t || !(flags & (konst ? AC_CONSTS : AC_RUNTIME)))
 				continue;
@@ -301,7 +260,7 @@ int64_t ane_inner_dim(const AneCheck *c)
 	if (!x || x->kind != TY_TENSOR || x->rank < 1)
 		return -1;
 	int32_t axis = x->rank - 1;
-	if (ac_op_is(c, "matmul") && ac_bool(c, "transpose_x", false) && x->rank >= 2)
+	if (c->id == OPID_matmul && ac_bool(c, "transpose_x", false) && x->rank >= 2)
 		axis = x->rank - 2;
 	return x->dims[axis].kind == DIM_CONST ? x->dims[axis].size : -1;
 }

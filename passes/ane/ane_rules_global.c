@@ -109,7 +109,7 @@ bool g_fp32(const AneCheck *c, char *detail, size_t n)
 {
 	/* Legacy networks are fp32 on paper and fp16 on the ANE; casts between
 	 * fp16 and fp32 run on the ANE (§2.7). */
-	if (c->facts->nn || !(c->sum.rt_dtypes & DTM(FP32)) || ac_op_is(c, "cast"))
+	if (c->facts->nn || !(c->sum.rt_dtypes & DTM(FP32)) || c->id == OPID_cast)
 		return false;
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, is_fp32, &o);
@@ -204,28 +204,31 @@ bool g_unknown_dims(const AneCheck *c, char *detail, size_t n)
 
 /* ------------------------------------------------------------------ G7 run-time indices */
 
-static const char *const index_operands[][3] = {
-	/* op, operands computed at compile time on the ANE */
-	{ "slice_by_index", "begin", "end" },
-	{ "slice_by_size", "begin", "size" },
-	{ "slice_update", "begin", "end" },
-	{ "gather", "indices", NULL },
-	{ "gather_along_axis", "indices", NULL },
-	{ "gather_nd", "indices", NULL },
-	{ "scatter", "indices", NULL },
-	{ "scatter_along_axis", "indices", NULL },
-	{ "scatter_nd", "indices", NULL },
-	{ "pad", "pad", NULL },
-	{ "tile", "reps", NULL },
+/* Per op, the operands computed at compile time on the ANE. */
+static const struct {
+	OpId op;
+	const char *operands[2];
+} index_operands[] = {
+	{ OPID_slice_by_index, { "begin", "end" } },
+	{ OPID_slice_by_size, { "begin", "size" } },
+	{ OPID_slice_update, { "begin", "end" } },
+	{ OPID_gather, { "indices", NULL } },
+	{ OPID_gather_along_axis, { "indices", NULL } },
+	{ OPID_gather_nd, { "indices", NULL } },
+	{ OPID_scatter, { "indices", NULL } },
+	{ OPID_scatter_along_axis, { "indices", NULL } },
+	{ OPID_scatter_nd, { "indices", NULL } },
+	{ OPID_pad, { "pad", NULL } },
+	{ OPID_tile, { "reps", NULL } },
 };
 
 bool g_runtime_index(const AneCheck *c, char *detail, size_t n)
 {
 	for (size_t i = 0; i < sizeof index_operands / sizeof *index_operands; i++) {
-		if (!ac_op_is(c, index_operands[i][0]))
+		if (c->id != index_operands[i].op)
 			continue;
-		for (int k = 1; k < 3 && index_operands[i][k]; k++) {
-			const char *name = index_operands[i][k];
+		for (int k = 0; k < 2 && index_operands[i].operands[k]; k++) {
+			const char *name = index_operands[i].operands[k];
 			if (!ac_has(c, name) || ac_known(c, name))
 				continue;
 			const Op *d = ac_def(c, name);

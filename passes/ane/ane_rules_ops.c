@@ -237,20 +237,10 @@ bool o_block_factors(const AneCheck *c, char *detail, size_t n)
 	return false;
 }
 
-static bool is_comparison(const char *k)
-{
-	static const char *const cmp[] = { "equal", "not_equal", "greater", "greater_equal",
-	                                   "less", "less_equal" };
-	for (size_t i = 0; i < sizeof cmp / sizeof *cmp; i++)
-		if (strcmp(k, cmp[i]) == 0)
-			return true;
-	return false;
-}
-
 bool o_select_int_cond(const AneCheck *c, char *detail, size_t n)
 {
 	const Op *d = ac_def(c, "cond");
-	if (!d || !is_comparison(d->kind))
+	if (!d || !op_is_comparison(d))
 		return false;
 	AneCheck dc = ac_at(c, d);
 	const Type *x = ac_type(&dc, "x");

@@ -68,7 +68,7 @@ static void summarise(AneCheck *c)
 			}
 			const Type *t = ac_value_type(c, b->value);
 			const Op *d = b->value < c->f->values.n ? ir_value(c->f, b->value)->def : NULL;
-			bool konst = d && ane_op_is_const(d);
+			bool konst = d && op_is_const(d);
 			s->const_lit |= konst;
 			if (t)
 				note_tensor(s, t, !konst);
@@ -81,16 +81,6 @@ static void summarise(AneCheck *c)
 }
 
 /* ------------------------------------------------------------------ function facts */
-
-static const FuncDesc *func_desc(const Module *m, const Func *f)
-{
-	if (!m->desc || !m->desc->nfuncs)
-		return NULL;
-	for (uint32_t i = 0; i < m->desc->nfuncs; i++)
-		if (m->desc->funcs[i].name && f->name && strcmp(m->desc->funcs[i].name, f->name) == 0)
-			return &m->desc->funcs[i];
-	return m->desc->nfuncs == 1 && m->funcs.n == 1 ? &m->desc->funcs[0] : NULL;
-}
 
 static const FeatureDesc *input_desc(const FuncDesc *fd, const char *name)
 {
@@ -166,7 +156,7 @@ static void func_facts(PassCtx *ctx, const Func *f, AneFuncFacts *ff)
 	ff->level = f->opset ? opset_level(f->opset) : 0;
 	if (!ff->level)
 		ff->level = OPSET_NEWEST;
-	const FuncDesc *fd = func_desc(ctx->m, f);
+	const FuncDesc *fd = ir_func_desc(f);
 	const Block *body = f->body;
 	uint32_t nsym = 0;
 	const Type *state = NULL;
@@ -330,8 +320,8 @@ static int visit_op(Func *f, Op *op, void *vctx)
 		.ctx = L->ctx, .f = f, .op = op, .chip = L->chip, .facts = &fx->fr->facts,
 		.weight_bytes = L->lg->weight_bytes,
 		.nested = op->parent && op->parent->parent_op != NULL,
-		.is_const = ane_op_is_const(op),
-		.id = ane_op_id(op),
+		.is_const = op_is_const(op),
+		.id = ir_op_id(op),
 	};
 	fx->fr->ids[op->index] = (uint16_t)c.id;
 	summarise(&c);
@@ -396,7 +386,7 @@ static void add_lit_bytes(WeightSum *w, const Lit *l)
 {
 	if (!l || (l->kind != LIT_TENSOR && l->kind != LIT_BLOB))
 		return;
-	int64_t b = ane_type_bytes(l->type);
+	int64_t b = ir_tensor_bytes(l->type);
 	if (b > 0)
 		w->bytes += (uint64_t)b;
 }
@@ -405,7 +395,7 @@ static int weigh_op(Func *f, Op *op, void *vctx)
 {
 	(void)f;
 	WeightSum *w = vctx;
-	if (!ane_op_is_const(op))
+	if (!op_is_const(op))
 		return 0;
 	for (uint32_t i = 0; i < op->nattrs; i++)
 		add_lit_bytes(w, op->attrs[i].val);

@@ -33,7 +33,7 @@ static int64_t value_bytes(PartRun *pr, ValueId v)
 	const Type *t = infer_value_type(pr->ctx, pr->f, v);
 	if (!t)
 		t = ir_value(pr->f, v)->type;
-	return ane_type_bytes(t);
+	return ir_tensor_bytes(t);
 }
 
 static AneTensorRef *finish_refs(PartRun *pr, uint32_t *n, int64_t *sum)

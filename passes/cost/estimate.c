@@ -26,10 +26,10 @@
  * bandwidth itself (ane-hardware.md §2.4, [ASR]: M1 ~51, M5 ~145 GB/s).  The
  * CPU and GPU are modelled as M4-class on every chip (the spec gives no
  * per-chip CPU or GPU figures), except that weights stream at the chip's
- * DRAM bandwidth (§1.2; at most the device's own rate).  The class constants are CALIBRATED so that
- * the example estimates of ane-legality.md §3 (M4, [STUDY-DISPATCH]) come
- * out within a few percent (tests/test_placement.c,
- * test_placement_calibration, holds them to 25%):
+ * DRAM bandwidth (§1.2; at most the device's own rate).  The class
+ * constants are CALIBRATED so that the example estimates of
+ * ane-legality.md §3 (M4, [STUDY-DISPATCH]) come out within a few percent
+ * (tests/test_placement.c, test_placement_calibration, holds them to 25%):
  *
  *   example (1x64x32x32 fp16 unless named)   ANE us model/spec   CPU us model/spec
  *   conv 3x3 64->64                          4.67 / 4.67         100.06 / 100.06
@@ -62,27 +62,10 @@
  */
 #include "passes/cost/estimate.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
-#include "passes/cost/memory.h"
-
-typedef enum EstClass {
-	EC_ELEM,        /* element-wise, activations, casts, comparisons (default) */
-	EC_VIEW,        /* reshape, squeeze, expand_dims, identity */
-	EC_MOVE,        /* transpose and data movement (slice, gather, pad, pixel ops) */
-	EC_CONCAT,      /* concat, split, stack, tile */
-	EC_NORM,        /* softmax, normalisations, reductions */
-	EC_CONV,        /* conv, conv_transpose */
-	EC_MATMUL,      /* matmul, linear, einsum */
-	EC_SDPA,        /* scaled_dot_product_attention */
-	EC_RESIZE,      /* upsample, resize, crop_resize, resample */
-	EC_POOL,        /* max/avg/l2 pool */
-	EC_RNN,         /* lstm, gru, rnn */
-	EC_CONTROL,     /* cond, while_loop and anything without a shape rule */
-	EC_COUNT
-} EstClass;
+#include "ir/dim_expr.h"
 
 /* Per class: ANE floor (us), efficiency (x FP16 peak), bandwidth factor
  * (x the ANE's 500 GB/s); CPU floor (us), rate (FLOP/s), bandwidth factor
@@ -93,38 +76,31 @@ typedef struct ClassCost {
 	double gpu_eff;
 } ClassCost;
 
-static const ClassCost class_cost[EC_COUNT] = {
+static const ClassCost class_cost[OPC_COUNT] = {
 	/* calibrated: relu */
-	[EC_ELEM] = { 2.096, 1.0, 1.0, 1.309, 0.2e12, 1.0, 1.0 },
+	[OPC_ELEM] = { 2.096, 1.0, 1.0, 1.309, 0.2e12, 1.0, 1.0 },
 	/* not in §3: element-wise constants (I) */
-	[EC_VIEW] = { 2.096, 1.0, 1.0, 1.309, 0.2e12, 1.0, 1.0 },
+	[OPC_VIEW] = { 2.096, 1.0, 1.0, 1.309, 0.2e12, 1.0, 1.0 },
 	/* calibrated: transpose */
-	[EC_MOVE] = { 3.286, 1.0, 1.0, 1.689, 0.2e12, 1.0, 1.0 },
+	[OPC_MOVE] = { 3.286, 1.0, 1.0, 1.689, 0.2e12, 1.0, 1.0 },
 	/* calibrated: concat */
-	[EC_CONCAT] = { 1.571, 1.0, 1.0, 20.17, 0.2e12, 1.0, 1.0 },
+	[OPC_CONCAT] = { 1.571, 1.0, 1.0, 20.17, 0.2e12, 1.0, 1.0 },
 	/* calibrated: softmax / layer_norm */
-	[EC_NORM] = { 3.066, 1.0, 1.0, 2.672, 0.2e12, 1.0, 1.0 },
+	[OPC_NORM] = { 3.066, 1.0, 1.0, 2.672, 0.2e12, 1.0, 1.0 },
 	/* calibrated: conv 3x3 and 1x1 */
-	[EC_CONV] = { 0.611, 1.0, 1.0, 11.86, 0.856e12, 1.0, 0.8 },
+	[OPC_CONV] = { 0.611, 1.0, 1.0, 11.86, 0.856e12, 1.0, 0.8 },
 	/* calibrated: matmul */
-	[EC_MATMUL] = { 1.338, 0.5, 1.0, 2.731, 1.0e12, 1.0, 0.8 },
+	[OPC_MATMUL] = { 1.338, 0.5, 1.0, 2.731, 1.0e12, 1.0, 0.8 },
 	/* calibrated: sdpa (memory-bound on both, as §3's ratios say) */
-	[EC_SDPA] = { 2.811, 1.0, 0.48, 3.377, 10e12, 1.0, 0.8 },
+	[OPC_SDPA] = { 2.811, 1.0, 0.48, 3.377, 10e12, 1.0, 0.8 },
 	/* calibrated: upsample_bilinear */
-	[EC_RESIZE] = { 2.0, 1.0, 1.0, 1.31, 4.208e9, 1.0, 1.0 },
+	[OPC_RESIZE] = { 2.0, 1.0, 1.0, 1.31, 4.208e9, 1.0, 1.0 },
 	/* not in §3 (I): pooling as a cheap conv */
-	[EC_POOL] = { 2.0, 0.25, 1.0, 2.0, 0.1e12, 1.0, 0.5 },
+	[OPC_POOL] = { 2.0, 0.25, 1.0, 2.0, 0.1e12, 1.0, 0.5 },
 	/* not in §3 (I): BNNS-class recurrent kernels */
-	[EC_RNN] = { 5.0, 0.25, 1.0, 5.0, 0.5e12, 1.0, 0.5 },
+	[OPC_RNN] = { 5.0, 0.25, 1.0, 5.0, 0.5e12, 1.0, 0.5 },
 	/* not in §3 (I) */
-	[EC_CONTROL] = { 5.0, 1.0, 1.0, 5.0, 0.2e12, 1.0, 1.0 },
-};
-
-static const char *const class_names[EC_COUNT] = {
-	[EC_ELEM] = "elementwise", [EC_VIEW] = "view", [EC_MOVE] = "data-movement",
-	[EC_CONCAT] = "concat", [EC_NORM] = "normalisation", [EC_CONV] = "conv",
-	[EC_MATMUL] = "matmul", [EC_SDPA] = "attention", [EC_RESIZE] = "resize",
-	[EC_POOL] = "pool", [EC_RNN] = "recurrent", [EC_CONTROL] = "control-flow",
+	[OPC_CONTROL] = { 5.0, 1.0, 1.0, 5.0, 0.2e12, 1.0, 1.0 },
 };
 
 #define ANE_BW_M4 500e9         /* bytes/s, calibrated */
@@ -133,179 +109,6 @@ static const char *const class_names[EC_COUNT] = {
 #define GPU_RATE 4e12
 #define GPU_BW 250e9
 #define GPU_FLOOR_US 5.0
-
-/* Catalogue ops by id; ops not named are element-wise (EC_ELEM = 0). */
-#define C(op, cls) [OPID_##op] = cls
-static const uint8_t class_by_id[OPID_COUNT] = {
-	C(conv, EC_CONV), C(conv_transpose, EC_CONV), C(conv_quantized, EC_CONV),
-	C(matmul, EC_MATMUL), C(linear, EC_MATMUL), C(einsum, EC_MATMUL),
-	C(scaled_dot_product_attention, EC_SDPA),
-	C(softmax, EC_NORM), C(layer_norm, EC_NORM), C(batch_norm, EC_NORM),
-	C(instance_norm, EC_NORM), C(l2_norm, EC_NORM), C(local_response_norm, EC_NORM),
-	C(reduce_argmax, EC_NORM), C(reduce_argmin, EC_NORM), C(reduce_l1_norm, EC_NORM),
-	C(reduce_l2_norm, EC_NORM), C(reduce_log_sum, EC_NORM), C(reduce_log_sum_exp, EC_NORM),
-	C(reduce_max, EC_NORM), C(reduce_mean, EC_NORM), C(reduce_min, EC_NORM),
-	C(reduce_prod, EC_NORM), C(reduce_sum, EC_NORM), C(reduce_sum_square, EC_NORM),
-	C(reshape, EC_VIEW), C(squeeze, EC_VIEW), C(expand_dims, EC_VIEW), C(identity, EC_VIEW),
-	C(flatten2d, EC_VIEW), C(reshape_like, EC_VIEW),
-	C(transpose, EC_MOVE), C(slice_by_index, EC_MOVE), C(slice_by_size, EC_MOVE),
-	C(slice_update, EC_MOVE), C(gather, EC_MOVE), C(gather_along_axis, EC_MOVE),
-	C(gather_nd, EC_MOVE), C(scatter, EC_MOVE), C(scatter_along_axis, EC_MOVE),
-	C(scatter_nd, EC_MOVE), C(pad, EC_MOVE), C(crop, EC_MOVE), C(depth_to_space, EC_MOVE),
-	C(space_to_depth, EC_MOVE), C(pixel_shuffle, EC_MOVE), C(pixel_unshuffle, EC_MOVE),
-	C(space_to_batch, EC_MOVE), C(batch_to_space, EC_MOVE), C(reverse, EC_MOVE),
-	C(sliding_windows, EC_MOVE),
-	C(concat, EC_CONCAT), C(split, EC_CONCAT), C(stack, EC_CONCAT), C(tile, EC_CONCAT),
-	C(upsample_nearest_neighbor, EC_RESIZE), C(upsample_bilinear, EC_RESIZE),
-	C(resize_nearest_neighbor, EC_RESIZE), C(resize_bilinear, EC_RESIZE), C(resize, EC_RESIZE),
-	C(crop_resize, EC_RESIZE), C(resample, EC_RESIZE), C(affine, EC_RESIZE),
-	C(max_pool, EC_POOL), C(avg_pool, EC_POOL), C(l2_pool, EC_POOL),
-	C(lstm, EC_RNN), C(gru, EC_RNN), C(rnn, EC_RNN),
-	C(cond, EC_CONTROL), C(while_loop, EC_CONTROL),
-};
-#undef C
-static_assert(EC_ELEM == 0, "unnamed ops are element-wise");
-
-/* Ops outside the catalogue (legacy layers kept as nn.*). */
-static const struct {
-	const char *kind;
-	EstClass cls;
-} kind_classes[] = {
-	{ "nn.batchnorm", EC_NORM }, { "nn.branch", EC_CONTROL }, { "nn.loop", EC_CONTROL },
-	{ "nn.embedding", EC_MOVE }, { "nn.embeddingND", EC_MOVE }, { "call", EC_CONTROL },
-};
-
-static EstClass class_of(const Op *op, OpId id)
-{
-	if (id < OPID_COUNT)
-		return (EstClass)class_by_id[id];
-	for (size_t i = 0; i < sizeof kind_classes / sizeof *kind_classes; i++)
-		if (strcmp(kind_classes[i].kind, op->kind) == 0)
-			return kind_classes[i].cls;
-	return EC_ELEM;
-}
-
-/* ------------------------------------------------------------------ symbolic dims */
-
-typedef struct Expr {
-	const char *s;
-	const AneFuncFacts *facts;
-	bool bad;
-} Expr;
-
-static int64_t expr_sum(Expr *e);
-
-static void skip_ws(Expr *e)
-{
-	while (*e->s == ' ')
-		e->s++;
-}
-
-static int64_t expr_atom(Expr *e)
-{
-	skip_ws(e);
-	if (*e->s == '(') {
-		e->s++;
-		int64_t v = expr_sum(e);
-		skip_ws(e);
-		if (*e->s != ')')
-			e->bad = true;
-		else
-			e->s++;
-		return v;
-	}
-	if (*e->s == '-') {
-		e->s++;
-		return -expr_atom(e);
-	}
-	if (isdigit((unsigned char)*e->s)) {
-		int64_t v = 0;
-		while (isdigit((unsigned char)*e->s)) {
-			if (v > INT64_MAX / 16)
-				e->bad = true;
-			v = v * 10 + (*e->s++ - '0');
-		}
-		return v;
-	}
-	if (isalpha((unsigned char)*e->s) || *e->s == '_') {
-		const char *start = e->s;
-		while (isalnum((unsigned char)*e->s) || *e->s == '_')
-			e->s++;
-		size_t n = (size_t)(e->s - start);
-		for (uint32_t i = 0; e->facts && i < e->facts->nsyms; i++)
-			if (strlen(e->facts->sym_names[i]) == n &&
-			    strncmp(e->facts->sym_names[i], start, n) == 0) {
-				if (e->facts->sym_values[i] < 0)
-					e->bad = true;
-				return e->facts->sym_values[i];
-			}
-		e->bad = true;
-		return 0;
-	}
-	e->bad = true;
-	return 0;
-}
-
-static int64_t expr_product(Expr *e)
-{
-	int64_t v = expr_atom(e);
-	for (;;) {
-		skip_ws(e);
-		if (e->bad)
-			return 0;
-		if (e->s[0] == '/' && e->s[1] == '/') {
-			e->s += 2;
-			int64_t d = expr_atom(e);
-			if (d <= 0) {
-				e->bad = true;
-				return 0;
-			}
-			v = v >= 0 ? v / d : -((-v + d - 1) / d);
-		} else if (e->s[0] == '*') {
-			e->s++;
-			int64_t r = expr_atom(e);
-			if (r && (v > INT64_MAX / (r < 0 ? -r : r) || v < -INT64_MAX / (r < 0 ? -r : r)))
-				e->bad = true;
-			else
-				v *= r;
-		} else {
-			return v;
-		}
-	}
-}
-
-static int64_t expr_sum(Expr *e)
-{
-	int64_t v = expr_product(e);
-	for (;;) {
-		skip_ws(e);
-		if (e->bad)
-			return 0;
-		if (*e->s == '+') {
-			e->s++;
-			v += expr_product(e);
-		} else if (*e->s == '-') {
-			e->s++;
-			v -= expr_product(e);
-		} else {
-			return v;
-		}
-	}
-}
-
-/* A dim's value: a constant, or a symbolic expression evaluated with the
- * facts' symbol values; -1 when unknown. */
-static int64_t ane_dim_value(Dim d, const AneFuncFacts *facts)
-{
-	if (d.kind == DIM_CONST)
-		return d.size;
-	if (d.kind != DIM_SYM || !d.sym || !facts || !facts->nsyms)
-		return -1;
-	Expr e = { d.sym, facts, false };
-	int64_t v = expr_sum(&e);
-	skip_ws(&e);
-	return e.bad || *e.s || v < 0 ? -1 : v;
-}
 
 /* ------------------------------------------------------------------ shapes */
 
@@ -329,13 +132,25 @@ static const Type *value_type(const EstCtx *x, ValueId id)
 	return t && t->kind == TY_TENSOR ? t : NULL;
 }
 
+/* A dim's value at the inputs' default shapes (the facts' symbol values);
+ * -1 when unknown. */
+static int64_t dim_value(const EstCtx *x, Dim d)
+{
+	if (d.kind == DIM_CONST)
+		return d.size;
+	if (!x->facts || !x->facts->nsyms)
+		return -1;
+	return dim_expr_eval(x->ctx->m->types, d, x->facts->nsyms, x->facts->sym_names,
+	                     x->facts->sym_values);
+}
+
 static double numel(const EstCtx *x, const Type *t)
 {
 	if (!t || t->rank < 0)
 		return -1;
 	double n = 1;
 	for (int32_t i = 0; i < t->rank; i++) {
-		int64_t v = ane_dim_value(t->dims[i], x->facts);
+		int64_t v = dim_value(x, t->dims[i]);
 		if (v < 0)
 			return -1;
 		n *= (double)v;
@@ -347,7 +162,7 @@ static double dim_at(const EstCtx *x, const Type *t, int32_t i)
 {
 	if (!t || i < 0 || i >= t->rank)
 		return -1;
-	int64_t v = ane_dim_value(t->dims[i], x->facts);
+	int64_t v = dim_value(x, t->dims[i]);
 	return v < 0 ? -1 : (double)v;
 }
 
@@ -385,7 +200,7 @@ static const Type *out_type(const EstCtx *x, uint32_t i)
 /* ------------------------------------------------------------------ weights */
 
 /* A weight behind a constexpr_* chain: the bytes of its stored literals
- * (packed to their dtypes' bits, memory.h's sizes) and whether the chip's
+ * (packed to their dtypes' bits, ir_tensor_bytes) and whether the chip's
  * ANE folds the format to dense at compile time (ane-legality.md G5). */
 typedef struct Chain {
 	double stored;
@@ -410,11 +225,11 @@ static void chain_lit(Chain *c, const Lit *l)
 	const Type *t = l->type;
 	if (!t || t->kind != TY_TENSOR || t->dt == DT_STRING)
 		return;
-	MemSize m = mem_type_size(t);
-	if (m.unknown)
+	int64_t b = ir_tensor_bytes(t);
+	if (b < 0)
 		c->unknown = true;
 	else
-		c->stored += (double)m.bytes;
+		c->stored += (double)b;
 }
 
 static void chain_walk(const EstCtx *x, const Op *op, int depth, Chain *c)
@@ -439,7 +254,7 @@ static void chain_walk(const EstCtx *x, const Op *op, int depth, Chain *c)
 				chain_lit(c, b->lit);
 			} else if (b->value < x->f->values.n) {
 				const Op *d = ir_value(x->f, b->value)->def;
-				if (d && ane_op_is_const(d))
+				if (d && op_is_const(d))
 					chain_walk(x, d, depth + 1, c);
 			}
 		}
@@ -483,7 +298,7 @@ static void io_bytes(const EstCtx *x, Io *io)
 				if (!t)
 					continue;
 				def = b->value < x->f->values.n ? ir_value(x->f, b->value)->def : NULL;
-				weight = def && ane_op_is_const(def);
+				weight = def && op_is_const(def);
 			}
 			double n = tensor_bytes(x, t);
 			if (n < 0) {
@@ -495,7 +310,7 @@ static void io_bytes(const EstCtx *x, Io *io)
 				continue;
 			}
 			double stored = n, ane = n;
-			if (def && strncmp(def->kind, "constexpr_", 10) == 0) {
+			if (def && ir_op_id(def) != OPID_const) {      /* constexpr_*: compressed */
 				Chain c = { 0, false, false };
 				chain_walk(x, def, 0, &c);
 				if (!c.unknown)
@@ -569,8 +384,8 @@ static bool bool_operand(const EstCtx *x, const char *name)
 		return lit_elem_i64(o->b[0].lit, 0) != 0;
 	if (o && o->n && o->b[0].kind == BIND_VALUE) {
 		const Op *d = ir_value(x->f, o->b[0].value)->def;
-		const Lit *l = d && strcmp(d->kind, "const") == 0
-		               ? ir_attr_find(d->nattrs, d->attrs, "val") : NULL;
+		const Lit *l = d && ir_op_id(d) == OPID_const ? ir_attr_find(d->nattrs, d->attrs, "val")
+		                                               : NULL;
 		return l && l->kind == LIT_TENSOR && l->u.tensor.count == 1 && lit_elem_i64(l, 0);
 	}
 	return false;
@@ -619,8 +434,8 @@ static double pool_flops(const EstCtx *x)
 		const Lit *l = o->b[0].kind == BIND_LIT ? o->b[0].lit : NULL;
 		if (!l && o->b[0].kind == BIND_VALUE) {
 			const Op *d = ir_value(x->f, o->b[0].value)->def;
-			l = d && strcmp(d->kind, "const") == 0 ? ir_attr_find(d->nattrs, d->attrs, "val")
-			                                       : NULL;
+			l = d && ir_op_id(d) == OPID_const ? ir_attr_find(d->nattrs, d->attrs, "val")
+			                                   : NULL;
 		}
 		if (l && l->kind == LIT_TENSOR)
 			for (int64_t i = 0; i < l->u.tensor.count && i < 8; i++)
@@ -700,40 +515,40 @@ void cost_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, OpId id,
                       const AneChip *chip, const AneFuncFacts *facts, CostOp *e)
 {
 	EstCtx x = { ctx, f, op, id, facts, chip, facts && facts->nn };
-	EstClass cls = class_of(op, id);
+	OpCostClass cls = op_cost_class(op);
 	Io io;
 	io_bytes(&x, &io);
 	double flops = -1, scores = 0;
 	switch (cls) {
-	case EC_CONV: flops = conv_flops(&x); break;
-	case EC_MATMUL: flops = matmul_flops(&x); break;
-	case EC_SDPA:
+	case OPC_CONV: flops = conv_flops(&x); break;
+	case OPC_MATMUL: flops = matmul_flops(&x); break;
+	case OPC_SDPA:
 		sdpa_work(&x, &flops, &scores);
 		if (scores < 0)
 			io.unknown = true;
 		break;
-	case EC_NORM: {
+	case OPC_NORM: {
 		double n = numel(&x, operand_type(&x, "x"));
 		flops = n < 0 ? -1 : 5 * n;
 		break;
 	}
-	case EC_RESIZE: {
+	case OPC_RESIZE: {
 		double n = out_numel(&x);
 		flops = n < 0 ? -1 : 8 * n;
 		break;
 	}
-	case EC_POOL: flops = pool_flops(&x); break;
-	case EC_RNN: flops = rnn_flops(&x); break;
-	case EC_CONCAT: case EC_MOVE: case EC_VIEW: flops = 0; break;
-	case EC_CONTROL:
+	case OPC_POOL: flops = pool_flops(&x); break;
+	case OPC_RNN: flops = rnn_flops(&x); break;
+	case OPC_CONCAT: case OPC_MOVE: case OPC_VIEW: flops = 0; break;
+	case OPC_CONTROL:
 		flops = 0;
 		memset(&io, 0, sizeof io);
 		break;
-	case EC_ELEM: default: flops = out_numel(&x); break;
-	case EC_COUNT: break;
+	case OPC_ELEM: default: flops = out_numel(&x); break;
+	case OPC_COUNT: break;
 	}
 	memset(e, 0, sizeof *e);
-	e->cost_class = class_names[cls];
+	e->cost_class = op_cost_class_name(cls);
 	e->known = flops >= 0 && !io.unknown;
 	e->flops = flops >= 0 ? flops : -1;
 	if (io.unknown) {
@@ -770,8 +585,8 @@ void cost_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, OpId id,
 double cost_device_ms(const AneChip *chip, const char *cost_class, Device d, double flops,
                       double bytes)
 {
-	for (int c = 0; c < EC_COUNT; c++)
-		if (cost_class && strcmp(class_names[c], cost_class) == 0) {
+	for (int c = 0; c < OPC_COUNT; c++)
+		if (cost_class && strcmp(op_cost_class_name((OpCostClass)c), cost_class) == 0) {
 			double over, comp, mem;
 			return device_us(&class_cost[c], chip, d, flops, bytes, 0, &over, &comp, &mem) /
 			       1000.0;

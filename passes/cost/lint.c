@@ -314,15 +314,15 @@ static void describe_source(const Lint *L, ValueId v, char *buf, size_t n)
 
 /* ------------------------------------------------------------------ L001-L003: constants */
 
-static const char *const mask_consumers[] = { "add", "sub", "select", "mul", "fill", "fill_like",
-                                              NULL };
+static const OpId mask_consumers[] = { OPID_add, OPID_sub, OPID_select, OPID_mul, OPID_fill,
+                                       OPID_fill_like, OPID_COUNT };
 
 /* Does the constant reach fp16 compute through this consumer? */
 static bool consumer_fp16(const Lint *L, const Op *u)
 {
-	if (!u || mem_op_is_weight(u))
+	if (!u || op_is_const(u))
 		return false;
-	if (lint_kind_is(u, "cast")) {
+	if (lint_op_is(u, OPID_cast)) {
 		const Binding *b = lint_arg(u, "dtype");
 		const Lit *l = b && b->kind == BIND_LIT ? b->lit : NULL;
 		if (!l && b && b->kind == BIND_VALUE) {
@@ -349,13 +349,13 @@ static void check_constant(Lint *L, const Lit *l, const Op *at, const Op *const 
 	for (uint32_t i = 0; i < nusers; i++) {
 		if (consumer_fp16(L, users[i]))
 			fp16 = true;
-		if (lint_kind_in(users[i], mask_consumers))
+		if (lint_op_in(users[i], mask_consumers))
 			mask_use = true;
 		/* a constant cast first (fp32 mask -> fp16): look at what the cast feeds */
-		if (lint_kind_is(users[i], "cast") && users[i]->nouts == 1) {
+		if (lint_op_is(users[i], OPID_cast) && users[i]->nouts == 1) {
 			const Value *cv = ir_value(L->f, users[i]->outs[0]);
 			for (uint32_t u = 0; u < cv->nuses; u++)
-				if (lint_kind_in(cv->uses[u].op, mask_consumers))
+				if (lint_op_in(cv->uses[u].op, mask_consumers))
 					mask_use = true;
 		}
 	}
@@ -434,7 +434,7 @@ static void lint_constants(Lint *L, const Block *b)
 {
 	for (uint32_t i = 0; i < b->nops; i++) {
 		const Op *op = b->ops[i];
-		if (lint_kind_is(op, "const") && op->nouts == 1) {
+		if (lint_op_is(op, OPID_const) && op->nouts == 1) {
 			const Lit *l = ir_attr_find(op->nattrs, op->attrs, "val");
 			const Value *v = ir_value(L->f, op->outs[0]);
 			const Op *few[16];  /* most constants have a user or two */
@@ -446,7 +446,7 @@ static void lint_constants(Lint *L, const Block *b)
 			check_constant(L, l, op, users, v->nuses);
 			if (users != few)
 				free(users);
-		} else if (!mem_op_is_weight(op)) {
+		} else if (!op_is_const(op)) {
 			for (uint32_t k = 0; k < op->nargs; k++)
 				for (uint32_t j = 0; j < op->args[k].n; j++)
 					if (op->args[k].b[j].kind == BIND_LIT)
@@ -460,33 +460,33 @@ static void lint_constants(Lint *L, const Block *b)
 /* ------------------------------------------------------------------ L004-L006: numerics */
 
 typedef struct ExpLike {
-	const char *kind;
+	OpId op;
 	double limit;           /* input above which the fp16 result is inf */
 	const char *what;
 } ExpLike;
 
 static const ExpLike exp_like[] = {
-	{ "exp", 11.09, "exp(x) is inf in fp16 for x > 11.09" },
-	{ "exp2", 15.99, "2^x is inf in fp16 for x > 15.99" },
-	{ "softplus", 11.09, "softplus computed as log(1 + exp(x)) overflows for x > 11.09" },
-	{ "softplus_parametric", 11.09,
+	{ OPID_exp, 11.09, "exp(x) is inf in fp16 for x > 11.09" },
+	{ OPID_exp2, 15.99, "2^x is inf in fp16 for x > 15.99" },
+	{ OPID_softplus, 11.09, "softplus computed as log(1 + exp(x)) overflows for x > 11.09" },
+	{ OPID_softplus_parametric, 11.09,
 	  "softplus computed as log(1 + exp(beta*x)) overflows for beta*x > 11.09" },
-	{ "reduce_log_sum_exp", 11.09,
+	{ OPID_reduce_log_sum_exp, 11.09,
 	  "the ANE's log-sum-exp overflows once exp(x) passes 65504 (x > 11.09; seen at 7.63 "
 	  "for 32 channels)" },
-	{ "sinh", 11.78, "sinh(x) is inf in fp16 for |x| > 11.78" },
-	{ "cosh", 11.78, "cosh(x) is inf in fp16 for |x| > 11.78" },
+	{ OPID_sinh, 11.78, "sinh(x) is inf in fp16 for |x| > 11.78" },
+	{ OPID_cosh, 11.78, "cosh(x) is inf in fp16 for |x| > 11.78" },
 };
 
 static void check_exp(Lint *L, const Op *op)
 {
 	for (size_t i = 0; i < sizeof exp_like / sizeof *exp_like; i++) {
-		if (!lint_kind_is(op, exp_like[i].kind))
+		if (!lint_op_is(op, exp_like[i].op))
 			continue;
 		ValueId x = lint_arg_value(op, "x");
 		if (x == VALUE_NONE || !type_is_fp16(vtype(L, x)))
 			return;
-		bool two = lint_kind_is(op, "sinh") || lint_kind_is(op, "cosh");
+		bool two = lint_op_is(op, OPID_sinh) || lint_op_is(op, OPID_cosh);
 		double ub = lint_value_bound(L, x, two);
 		if (ub <= exp_like[i].limit)
 			return;
@@ -503,7 +503,7 @@ static void check_exp(Lint *L, const Op *op)
 
 static void check_pow(Lint *L, const Op *op)
 {
-	if (!lint_kind_is(op, "pow"))
+	if (!lint_op_is(op, OPID_pow))
 		return;
 	ValueId x = lint_arg_value(op, "x");
 	const Lit *y = lint_arg_lit(L, op, "y");
@@ -530,12 +530,12 @@ static bool scaled_before(const Lint *L, ValueId v, int depth)
 {
 	for (int guard = 0; guard < 32 && v < L->f->values.n; guard++) {
 		const Op *d = lint_def_of(L, v);
-		if (!d || mem_op_is_weight(d))
+		if (!d || op_is_const(d))
 			return false;
-		if ((lint_kind_is(d, "mul") || lint_kind_is(d, "real_div")) &&
+		if ((lint_op_is(d, OPID_mul) || lint_op_is(d, OPID_real_div)) &&
 		    (lint_binding_is_const(L, lint_arg(d, "x")) || lint_binding_is_const(L, lint_arg(d, "y"))))
 			return true;
-		if (!lint_kind_in(d, lint_transparent_ops) || depth > 8)
+		if (!lint_op_in(d, lint_transparent_ops) || depth > 8)
 			return false;
 		v = lint_arg_value(d, "x");
 	}
@@ -549,11 +549,11 @@ static const Op *scores_matmul(const Lint *L, ValueId v, bool *scaled, int depth
 	if (depth > 12 || v >= L->f->values.n)
 		return NULL;
 	const Op *d = lint_def_of(L, v);
-	if (!d || mem_op_is_weight(d))
+	if (!d || op_is_const(d))
 		return NULL;
-	if (lint_kind_in(d, lint_transparent_ops))
+	if (lint_op_in(d, lint_transparent_ops))
 		return scores_matmul(L, lint_arg_value(d, "x"), scaled, depth + 1);
-	if (lint_kind_is(d, "mul") || lint_kind_is(d, "real_div")) {
+	if (lint_op_is(d, OPID_mul) || lint_op_is(d, OPID_real_div)) {
 		const Binding *x = lint_arg(d, "x"), *y = lint_arg(d, "y");
 		if (lint_binding_is_const(L, y) || lint_binding_is_const(L, x)) {
 			*scaled = true;
@@ -562,8 +562,9 @@ static const Op *scores_matmul(const Lint *L, ValueId v, bool *scaled, int depth
 		}
 		return NULL;
 	}
-	if (lint_kind_is(d, "add") || lint_kind_is(d, "sub") || lint_kind_is(d, "select")) {
-		const char *a = lint_kind_is(d, "select") ? "a" : "x", *b = lint_kind_is(d, "select") ? "b" : "y";
+	if (lint_op_is(d, OPID_add) || lint_op_is(d, OPID_sub) || lint_op_is(d, OPID_select)) {
+		bool sel = lint_op_is(d, OPID_select);
+		const char *a = sel ? "a" : "x", *b = sel ? "b" : "y";
 		bool s1 = *scaled, s2 = *scaled;
 		const Op *m = scores_matmul(L, lint_arg_value(d, a), &s1, depth + 1);
 		if (m) {
@@ -575,7 +576,7 @@ static const Op *scores_matmul(const Lint *L, ValueId v, bool *scaled, int depth
 			*scaled = s2;
 		return m;
 	}
-	if (lint_kind_is(d, "matmul")) {
+	if (lint_op_is(d, OPID_matmul)) {
 		const Binding *x = lint_arg(d, "x"), *y = lint_arg(d, "y");
 		if (x && y && x->kind == BIND_VALUE && y->kind == BIND_VALUE &&
 		    !lint_binding_is_const(L, x) && !lint_binding_is_const(L, y))
@@ -586,7 +587,7 @@ static const Op *scores_matmul(const Lint *L, ValueId v, bool *scaled, int depth
 
 static void check_attention(Lint *L, const Op *op)
 {
-	if (!lint_kind_is(op, "softmax"))
+	if (!lint_op_is(op, OPID_softmax))
 		return;
 	ValueId x = lint_arg_value(op, "x");
 	if (x == VALUE_NONE || !type_is_fp16(vtype(L, x)))
@@ -626,17 +627,17 @@ typedef struct Rank3 {
 static bool act_rank3(const Lint *L, ValueId v)
 {
 	const Type *t = vtype(L, v);
-	return v != VALUE_NONE && !mem_value_is_weight(L->f, v) && is_tensor(t) && t->rank == 3;
+	return v != VALUE_NONE && !op_is_const(lint_def_of(L, v)) && is_tensor(t) && t->rank == 3;
 }
 
 static void check_rank3(Lint *L, const Op *op, Rank3 *r3)
 {
 	ValueId hit = VALUE_NONE;
-	if (lint_kind_is(op, "linear") || lint_kind_is(op, "softmax")) {
+	if (lint_op_is(op, OPID_linear) || lint_op_is(op, OPID_softmax)) {
 		ValueId x = lint_arg_value(op, "x");
 		if (act_rank3(L, x))
 			hit = x;
-	} else if (lint_kind_is(op, "matmul")) {
+	} else if (lint_op_is(op, OPID_matmul)) {
 		ValueId x = lint_arg_value(op, "x"), y = lint_arg_value(op, "y");
 		hit = act_rank3(L, x) ? x : act_rank3(L, y) ? y : VALUE_NONE;
 	}
@@ -673,7 +674,8 @@ static void check_large(Lint *L, const Op *op, ValueId v)
 
 /* ------------------------------------------------------------------ L012-L014: weights */
 
-static const char *const gather_ops[] = { "gather", "gather_along_axis", "gather_nd", NULL };
+static const OpId gather_ops[] = { OPID_gather, OPID_gather_along_axis, OPID_gather_nd,
+                                   OPID_COUNT };
 
 /* A weight read by compute other than as a gather's table (embeddings run
  * off the ANE anyway). */
@@ -682,9 +684,9 @@ static bool weight_feeds_compute(const Lint *L, ValueId id)
 	const Value *v = ir_value(L->f, id);
 	for (uint32_t u = 0; u < v->nuses; u++) {
 		const Op *op = v->uses[u].op;
-		if (mem_op_is_weight(op))
+		if (op_is_const(op))
 			continue;
-		if (lint_kind_in(op, gather_ops) && strcmp(op->args[v->uses[u].operand].name, "x") == 0)
+		if (lint_op_in(op, gather_ops) && strcmp(op->args[v->uses[u].operand].name, "x") == 0)
 			continue;
 		return true;
 	}
@@ -693,7 +695,7 @@ static bool weight_feeds_compute(const Lint *L, ValueId id)
 
 static void check_weight_axes(Lint *L, const Op *op)
 {
-	if (!mem_op_is_weight(op))
+	if (!op_is_const(op))
 		return;
 	for (uint32_t k = 0; k < op->nouts; k++) {
 		ValueId id = op->outs[k];
@@ -723,7 +725,7 @@ static void check_weight_axes(Lint *L, const Op *op)
 }
 
 typedef struct Fold {
-	const char *const *kinds;
+	const OpId *ops;
 	const char *format;
 	const char *from;
 	const Op *first;
@@ -731,10 +733,10 @@ typedef struct Fold {
 	MemSize dense;
 } Fold;
 
-static const char *const fold_affine[] = { "constexpr_affine_dequantize", NULL };
-static const char *const fold_blockwise[] = { "constexpr_blockwise_shift_scale", NULL };
-static const char *const fold_sparse[] = { "constexpr_sparse_to_dense", "constexpr_lut_to_sparse",
-                                           "constexpr_sparse_blockwise_shift_scale", NULL };
+static const OpId fold_affine[] = { OPID_constexpr_affine_dequantize, OPID_COUNT };
+static const OpId fold_blockwise[] = { OPID_constexpr_blockwise_shift_scale, OPID_COUNT };
+static const OpId fold_sparse[] = { OPID_constexpr_sparse_to_dense, OPID_constexpr_lut_to_sparse,
+                                    OPID_constexpr_sparse_blockwise_shift_scale, OPID_COUNT };
 
 static void note_fold(Lint *L, const Op *op, Fold *folds, size_t n)
 {
@@ -744,7 +746,7 @@ static void note_fold(Lint *L, const Op *op, Fold *folds, size_t n)
 		if (weight_feeds_compute(L, op->outs[k]))
 			read = true;
 	for (size_t i = 0; read && i < n; i++)
-		if (lint_kind_in(op, folds[i].kinds)) {
+		if (lint_op_in(op, folds[i].ops)) {
 			if (!folds[i].count)
 				folds[i].first = op;
 			folds[i].count++;
@@ -758,15 +760,7 @@ static void note_fold(Lint *L, const Op *op, Fold *folds, size_t n)
 
 static const FeatureDesc *input_desc(const Lint *L, const char *name)
 {
-	const ModelDesc *d = L->m->desc;
-	if (!d || !d->nfuncs)
-		return NULL;
-	const FuncDesc *fd = NULL;
-	for (uint32_t i = 0; i < d->nfuncs; i++)
-		if (d->funcs[i].name && L->f->name && strcmp(d->funcs[i].name, L->f->name) == 0)
-			fd = &d->funcs[i];
-	if (!fd && d->nfuncs == 1)
-		fd = &d->funcs[0];
+	const FuncDesc *fd = ir_func_desc(L->f);
 	for (uint32_t i = 0; fd && i < fd->ninputs; i++)
 		if (fd->inputs[i].name && strcmp(fd->inputs[i].name, name) == 0)
 			return &fd->inputs[i];
@@ -791,26 +785,31 @@ static void range_text(char *buf, size_t n, uint32_t nr, const DimRange *r)
 
 /* Operands that take integers as indices or sizes, not as data. */
 typedef struct IndexOperand {
-	const char *kind, *operand;
+	OpId op;
+	const char *operand;
 } IndexOperand;
 
 static const IndexOperand index_operands[] = {
-	{ "gather", "indices" }, { "gather_nd", "indices" }, { "gather_along_axis", "indices" },
-	{ "scatter", "indices" }, { "scatter_nd", "indices" }, { "scatter_along_axis", "indices" },
-	{ "one_hot", "indices" }, { "slice_by_index", "begin" }, { "slice_by_index", "end" },
-	{ "slice_by_size", "begin" }, { "slice_by_size", "size" }, { "slice_update", "begin" },
-	{ "slice_update", "end" }, { "reshape", "shape" }, { "tile", "reps" }, { "fill", "shape" },
-	{ "range_1d", "start" }, { "range_1d", "end" }, { "range_1d", "step" },
-	{ "pad", "pad" }, { "topk", "k" }, { "resize", "shape" }, { "band_part", "lower" },
-	{ "band_part", "upper" }, { "reverse_sequence", "lengths" }, { "cond", "pred" },
-	{ "while_loop", "loop_vars" }, { "list_read", "index" }, { "list_write", "index" },
-	{ "list_gather", "indices" }, { "list_scatter", "indices" },
+	{ OPID_gather, "indices" }, { OPID_gather_nd, "indices" },
+	{ OPID_gather_along_axis, "indices" }, { OPID_scatter, "indices" },
+	{ OPID_scatter_nd, "indices" }, { OPID_scatter_along_axis, "indices" },
+	{ OPID_one_hot, "indices" }, { OPID_slice_by_index, "begin" },
+	{ OPID_slice_by_index, "end" }, { OPID_slice_by_size, "begin" },
+	{ OPID_slice_by_size, "size" }, { OPID_slice_update, "begin" },
+	{ OPID_slice_update, "end" }, { OPID_reshape, "shape" }, { OPID_tile, "reps" },
+	{ OPID_fill, "shape" }, { OPID_range_1d, "start" }, { OPID_range_1d, "end" },
+	{ OPID_range_1d, "step" }, { OPID_pad, "pad" }, { OPID_topk, "k" },
+	{ OPID_resize, "shape" }, { OPID_band_part, "lower" }, { OPID_band_part, "upper" },
+	{ OPID_reverse_sequence, "lengths" }, { OPID_cond, "pred" },
+	{ OPID_while_loop, "loop_vars" }, { OPID_list_read, "index" }, { OPID_list_write, "index" },
+	{ OPID_list_gather, "indices" }, { OPID_list_scatter, "indices" },
 };
 
 static bool is_index_operand(const Op *op, const char *name)
 {
+	OpId id = ir_op_id(op);
 	for (size_t i = 0; i < sizeof index_operands / sizeof *index_operands; i++)
-		if (strcmp(op->kind, index_operands[i].kind) == 0 &&
+		if (id == index_operands[i].op &&
 		    strcmp(name, index_operands[i].operand) == 0)
 			return true;
 	return false;
@@ -910,7 +909,7 @@ static void walk_block(Lint *L, const Block *b, Walk *w)
 {
 	for (uint32_t i = 0; i < b->nops; i++) {
 		const Op *op = b->ops[i];
-		if (mem_op_is_weight(op)) {
+		if (op_is_const(op)) {
 			check_weight_axes(L, op);
 			note_fold(L, op, w->folds, 3);
 		} else {

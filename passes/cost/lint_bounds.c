@@ -9,19 +9,18 @@
 #include <math.h>
 #include <string.h>
 
-#include "passes/cost/memory.h"
-
 /* ------------------------------------------------------------------ operands */
 
-bool lint_kind_is(const Op *op, const char *kind)
+bool lint_op_is(const Op *op, OpId id)
 {
-	return op && strcmp(op->kind, kind) == 0;
+	return op && ir_op_id(op) == id;
 }
 
-bool lint_kind_in(const Op *op, const char *const *kinds)
+bool lint_op_in(const Op *op, const OpId *ids)
 {
-	for (; op && *kinds; kinds++)
-		if (strcmp(op->kind, *kinds) == 0)
+	OpId id = op ? ir_op_id(op) : OPID_COUNT;
+	for (; id != OPID_COUNT && *ids != OPID_COUNT; ids++)
+		if (*ids == id)
 			return true;
 	return false;
 }
@@ -54,7 +53,7 @@ const Lit *lint_binding_lit(const Lint *L, const Binding *b)
 		l = b->lit;
 	} else {
 		const Op *d = lint_def_of(L, b->value);
-		if (lint_kind_is(d, "const")) {
+		if (lint_op_is(d, OPID_const)) {
 			l = ir_attr_find(d->nattrs, d->attrs, "val");
 			if (!l) {
 				const Binding *vb = lint_arg(d, "val");
@@ -95,23 +94,24 @@ double lint_lit_max(const Lit *l)
 
 bool lint_binding_is_const(const Lint *L, const Binding *b)
 {
-	return b && (b->kind == BIND_LIT || mem_value_is_weight(L->f, b->value));
+	return b && (b->kind == BIND_LIT || op_is_const(lint_def_of(L, b->value)));
 }
 
 /* Ops that pass a value through unchanged in magnitude (layout, slicing,
  * dtype): walks look through them along operand `x`. */
-const char *const lint_transparent_ops[] = {
-	"reshape", "transpose", "expand_dims", "squeeze", "identity", "cast", "slice_by_index",
-	"slice_by_size", "split", "reshape_like", "flatten2d", "tile", "pixel_shuffle",
-	"pixel_unshuffle", "depth_to_space", "space_to_depth", "reverse", "gather",
-	"gather_along_axis", "gather_nd", "crop", NULL
+const OpId lint_transparent_ops[] = {
+	OPID_reshape, OPID_transpose, OPID_expand_dims, OPID_squeeze, OPID_identity, OPID_cast,
+	OPID_slice_by_index, OPID_slice_by_size, OPID_split, OPID_reshape_like, OPID_flatten2d,
+	OPID_tile, OPID_pixel_shuffle, OPID_pixel_unshuffle, OPID_depth_to_space,
+	OPID_space_to_depth, OPID_reverse, OPID_gather, OPID_gather_along_axis, OPID_gather_nd,
+	OPID_crop, OPID_COUNT
 };
 
 ValueId lint_through(const Lint *L, ValueId v)
 {
 	for (int guard = 0; guard < 64 && v < L->f->values.n; guard++) {
 		const Op *d = lint_def_of(L, v);
-		if (!lint_kind_in(d, lint_transparent_ops))
+		if (!lint_op_in(d, lint_transparent_ops))
 			break;
 		ValueId x = lint_arg_value(d, "x");
 		if (x == VALUE_NONE)
@@ -135,7 +135,7 @@ static double bound_of_binding(Lint *L, const Binding *b, bool absolute, int dep
 {
 	if (!b)
 		return INFINITY;
-	if (b->kind == BIND_LIT || mem_value_is_weight(L->f, b->value)) {
+	if (b->kind == BIND_LIT || op_is_const(lint_def_of(L, b->value))) {
 		const Lit *l = lint_binding_lit(L, b);
 		if (!l)
 			return 0;       /* a blob: not read, not a run-time input */
@@ -147,22 +147,30 @@ static double bound_of_binding(Lint *L, const Binding *b, bool absolute, int dep
 
 /* Bounds that an op's output keeps whatever its input: {upper, |x|}. */
 typedef struct OpBound {
-	const char *kind;
+	OpId op;
 	double ub, ab;
 } OpBound;
 
+/* The same for ops outside the catalogue that converters emit, by name. */
+static const struct {
+	const char *kind;
+	double ub, ab;
+} unlisted_bounds[] = { { "log_softmax", 0, INFINITY }, { "rms_norm", 1, 1 } };
+
 static const OpBound bounded_ops[] = {
-	{ "sigmoid", 1, 1 }, { "sigmoid_hard", 1, 1 }, { "tanh", 1, 1 }, { "softsign", 1, 1 },
-	{ "softmax", 1, 1 }, { "erf", 1, 1 }, { "sin", 1, 1 }, { "cos", 1, 1 },
-	{ "atan", 1.5708, 1.5708 }, { "l2_norm", 1, 1 }, { "relu6", 6, 6 },
-	{ "log_softmax", 0, INFINITY }, { "logical_not", 1, 1 },
+	{ OPID_sigmoid, 1, 1 }, { OPID_sigmoid_hard, 1, 1 }, { OPID_tanh, 1, 1 }, { OPID_softsign,
+	1, 1 },
+	{ OPID_softmax, 1, 1 }, { OPID_erf, 1, 1 }, { OPID_sin, 1, 1 }, { OPID_cos, 1, 1 },
+	{ OPID_atan, 1.5708, 1.5708 }, { OPID_l2_norm, 1, 1 }, { OPID_relu6, 6, 6 },
+	{ OPID_logical_not, 1, 1 },
 	/* normalised values: counted as bounded before gamma and beta (documented) */
-	{ "layer_norm", 1, 1 }, { "batch_norm", 1, 1 }, { "instance_norm", 1, 1 },
-	{ "local_response_norm", 1, 1 }, { "rms_norm", 1, 1 },
+	{ OPID_layer_norm, 1, 1 }, { OPID_batch_norm, 1, 1 }, { OPID_instance_norm, 1, 1 },
+	{ OPID_local_response_norm, 1, 1 },
 	/* comparisons give 0 or 1 */
-	{ "equal", 1, 1 }, { "not_equal", 1, 1 }, { "less", 1, 1 }, { "less_equal", 1, 1 },
-	{ "greater", 1, 1 }, { "greater_equal", 1, 1 }, { "logical_and", 1, 1 },
-	{ "logical_or", 1, 1 }, { "logical_xor", 1, 1 },
+	{ OPID_equal, 1, 1 }, { OPID_not_equal, 1, 1 }, { OPID_less, 1, 1 }, { OPID_less_equal, 1,
+	1 },
+	{ OPID_greater, 1, 1 }, { OPID_greater_equal, 1, 1 }, { OPID_logical_and, 1, 1 },
+	{ OPID_logical_or, 1, 1 }, { OPID_logical_xor, 1, 1 },
 };
 
 /* An upper bound on the value (absolute: on |value|) from the ops that
@@ -181,59 +189,68 @@ static double value_bound(Lint *L, ValueId v, bool absolute, int depth)
 	const Op *d = lint_def_of(L, v);
 	if (!d) {
 		r = INFINITY;
-	} else if (mem_op_is_weight(d)) {
+	} else if (op_is_const(d)) {
 		Binding b = { BIND_VALUE, v, NULL };
 		r = bound_of_binding(L, &b, absolute, depth + 1);
-	} else if (lint_kind_in(d, lint_transparent_ops)) {
+	} else if (lint_op_in(d, lint_transparent_ops)) {
 		r = value_bound(L, lint_arg_value(d, "x"), absolute, depth + 1);
 	} else {
 		bool found = false;
 		for (size_t i = 0; i < sizeof bounded_ops / sizeof *bounded_ops; i++)
-			if (strcmp(d->kind, bounded_ops[i].kind) == 0) {
+			if (ir_op_id(d) == bounded_ops[i].op) {
 				r = absolute ? bounded_ops[i].ab : bounded_ops[i].ub;
 				found = true;
 				break;
 			}
+		for (size_t i = 0; !found && ir_op_id(d) == OPID_UNKNOWN &&
+		                   i < sizeof unlisted_bounds / sizeof *unlisted_bounds; i++)
+			if (strcmp(d->kind, unlisted_bounds[i].kind) == 0) {
+				r = absolute ? unlisted_bounds[i].ab : unlisted_bounds[i].ub;
+				found = true;
+			}
 		if (found) {
 			/* done */
-		} else if (lint_kind_is(d, "clip")) {
+		} else if (lint_op_is(d, OPID_clip)) {
 			const Lit *lo = lint_arg_lit(L, d, "alpha"), *hi = lint_arg_lit(L, d, "beta");
 			double l = lo ? lint_lit_abs_max(lo) : INFINITY, h = hi ? lint_lit_max(hi) : INFINITY;
 			double ha = hi ? lint_lit_abs_max(hi) : INFINITY;
 			r = absolute ? fmax(l, ha) : h;
-		} else if (lint_kind_is(d, "scaled_tanh")) {
+		} else if (lint_op_is(d, OPID_scaled_tanh)) {
 			const Lit *a = lint_arg_lit(L, d, "alpha");
 			r = a ? lint_lit_abs_max(a) : 1;
-		} else if (lint_kind_is(d, "clamped_relu")) {
+		} else if (lint_op_is(d, OPID_clamped_relu)) {
 			const Lit *b = lint_arg_lit(L, d, "beta");
 			r = absolute ? INFINITY : b ? lint_lit_max(b) : INFINITY;
-		} else if (lint_kind_is(d, "relu")) {
+		} else if (lint_op_is(d, OPID_relu)) {
 			r = absolute ? value_bound(L, lint_arg_value(d, "x"), true, depth + 1)
 			             : fmax(0, value_bound(L, lint_arg_value(d, "x"), false, depth + 1));
-		} else if (lint_kind_is(d, "minimum")) {
+		} else if (lint_op_is(d, OPID_minimum)) {
 			double a = bound_of_binding(L, lint_arg(d, "x"), absolute, depth + 1);
 			double b = bound_of_binding(L, lint_arg(d, "y"), absolute, depth + 1);
 			r = absolute ? fmax(a, b) : fmin(a, b);
-		} else if (lint_kind_is(d, "maximum") || lint_kind_is(d, "select")) {
-			const char *p = lint_kind_is(d, "select") ? "a" : "x", *q = lint_kind_is(d, "select") ? "b" : "y";
+		} else if (lint_op_is(d, OPID_maximum) || lint_op_is(d, OPID_select)) {
+			bool sel = lint_op_is(d, OPID_select);
+			const char *p = sel ? "a" : "x", *q = sel ? "b" : "y";
 			r = fmax(bound_of_binding(L, lint_arg(d, p), absolute, depth + 1),
 			         bound_of_binding(L, lint_arg(d, q), absolute, depth + 1));
-		} else if (lint_kind_is(d, "sub") || lint_kind_is(d, "add")) {
+		} else if (lint_op_is(d, OPID_sub) || lint_op_is(d, OPID_add)) {
 			const Binding *y = lint_arg(d, "y");
 			const Op *yd = y && y->kind == BIND_VALUE ? lint_def_of(L, lint_through(L, y->value)) : NULL;
-			if (lint_kind_is(d, "sub") && !absolute && lint_kind_is(yd, "reduce_max")) {
+			if (lint_op_is(d, OPID_sub) && !absolute && lint_op_is(yd, OPID_reduce_max)) {
 				r = 0;  /* x - max(x) <= 0: the stable softmax / log-sum-exp */
 			} else {
 				double a = bound_of_binding(L, lint_arg(d, "x"), absolute, depth + 1);
 				double b = bound_of_binding(L, y, true, depth + 1);
-				if (!absolute && lint_kind_is(d, "add"))
+				if (!absolute && lint_op_is(d, OPID_add))
 					b = bound_of_binding(L, y, false, depth + 1);
 				r = a + b;
 			}
-		} else if (lint_kind_is(d, "mul") || lint_kind_is(d, "real_div")) {
+		} else if (lint_op_is(d, OPID_mul) || lint_op_is(d, OPID_real_div)) {
 			const Binding *x = lint_arg(d, "x"), *y = lint_arg(d, "y");
-			bool div = lint_kind_is(d, "real_div");
-			const Binding *c = lint_binding_is_const(L, y) ? y : !div && lint_binding_is_const(L, x) ? x : NULL;
+			bool div = lint_op_is(d, OPID_real_div);
+			const Binding *c = lint_binding_is_const(L, y)             ? y
+			                   : !div && lint_binding_is_const(L, x) ? x
+			                                                         : NULL;
 			const Binding *o = c == y ? x : y;
 			const Lit *cl = c ? lint_binding_lit(L, c) : NULL;
 			if (cl) {
@@ -246,14 +263,14 @@ static double value_bound(Lint *L, ValueId v, bool absolute, int depth)
 				r = bmul(bound_of_binding(L, x, true, depth + 1),
 				         bound_of_binding(L, y, true, depth + 1));
 			}
-		} else if (lint_kind_is(d, "concat") || lint_kind_is(d, "stack")) {
+		} else if (lint_op_is(d, OPID_concat) || lint_op_is(d, OPID_stack)) {
 			const Operand *vals = ir_op_operand(d, "values");
 			r = vals && vals->n ? 0 : INFINITY;
 			for (uint32_t i = 0; vals && i < vals->n; i++)
 				r = fmax(r, bound_of_binding(L, &vals->b[i], absolute, depth + 1));
-		} else if (lint_kind_is(d, "reduce_max") || lint_kind_is(d, "reduce_min") ||
-		           lint_kind_is(d, "reduce_mean") || lint_kind_is(d, "avg_pool") ||
-		           lint_kind_is(d, "max_pool")) {
+		} else if (lint_op_is(d, OPID_reduce_max) || lint_op_is(d, OPID_reduce_min) ||
+		           lint_op_is(d, OPID_reduce_mean) || lint_op_is(d, OPID_avg_pool) ||
+		           lint_op_is(d, OPID_max_pool)) {
 			r = value_bound(L, lint_arg_value(d, "x"), absolute, depth + 1);
 		}
 	}

@@ -6,6 +6,8 @@
 #ifndef ANELINT_LINT_INT_H
 #define ANELINT_LINT_INT_H
 
+#include "ir/model_desc.h"
+#include "ir/op_catalogue.h"
 #include "passes/cost/lint.h"
 
 typedef struct Lint {
@@ -20,8 +22,9 @@ typedef struct Lint {
 
 /* ------------------------------------------------------------------ lint_bounds.c */
 
-bool lint_kind_is(const Op *op, const char *kind);
-bool lint_kind_in(const Op *op, const char *const *kinds);
+/* The op is `id` / one of `ids` (ended by OPID_COUNT); false for NULL. */
+bool lint_op_is(const Op *op, OpId id);
+bool lint_op_in(const Op *op, const OpId *ids);
 /* The first binding of an operand, NULL when absent or empty. */
 const Binding *lint_arg(const Op *op, const char *name);
 /* The value bound to an operand, VALUE_NONE when absent or a literal. */
@@ -37,8 +40,8 @@ double lint_lit_max(const Lit *l);
 /* A literal, or a value a const/constexpr_* op defines. */
 bool lint_binding_is_const(const Lint *L, const Binding *b);
 /* Ops that pass a value through unchanged in magnitude (layout, slicing,
- * dtype), NULL-terminated; lint_through walks back over them along `x`. */
-extern const char *const lint_transparent_ops[];
+ * dtype), ended by OPID_COUNT; lint_through walks back over them along `x`. */
+extern const OpId lint_transparent_ops[];
 ValueId lint_through(const Lint *L, ValueId v);
 /* An upper bound on value v (absolute: on |v|) from the ops that produce
  * it; INFINITY when nothing bounds it (function inputs, loads of state,
