@@ -20,7 +20,7 @@ typedef struct PartRun {
 	PassCtx *ctx;
 	Func *f;
 	AneFuncRes *fr;
-	Op **by_index;          /* [nops] */
+	Op *const *by_index;    /* [nops]: the IR's op table (ir_func_op_table) */
 	int32_t *value_seg;     /* [nvalues]: segment of the definition; -1 none
 	                         * (const), -2 a function input */
 	uint32_t *mark_in, *mark_out;   /* [nvalues]: segment+1 that listed it */
@@ -74,14 +74,6 @@ static bool is_result(const Func *f, ValueId v)
 static int32_t op_seg(const PartRun *pr, const Op *op, ComputeUnits cu)
 {
 	return op && op->index < pr->f->nops ? pr->fr->ops[op->index].segment[cu] : -1;
-}
-
-static int index_op(Func *f, Op *op, void *vctx)
-{
-	PartRun *pr = vctx;
-	if (op->index < f->nops)
-		pr->by_index[op->index] = op;
-	return 0;
 }
 
 /* ------------------------------------------------------------------ segments */
@@ -210,11 +202,10 @@ int pass_partition(Module *m, PassCtx *ctx)
 		Func *f = m->funcs.v[i];
 		PartRun pr = { .ctx = ctx, .f = f, .fr = &lg->funcs[i], .scratch = scratch };
 		size_t nv = f->values.n ? f->values.n : 1;
-		pr.by_index = arena_array(scratch, f->nops ? f->nops : 1, sizeof *pr.by_index);
+		pr.by_index = ir_func_op_table(f);
 		pr.value_seg = arena_array(scratch, nv, sizeof *pr.value_seg);
 		pr.mark_in = arena_array(scratch, nv, sizeof *pr.mark_in);
 		pr.mark_out = arena_array(scratch, nv, sizeof *pr.mark_out);
-		ir_walk_ops(f, index_op, &pr);
 		for (int cu = 0; cu < CU_COUNT; cu++)
 			partition_setting(&pr, (ComputeUnits)cu);
 		ane_counts_sum_settings(pt->counts, lg->funcs[i].counts);

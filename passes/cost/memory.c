@@ -14,11 +14,12 @@
  */
 #include "passes/cost/memory.h"
 
-#include "passes/ane/ane.h"
-
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ir/op_catalogue.h"
+#include "passes/ane/ane.h"
 
 __extension__ typedef __int128 Wide;    /* sums that cannot overflow */
 
@@ -42,16 +43,6 @@ MemSize mem_size_add(MemSize a, MemSize b)
 	return (MemSize){ clamp_wide((Wide)a.bytes + b.bytes), a.unknown + b.unknown };
 }
 
-/* Bytes of n elements of dt packed to its bits; -1 when unknown/absurd. */
-static int64_t packed_bytes(int64_t n, DType dt)
-{
-	unsigned bits = dtype_info[dt].bits;
-	if (n < 0 || bits == 0)
-		return -1;
-	Wide b = ((Wide)n * bits + 7) / 8;
-	return b > (Wide)INT64_MAX ? -1 : (int64_t)b;
-}
-
 MemSize mem_type_size(const Type *t)
 {
 	MemSize s = { 0, 0 };
@@ -60,7 +51,7 @@ MemSize mem_type_size(const Type *t)
 	switch (t->kind) {
 	case TY_TENSOR:
 	case TY_TENSOR_BUFFER: {
-		int64_t b = packed_bytes(type_numel(t), t->dt);
+		int64_t b = ir_packed_bytes(type_numel(t), t->dt);
 		return b < 0 ? (MemSize){ 0, 1 } : (MemSize){ b, 0 };
 	}
 	case TY_STATE:
@@ -91,8 +82,7 @@ MemSize mem_value_size(const PassCtx *ctx, const Func *f, ValueId id)
 
 bool mem_op_is_weight(const Op *op)
 {
-	return op && op->kind &&
-	       (strcmp(op->kind, "const") == 0 || strncmp(op->kind, "constexpr_", 10) == 0);
+	return op && op_is_const(op);
 }
 
 bool mem_value_is_weight(const Func *f, ValueId id)
@@ -250,9 +240,9 @@ static int64_t lit_bytes(const Lit *l)
 {
 	switch (l->kind) {
 	case LIT_BLOB:
-		return l->type->kind == TY_TENSOR ? packed_bytes(type_numel(l->type), l->type->dt) : -1;
+		return l->type->kind == TY_TENSOR ? ir_packed_bytes(type_numel(l->type), l->type->dt) : -1;
 	case LIT_TENSOR:
-		return l->type->dt == DT_STRING ? 0 : packed_bytes(l->u.tensor.count, l->type->dt);
+		return l->type->dt == DT_STRING ? 0 : ir_packed_bytes(l->u.tensor.count, l->type->dt);
 	default:
 		return 0;
 	}
@@ -342,11 +332,11 @@ static void weigh_block(WeighCtx *w, const Block *b, const bool *returned)
 		const Op *op = b->ops[i];
 		bool weight = mem_op_is_weight(op);
 		int64_t own = 0;
-		if (strncmp(op->kind, "constexpr_", 10) == 0) {
+		if (weight && ir_op_id(op) != OPID_const) {
 			w->fw->constexpr_ops++;
 			w->mw->constexpr_ops++;
 		}
-		if (strcmp(op->kind, "const") == 0 && !ir_attr_find(op->nattrs, op->attrs, "val") &&
+		if (ir_op_id(op) == OPID_const && !ir_attr_find(op->nattrs, op->attrs, "val") &&
 		    !ir_op_operand(op, "val") && op->nouts == 1) {
 			/* a printout's elided constant: its declared type is what is stored */
 			const Type *t = value_type(w->ctx, f, op->outs[0]);
@@ -411,7 +401,7 @@ typedef struct Live {
 	Func *f;
 	Arena *scratch;
 	uint32_t *pos;          /* by Op.index: position in its block */
-	const Op **ops;         /* by Op.index */
+	const Op *const *ops;   /* by Op.index: the IR's op table */
 	uint8_t *kind;          /* by ValueId: VK_* */
 	MemSize *size;          /* by ValueId */
 	int32_t *last;          /* by ValueId: last position in its defining block */
@@ -426,10 +416,8 @@ static void index_block(Live *L, const Block *b)
 {
 	for (uint32_t i = 0; i < b->nops; i++) {
 		const Op *op = b->ops[i];
-		if (op->index < L->f->nops) {
+		if (op->index < L->f->nops)
 			L->pos[op->index] = i;
-			L->ops[op->index] = op;
-		}
 		for (uint32_t k = 0; k < op->nblocks; k++)
 			index_block(L, op->blocks[k]);
 	}
@@ -604,12 +592,12 @@ static void liveness(Live *L, MemFunc *mf)
 	Func *f = L->f;
 	uint32_t nv = f->values.n, nops = f->nops;
 	L->pos = arena_array(L->scratch, nops ? nops : 1, sizeof *L->pos);
-	L->ops = arena_array(L->ctx->arena, nops ? nops : 1, sizeof *L->ops);
+	L->ops = (const Op *const *)ir_func_op_table(f);
 	L->kind = arena_array(L->scratch, nv ? nv : 1, sizeof *L->kind);
 	L->size = arena_array(L->scratch, nv ? nv : 1, sizeof *L->size);
 	L->last = arena_array(L->scratch, nv ? nv : 1, sizeof *L->last);
 	L->op_live = arena_array(L->ctx->arena, nops ? nops : 1, sizeof *L->op_live);
-	if (!L->pos || !L->ops || !L->kind || !L->size || !L->last || !L->op_live)
+	if (!L->pos || (nops && !L->ops) || !L->kind || !L->size || !L->last || !L->op_live)
 		IR_DIE("out of memory");
 	index_block(L, f->body);
 	for (ValueId id = 0; id < nv; id++) {
