@@ -66,7 +66,7 @@ typedef struct AneFuncRes {
 struct AneLegality {
 	const AneChip *chip;
 	ComputeUnits lead;
-	uint64_t weight_bytes;      /* every LIT_BLOB and immediate tensor of the module */
+	uint64_t weight_bytes;      /* the module's weights as stored (ir_weight_bytes) */
 	uint32_t nfuncs;
 	AneFuncRes *funcs;          /* parallel to m->funcs */
 	uint32_t nfindings;         /* refusals + advisories reported */

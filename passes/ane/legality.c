@@ -14,9 +14,9 @@
  * match rows by name. */
 #include "passes/ane/ane_int.h"
 
-#include <math.h>
-#include <stdarg.h>
 #include <string.h>
+
+#include "ir/weights.h"
 
 static void note_tensor(AneOpSummary *s, const Type *t, bool runtime)
 {
@@ -376,36 +376,6 @@ static int visit_op(Func *f, Op *op, void *vctx)
 	return 0;
 }
 
-/* Bytes of every constant in the module: const values and literal operands
- * of constexpr ops (as stored: compressed formats count compressed). */
-typedef struct WeightSum {
-	uint64_t bytes;
-} WeightSum;
-
-static void add_lit_bytes(WeightSum *w, const Lit *l)
-{
-	if (!l || (l->kind != LIT_TENSOR && l->kind != LIT_BLOB))
-		return;
-	int64_t b = ir_tensor_bytes(l->type);
-	if (b > 0)
-		w->bytes += (uint64_t)b;
-}
-
-static int weigh_op(Func *f, Op *op, void *vctx)
-{
-	(void)f;
-	WeightSum *w = vctx;
-	if (!op_is_const(op))
-		return 0;
-	for (uint32_t i = 0; i < op->nattrs; i++)
-		add_lit_bytes(w, op->attrs[i].val);
-	for (uint32_t i = 0; i < op->nargs; i++)
-		for (uint32_t j = 0; j < op->args[i].n; j++)
-			if (op->args[i].b[j].kind == BIND_LIT)
-				add_lit_bytes(w, op->args[i].b[j].lit);
-	return 0;
-}
-
 int pass_legality(Module *m, PassCtx *ctx)
 {
 	Legality L = { .ctx = ctx };
@@ -416,10 +386,11 @@ int pass_legality(Module *m, PassCtx *ctx)
 	lg->nfuncs = m->funcs.n;
 	lg->funcs = arena_array(ctx->arena, m->funcs.n ? m->funcs.n : 1, sizeof *lg->funcs);
 	L.lg = lg;
-	WeightSum ws = { 0 };
-	for (uint32_t i = 0; i < m->funcs.n; i++)
-		ir_walk_ops(m->funcs.v[i], weigh_op, &ws);
-	lg->weight_bytes = ws.bytes;
+	/* G10: the model's weights as stored, by the one weight walk (the memory
+	 * pass's figure) */
+	WeightBytes wb;
+	ir_weight_bytes(m, &wb);
+	lg->weight_bytes = (uint64_t)weight_bytes_stored_total(&wb);
 	ctx->legality = lg;
 	select_rules(&L);
 
