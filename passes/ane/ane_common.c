@@ -138,6 +138,13 @@ const OpPlacement *ane_op_placement(const PassCtx *ctx, const Func *f, const Op 
 	return &fr->ops[op->index];
 }
 
+const OpPlacement *ane_op_annotated(const PassCtx *ctx, const Func *f, const Op *op,
+                                    const void *result)
+{
+	const OpPlacement *p = result ? ane_op_placement(ctx, f, op) : NULL;
+	return p && !p->is_const ? p : NULL;
+}
+
 const AneReason *ane_op_reasons(const PassCtx *ctx, const Func *f, const Op *op, uint32_t *n)
 {
 	const OpPlacement *p = ane_op_placement(ctx, f, op);

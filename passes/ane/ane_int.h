@@ -87,6 +87,10 @@ struct AneFlex {
 
 /* The function's results (NULL when legality has not run or f is foreign). */
 AneFuncRes *ane_func_res(const PassCtx *ctx, const Func *f);
+/* The op's record for a pass's dump annotation: NULL for const ops and
+ * when the pass has not run (its `result` in the PassCtx is NULL). */
+const OpPlacement *ane_op_annotated(const PassCtx *ctx, const Func *f, const Op *op,
+                                    const void *result);
 
 /* ------------------------------------------------------------------ rule checks */
 

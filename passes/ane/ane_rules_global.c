@@ -13,6 +13,7 @@ typedef struct Out {
 	int64_t limit;
 	bool skip_channel;      /* G2's spatial cap: not axis 1 of rank >= 3 run-time tensors */
 	const char *word;       /* "dim", "axis": how the detail names it */
+	DType dt;               /* has_dtype: the dtype looked for */
 } Out;
 
 #define SAY(o, ...) snprintf((o)->detail, (o)->n, __VA_ARGS__)
@@ -94,14 +95,15 @@ bool g_axis_16384(const AneCheck *c, char *detail, size_t n)
 
 /* ------------------------------------------------------------------ G3, G4 dtypes */
 
-static bool is_fp32(const AneCheck *c, const Type *t, const char *what, void *arg)
+/* A tensor of dtype o->dt: "operand 'x' is fp32". */
+static bool has_dtype(const AneCheck *c, const Type *t, const char *what, void *arg)
 {
 	(void)c;
 	Out *o = arg;
 	t = tensor_of(t);
-	if (!t || t->dt != DT_FP32)
+	if (!t || t->dt != o->dt)
 		return false;
-	SAY(o, "%s is fp32", what);
+	SAY(o, "%s is %s", what, dtype_name(o->dt));
 	return true;
 }
 
@@ -111,27 +113,16 @@ bool g_fp32(const AneCheck *c, char *detail, size_t n)
 	 * fp16 and fp32 run on the ANE (§2.7). */
 	if (c->facts->nn || !(c->sum.rt_dtypes & DTM(FP32)) || c->id == OPID_cast)
 		return false;
-	Out o = { .detail = detail, .n = n };
-	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, is_fp32, &o);
-}
-
-static bool is_int32(const AneCheck *c, const Type *t, const char *what, void *arg)
-{
-	(void)c;
-	Out *o = arg;
-	t = tensor_of(t);
-	if (!t || t->dt != DT_INT32)
-		return false;
-	SAY(o, "%s is int32", what);
-	return true;
+	Out o = { .detail = detail, .n = n, .dt = DT_FP32 };
+	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, has_dtype, &o);
 }
 
 bool g_int32(const AneCheck *c, char *detail, size_t n)
 {
 	if (c->facts->nn || !(c->sum.rt_dtypes & DTM(INT32)))
 		return false;
-	Out o = { .detail = detail, .n = n };
-	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, is_int32, &o);
+	Out o = { .detail = detail, .n = n, .dt = DT_INT32 };
+	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, has_dtype, &o);
 }
 
 static bool is_other_dtype(const AneCheck *c, const Type *t, const char *what, void *arg)

@@ -205,36 +205,29 @@ static bool factor_ok(int64_t f)
 	return f == 1 || f == 2 || f == 3 || f == 4 || f == 8;
 }
 
-bool o_tile_reps(const AneCheck *c, char *detail, size_t n)
+/* A known factor of the operand outside 1, 2, 3, 4, 8: "reps[1] = 5". */
+static bool bad_factor(const AneCheck *c, const char *operand, char *detail, size_t n)
 {
-	if (c->chip->capf == CAPF_PRE) {
-		snprintf(detail, n, "no tile on %s", c->chip->name);
-		return true;
-	}
 	int64_t v[8];
 	uint32_t k;
-	if (!ac_ints(c, "reps", v, 8, &k))
+	if (!ac_ints(c, operand, v, 8, &k))
 		return false;
 	for (uint32_t i = 0; i < k; i++)
-		if (!factor_ok(v[i])) {
-			snprintf(detail, n, "reps[%u] = %lld", i, (long long)v[i]);
-			return true;
-		}
+		if (!factor_ok(v[i]))
+			return ac_fire(detail, n, "%s[%u] = %lld", operand, i, (long long)v[i]);
 	return false;
+}
+
+bool o_tile_reps(const AneCheck *c, char *detail, size_t n)
+{
+	if (c->chip->capf == CAPF_PRE)
+		return ac_fire(detail, n, "no tile on %s", c->chip->name);
+	return bad_factor(c, "reps", detail, n);
 }
 
 bool o_block_factors(const AneCheck *c, char *detail, size_t n)
 {
-	int64_t v[8];
-	uint32_t k;
-	if (!ac_ints(c, "block_shape", v, 8, &k))
-		return false;
-	for (uint32_t i = 0; i < k; i++)
-		if (!factor_ok(v[i])) {
-			snprintf(detail, n, "block_shape[%u] = %lld", i, (long long)v[i]);
-			return true;
-		}
-	return false;
+	return bad_factor(c, "block_shape", detail, n);
 }
 
 bool o_select_int_cond(const AneCheck *c, char *detail, size_t n)

@@ -414,8 +414,8 @@ int pass_legality(Module *m, PassCtx *ctx)
 
 void pass_legality_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out)
 {
-	const OpPlacement *p = ane_op_placement(ctx, f, op);
-	if (!p || p->is_const)
+	const OpPlacement *p = ane_op_annotated(ctx, f, op, ctx->legality);
+	if (!p)
 		return;
 	if (p->supported & DEVM(DEV_ANE)) {
 		fputs(" // legality: ANE ok", out);

@@ -220,8 +220,8 @@ int pass_partition(Module *m, PassCtx *ctx)
 
 void pass_partition_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out)
 {
-	const OpPlacement *p = ane_op_placement(ctx, f, op);
-	if (!p || !ctx->partition || p->is_const)
+	const OpPlacement *p = ane_op_annotated(ctx, f, op, ctx->partition);
+	if (!p)
 		return;
 	ComputeUnits cu = ane_lead_units(ctx);
 	fprintf(out, " // partition: %s segment %d", compute_units_name(cu), p->segment[cu]);

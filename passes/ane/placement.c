@@ -403,8 +403,8 @@ int pass_placement(Module *m, PassCtx *ctx)
 
 void pass_placement_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out)
 {
-	const OpPlacement *p = ane_op_placement(ctx, f, op);
-	if (!p || !ctx->placement || p->is_const)
+	const OpPlacement *p = ane_op_annotated(ctx, f, op, ctx->placement);
+	if (!p)
 		return;
 	static const char *const shortname[CU_COUNT] = { "CPU_ONLY", "CPU_AND_GPU", "CPU_AND_NE",
 	                                                 "ALL" };
