@@ -29,9 +29,9 @@
 
 #include "backend/svg.h"
 #include "ir/model_desc.h"
-#include "passes/cost.h"
-#include "passes/lint.h"
-#include "passes/memory.h"
+#include "passes/cost/cost.h"
+#include "passes/cost/lint.h"
+#include "passes/cost/memory.h"
 
 enum {
 	TOP_OPS = 25,           /* rows of the top-cost table */

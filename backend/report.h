@@ -15,7 +15,7 @@
  *     └─ report_junit_case  the model as one JUnit test case (junit.h)
  *
  * Emitters only read: the IR, and the passes' results through
- * passes/ane.h.  The compute-unit setting a report leads with is
+ * passes/ane/ane.h.  The compute-unit setting a report leads with is
  * ane_lead_units(ctx) unless ReportInput.units says otherwise; the JSON
  * report carries all four settings.
  */
@@ -28,8 +28,8 @@
 
 #include "backend/junit.h"
 #include "ir/ir.h"
-#include "passes/ane.h"
-#include "passes/cost.h"
+#include "passes/ane/ane.h"
+#include "passes/cost/cost.h"
 #include "passes/pass.h"
 
 /* docs/report-json.md: the value of the report's "schema_version". */
@@ -134,7 +134,7 @@ const char *report_si(char *buf, size_t n, double v);
 const Op **report_ops_by_index(const Func *f);
 
 /* An executable op with its modelled cost under one setting (the cost pass,
- * passes/cost.h), for the tables of top-cost ops. */
+ * passes/cost/cost.h), for the tables of top-cost ops. */
 typedef struct ReportCostRow {
 	const Func *f;
 	const Op *op;

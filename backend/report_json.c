@@ -13,9 +13,9 @@
 
 #include "backend/json_writer.h"
 #include "ir/model_desc.h"
-#include "passes/cost.h"
-#include "passes/lint.h"
-#include "passes/memory.h"
+#include "passes/cost/cost.h"
+#include "passes/cost/lint.h"
+#include "passes/cost/memory.h"
 
 typedef struct JCtx {
 	const ReportInput *in;
@@ -446,20 +446,20 @@ static int op_entry(Func *f, Op *op, void *vctx)
 		if (p->is_const)
 			jw_null(w);
 		else
-			jw_num(w, p->est_ms[d], 5);
+			jw_num(w, p->est->ms[d], 5);
 	}
 	jw_end(w);
-	jw_kbool(w, "estimate_known", p->est_known);
+	jw_kbool(w, "estimate_known", p->est->known);
 	jw_key(w, "flops");
-	if (p->is_const || p->flops < 0)
+	if (p->is_const || p->est->flops < 0)
 		jw_null(w);
 	else
-		jw_num(w, p->flops, 0);
+		jw_num(w, p->est->flops, 0);
 	jw_key(w, "bytes");
-	if (p->is_const || p->bytes < 0)
+	if (p->is_const || p->est->bytes < 0)
 		jw_null(w);
 	else
-		jw_num(w, p->bytes, 0);
+		jw_num(w, p->est->bytes, 0);
 	op_cost(c, cost_op(in->ctx, f, op));
 	jw_key(w, "live");
 	if (in->ctx->memory)
@@ -611,7 +611,7 @@ static void mem_size(JsonWriter *w, MemSize s)
 	jw_end(w);
 }
 
-/* The op's "cost" object (passes/cost.h); null for const ops. */
+/* The op's "cost" object (passes/cost/cost.h); null for const ops. */
 static void op_cost(JCtx *c, const CostOp *k)
 {
 	JsonWriter *w = c->w;

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "ir/model_desc.h"
-#include "passes/cost.h"
+#include "passes/cost/cost.h"
 
 enum { SHOWN_OPS = 5 };
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "ir/ir.h"
-#include "passes/ane.h"
+#include "passes/ane/ane.h"
 
 /* Text for HTML or SVG content and attribute values: invalid UTF-8 and C0
  * controls become U+FFFD; & < > " ' are escaped.  NULL writes nothing.

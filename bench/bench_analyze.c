@@ -28,7 +28,7 @@
 #include "anelint.h"
 #include "backend/report.h"
 #include "common.h"
-#include "passes/ane.h"
+#include "passes/ane/ane.h"
 
 enum { REPS = 20 };
 

@@ -36,6 +36,7 @@ int cli_analysis_run(CliAnalysis *an, const char *path, const PassOptions *po)
 	pass_run_pipeline(an->ctx);
 	/* the reports need the partition whatever --passes selected */
 	pass_run(an->ctx, PASS_PARTITION);
+	cost_compare_chips(an->ctx);    /* --chip all / A,B */
 	if (!po->selected || (po->selected & PASS_BIT(FLEX)))
 		pass_run(an->ctx, PASS_FLEX);
 	an->seconds = now() - t0;

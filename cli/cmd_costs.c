@@ -3,7 +3,7 @@
  * share of its function's modelled time (MLComputePlan's cost weight), its
  * device, FLOPs, bytes moved, arithmetic intensity and what bounds it, after
  * the modelled latency of every setting.  Every time is modelled
- * (passes/cost.h), and says so.  Exit 0 when analysed, 2 when the model
+ * (passes/cost/cost.h), and says so.  Exit 0 when analysed, 2 when the model
  * cannot be used or a flag is wrong. */
 #include "cli/analysis.h"
 
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "backend/json_writer.h"
-#include "passes/cost.h"
+#include "passes/cost/cost.h"
 
 enum { DEFAULT_TOP = 20 };
 

@@ -3,7 +3,7 @@
  * the verifier between passes and per-pass timing (libfirm's
  * assure/confirm properties, MIR's pipeline dumps, QBE's one pass per file). */
 #include "passes/pass.h"
-#include "passes/ane_int.h"
+#include "passes/ane/ane_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -49,13 +49,15 @@ typedef enum PassAnalysis {
 	  "infer dtype and shape of every value, check operands against the op catalogue") \
 	X(LEGALITY, legality, PASS_BIT(INFER), 0, pass_legality_annotate, \
 	  "ANE rules per chip generation: which devices can run each op, and why not") \
-	X(PLACEMENT, placement, PASS_BIT(LEGALITY), 0, pass_placement_annotate, \
+	X(ESTIMATE, estimate, PASS_BIT(LEGALITY), 0, NULL, \
+	  "modelled work and time of every op on each device (the one per-op estimator)") \
+	X(PLACEMENT, placement, PASS_BIT(LEGALITY) | PASS_BIT(ESTIMATE), 0, pass_placement_annotate, \
 	  "estimated runtime per op and device; the cheapest device path per compute-unit setting") \
-	X(PARTITION, partition, PASS_BIT(PLACEMENT), 0, pass_partition_annotate, \
+	X(PARTITION, partition, PASS_BIT(PLACEMENT) | PASS_BIT(ESTIMATE), 0, pass_partition_annotate, \
 	  "segments of consecutive ops on one device, switches, tensors and bytes crossing") \
 	X(FLEX, flex, PASS_BIT(PARTITION), 0, NULL, \
 	  "a placement verdict per flexible input shape (default, enumerated, range bounds)") \
-	X(COST, cost, PASS_BIT(PARTITION), 0, pass_cost_annotate, \
+	X(COST, cost, PASS_BIT(PARTITION) | PASS_BIT(ESTIMATE), 0, pass_cost_annotate, \
 	  "FLOPs, bytes, modelled time per op and device; latency per setting and chip (modelled)") \
 	X(MEMORY, memory, PASS_BIT(INFER), ANA_USES, pass_memory_annotate, \
 	  "weight bytes stored and decompressed, peak activation memory by liveness, 1 GB limit") \
@@ -122,13 +124,13 @@ typedef struct PassOptions {
 	bool list_passes;       /* --list-passes was given (the caller prints) */
 	FILE *print_out;        /* dumps (default stdout) */
 	FILE *time_out;         /* timing table (default stderr) */
-	/* ANE analysis (passes/ane.h; parsed by ane_options_parse) */
+	/* ANE analysis (passes/ane/ane.h; parsed by ane_options_parse) */
 	const struct AneChip *chip;     /* --chip (the first of a list); NULL: ane_chip_default() */
 	int compute_units;      /* --compute-units: a ComputeUnits, -1: ALL (report lead) */
 	uint32_t ninput_shapes; /* --input-shape, applied to function inputs before infer */
 	PassInputShape input_shapes[PASS_MAX_INPUT_SHAPES];
 	/* --chip all (the ANE generations H11..H18) or --chip A,B,..: the chips
-	 * whose modelled latency the cost pass compares (passes/cost.h) */
+	 * whose modelled latency the cost pass compares (passes/cost/cost.h) */
 	uint32_t ncompare_chips;
 	const struct AneChip *compare_chips[PASS_MAX_COMPARE_CHIPS];
 } PassOptions;
@@ -163,13 +165,13 @@ struct PassCtx {
 	int errors[PASS_COUNT];
 	/* Pass results, owned by the passes' files (opaque here). */
 	struct InferResult *infer;
-	struct AneLegality *legality;   /* passes/ane.h accessors */
+	struct AneLegality *legality;   /* passes/ane/ane.h accessors */
 	struct AnePlacement *placement;
 	struct AnePartition *partition;
 	struct AneFlex *flex;
-	struct CostResult *cost;        /* passes/cost.h accessors */
-	struct MemResult *memory;       /* passes/memory.h accessors */
-	struct LintResult *lint;        /* passes/lint.h accessors */
+	struct CostResult *cost;        /* passes/cost/cost.h accessors */
+	struct MemResult *memory;       /* passes/cost/memory.h accessors */
+	struct LintResult *lint;        /* passes/cost/lint.h accessors */
 };
 
 PassCtx *pass_ctx_new(Module *m, DiagList *dl, const PassOptions *opts);

@@ -28,7 +28,7 @@ def objects(build, folder):
             if not f.endswith(".c.o"):
                 continue
             full = os.path.join(dirpath, f)
-            rel = full.split(".dir/", 1)[-1][:-2]  # source path, e.g. passes/cost.c
+            rel = full.split(".dir/", 1)[-1][:-2]  # source path, e.g. passes/cost/cost.c
             if (rel.startswith(folder.rstrip("/") + "/") and
                     "anelint_lib.dir" in full):
                 found[rel] = full

@@ -5,7 +5,7 @@
 #define ANELINT_ANE_TESTUTIL_H
 
 #include "infer_util.h"
-#include "passes/ane.h"
+#include "passes/ane/ane.h"
 
 /* A weight of type T (e.g. "tensor<fp16, [64, 64, 3, 3]>") read from a blob
  * that need not exist: the passes only need its type. */

@@ -7,7 +7,7 @@
 #include "testutil.h"
 #include "infer_util.h"
 
-#include "passes/infer_int.h"
+#include "passes/infer/infer_int.h"
 
 /* ------------------------------------------------------------------ elementwise */
 

@@ -10,7 +10,7 @@
 
 #include "anelint.h"
 #include "ir/model_desc.h"
-#include "passes/lint.h"
+#include "passes/cost/lint.h"
 
 #define BLOB(ty, off) ty "(BLOBFILE(path = string(\"@model_path/weights/weight.bin\"), " \
 	"offset = uint64(" #off ")))"

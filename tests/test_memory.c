@@ -10,8 +10,8 @@
 #include <inttypes.h>
 
 #include "anelint.h"
-#include "passes/ane.h"
-#include "passes/memory.h"
+#include "passes/ane/ane.h"
+#include "passes/cost/memory.h"
 
 #define BLOB(ty, off) ty "(BLOBFILE(path = string(\"@model_path/weights/weight.bin\"), " \
 	"offset = uint64(" #off ")))"
