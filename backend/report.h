@@ -163,6 +163,10 @@ int report_json(const ReportInput *in, FILE *out);
 /* The same text in memory: malloc'd, NUL-terminated, *len set (without the
  * trailing newline); NULL when memory runs out. */
 char *report_json_string(const ReportInput *in, size_t *len);
+/* The `"tool": {"name": "anelint", "version": ..}` member every JSON
+ * report carries. */
+struct JsonWriter;
+void report_json_tool(struct JsonWriter *w, const char *version);
 /* A json-c tree printed the way reports are (SARIF, check results). */
 int report_print_json(json_object *report, FILE *out);
 

@@ -56,14 +56,6 @@ static void devices(JsonWriter *w, uint32_t mask)
 	jw_end(w);
 }
 
-static void bytes(JsonWriter *w, int64_t b)
-{
-	if (b < 0)
-		jw_null(w);
-	else
-		jw_int(w, b);
-}
-
 static const char *print_type(JCtx *c, const Type *t)
 {
 	if (!c->ms)
@@ -218,7 +210,7 @@ static void tensors(JsonWriter *w, uint32_t n, const AneTensorRef *t)
 		jw_object(w);
 		jw_kstr(w, "name", t[i].name);
 		jw_key(w, "bytes");
-		bytes(w, t[i].bytes);
+		jw_int_or_null(w, t[i].bytes);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -251,9 +243,9 @@ static void plan(JCtx *c, const Func *f, const AneFuncPlan *p)
 		jw_key(w, "outputs");
 		tensors(w, s->nout, s->outs);
 		jw_key(w, "input_bytes");
-		bytes(w, s->in_bytes);
+		jw_int_or_null(w, s->in_bytes);
 		jw_key(w, "output_bytes");
-		bytes(w, s->out_bytes);
+		jw_int_or_null(w, s->out_bytes);
 		jw_knum(w, "modelled_ms", s->est_ms, 4);
 		jw_end(w);
 	}
@@ -451,15 +443,9 @@ static int op_entry(Func *f, Op *op, void *vctx)
 	jw_end(w);
 	jw_kbool(w, "estimate_known", p->est_known);
 	jw_key(w, "flops");
-	if (p->is_const || p->flops < 0)
-		jw_null(w);
-	else
-		jw_num(w, p->flops, 0);
+	jw_num_or_null(w, p->is_const ? -1 : p->flops, 0);
 	jw_key(w, "bytes");
-	if (p->is_const || p->bytes < 0)
-		jw_null(w);
-	else
-		jw_num(w, p->bytes, 0);
+	jw_num_or_null(w, p->is_const ? -1 : p->bytes, 0);
 	op_cost(c, cost_op(in->ctx, f, op));
 	jw_key(w, "live");
 	if (in->ctx->memory)
@@ -595,14 +581,6 @@ static void diagnostics(JCtx *c)
 
 /* ------------------------------------------------------------ cost, memory, lint */
 
-static void num_or_null(JsonWriter *w, double v, int prec)
-{
-	if (v < 0)
-		jw_null(w);
-	else
-		jw_num(w, v, prec);
-}
-
 static void mem_size(JsonWriter *w, MemSize s)
 {
 	jw_object(w);
@@ -623,13 +601,13 @@ static void op_cost(JCtx *c, const CostOp *k)
 	jw_object(w);
 	jw_kstr(w, "class", k->cost_class);
 	jw_key(w, "activation_bytes");
-	num_or_null(w, k->activation_bytes, 0);
+	jw_num_or_null(w, k->activation_bytes, 0);
 	jw_key(w, "weight_bytes_stored");
-	num_or_null(w, k->weight_bytes_stored, 0);
+	jw_num_or_null(w, k->weight_bytes_stored, 0);
 	jw_key(w, "weight_bytes_dense");
-	num_or_null(w, k->weight_bytes_dense, 0);
+	jw_num_or_null(w, k->weight_bytes_dense, 0);
 	jw_key(w, "intensity");
-	num_or_null(w, k->intensity, 3);
+	jw_num_or_null(w, k->intensity, 3);
 	jw_key(w, "bound");
 	jw_object(w);
 	for (int d = DEV_CPU; d < DEV_COUNT; d++)
@@ -886,6 +864,15 @@ static void lint_section(JCtx *c)
 
 /* ------------------------------------------------------------ the report */
 
+void report_json_tool(JsonWriter *w, const char *version)
+{
+	jw_key(w, "tool");
+	jw_object(w);
+	jw_kstr(w, "name", "anelint");
+	jw_kstr(w, "version", version);
+	jw_end(w);
+}
+
 static void build(const ReportInput *in, JsonWriter *w)
 {
 	JCtx c = { .in = in, .w = w, .a = arena_new(), .types = arena_new() };
@@ -894,11 +881,7 @@ static void build(const ReportInput *in, JsonWriter *w)
 		c.total_ms[u] = report_total_ms(in, (ComputeUnits)u);
 	jw_object(w);
 	jw_kint(w, "schema_version", REPORT_SCHEMA_VERSION);
-	jw_key(w, "tool");
-	jw_object(w);
-	jw_kstr(w, "name", "anelint");
-	jw_kstr(w, "version", in->tool_version);
-	jw_end(w);
+	report_json_tool(w, in->tool_version);
 	model(&c);
 	chip(&c);
 	jw_kstr(w, "lead_compute_units", compute_units_name(in->units));
