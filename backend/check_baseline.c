@@ -104,7 +104,8 @@ static int base_op(Func *f, Op *op, void *vctx)
 		return 0;
 	bool was_ane = strcmp(was, "ANE") == 0;
 	CheckOp g = check_op_ref(c, f, op, p);
-	g.was = was;
+	/* a copy: the baseline is released before the results are printed */
+	g.was = arena_strdup(c->a, was);
 	if (was_ane && !now_ane)
 		vec_push(c->a, &w->g->ops, g);
 	else if (!was_ane && now_ane)
