@@ -605,13 +605,34 @@ static void print_range(FILE *out, json_object *r)
 	        json_object_get_string(get(r, "upper")));
 }
 
+static void print_size(FILE *out, json_object *s)
+{
+	fprintf(out, " %sx%s", json_object_get_string(get(s, "width")),
+	        json_object_get_string(get(s, "height")));
+}
+
+/* One line under a feature for the array a (nothing when NULL): label,
+ * the items between sep, then end. */
+static void print_list(FILE *out, const char *indent, json_object *a, const char *label,
+                       const char *sep, void (*item)(FILE *, json_object *), const char *end)
+{
+	if (!a)
+		return;
+	fprintf(out, "%s%-24s   %s", indent, "", label);
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		fputs(i ? sep : "", out);
+		item(out, json_object_array_get_idx(a, i));
+	}
+	fputs(end, out);
+}
+
 static void print_feature(FILE *out, json_object *f, const char *indent)
 {
 	const char *kind = gets(f, "kind");
 	fprintf(out, "%s%-24s %s", indent, gets(f, "name"), kind);
 	if (strcmp(kind, "image") == 0) {
-		fprintf(out, " %s %sx%s", gets(f, "color_space"),
-		        json_object_get_string(get(f, "width")), json_object_get_string(get(f, "height")));
+		fprintf(out, " %s", gets(f, "color_space"));
+		print_size(out, f);
 	} else if (get(f, "dtype") || get(f, "shape")) {
 		fprintf(out, " %s ", *gets(f, "dtype") ? gets(f, "dtype") : "(dtype not stated)");
 		print_shape(out, get(f, "shape"));
@@ -625,32 +646,11 @@ static void print_feature(FILE *out, json_object *f, const char *indent)
 	if (get(f, "optional") && json_object_get_boolean(get(f, "optional")))
 		fputs(" (optional)", out);
 	fputc('\n', out);
-	json_object *a;
-	if ((a = get(f, "enumerated_shapes"))) {
-		fprintf(out, "%s%-24s   enumerated shapes: ", indent, "");
-		for (size_t i = 0; i < json_object_array_length(a); i++) {
-			fputs(i ? " | " : "", out);
-			print_shape(out, json_object_array_get_idx(a, i));
-		}
-		fputc('\n', out);
-	}
-	if ((a = get(f, "ranges"))) {
-		fprintf(out, "%s%-24s   ranges: [", indent, "");
-		for (size_t i = 0; i < json_object_array_length(a); i++) {
-			fputs(i ? ", " : "", out);
-			print_range(out, json_object_array_get_idx(a, i));
-		}
-		fputs("]\n", out);
-	}
-	if ((a = get(f, "enumerated_sizes"))) {
-		fprintf(out, "%s%-24s   enumerated sizes:", indent, "");
-		for (size_t i = 0; i < json_object_array_length(a); i++) {
-			json_object *s = json_object_array_get_idx(a, i);
-			fprintf(out, " %sx%s", json_object_get_string(get(s, "width")),
-			        json_object_get_string(get(s, "height")));
-		}
-		fputc('\n', out);
-	}
+	print_list(out, indent, get(f, "enumerated_shapes"), "enumerated shapes: ", " | ",
+	           print_shape, "\n");
+	print_list(out, indent, get(f, "ranges"), "ranges: [", ", ", print_range, "]\n");
+	print_list(out, indent, get(f, "enumerated_sizes"), "enumerated sizes:", "", print_size,
+	           "\n");
 	if (get(f, "width_range")) {
 		fprintf(out, "%s%-24s   width ", indent, "");
 		print_range(out, get(f, "width_range"));

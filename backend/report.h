@@ -128,6 +128,8 @@ const char *report_severity_name(Severity s);
 /* v with an SI prefix into buf: "1.23 G", "340.00 M", "12.0 k", "512";
  * "?" when v < 0 (unknown).  Returns buf. */
 const char *report_si(char *buf, size_t n, double v);
+/* Bytes the same way: "1.23 GB", "340.00 MB", "12.0 KB", "512 B", "?". */
+const char *report_bytes(char *buf, size_t n, double bytes);
 
 /* Op.index -> Op for one function: f->nops entries, calloc'd; NULL when
  * memory runs out. */
