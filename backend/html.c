@@ -96,14 +96,17 @@ static void section_end(Html *h)
 	fputs("</div>\n", h->out);
 }
 
-/* A section opened when its pass ran; else the section saying so. */
+/* A section with its note when its pass ran; else the section saying it
+ * did not. */
 static bool section_of_pass(Html *h, const char *id, const char *title, bool ran,
-                            const char *pass)
+                            const char *pass, const char *note)
 {
 	section(h, id, title);
 	if (!ran) {
 		fprintf(h->out, "<p class=\"note\">The %s pass did not run.</p>\n", pass);
 		section_end(h);
+	} else {
+		fprintf(h->out, "<p class=\"note\">%s</p>\n", note);
 	}
 	return ran;
 }
@@ -200,12 +203,12 @@ static void latency(Html *h)
 {
 	const PassCtx *ctx = h->in->ctx;
 	const CostLatency *l = cost_latency(ctx);
-	if (!section_of_pass(h, "latency", "Modelled latency per compute-unit setting", l, "cost"))
+	if (!section_of_pass(h, "latency", "Modelled latency per compute-unit setting", l, "cost",
+	                     "Modelled by anelint's cost model, not measured: each op's modelled "
+	                     "time on its device, a launch per ANE segment (the chip's measured "
+	                     "dispatch overhead) and a switch plus transfer per device boundary. "
+	                     "docs/calibration.md compares the model with published latencies."))
 		return;
-	fputs("<p class=\"note\">Modelled by anelint's cost model, not measured: each op's "
-	      "modelled time on its device, a launch per ANE segment (the chip's measured dispatch "
-	      "overhead) and a switch plus transfer per device boundary. docs/calibration.md "
-	      "compares the model with published latencies.</p>\n", h->out);
 	fputs("<table>\n<tr><th>setting</th><th class=\"num\">ANE</th><th class=\"num\">GPU</th>"
 	      "<th class=\"num\">CPU</th><th class=\"num\">segments</th><th class=\"num\">"
 	      "boundaries</th><th class=\"num\">ops ms</th><th class=\"num\">launch ms</th>"
@@ -337,8 +340,6 @@ static void devices(Html *h)
 static void timeline_func(Html *h, const Func *f)
 {
 	const PassCtx *ctx = h->in->ctx;
-	const Op **by_index = report_ops_by_index(f);
-	uint32_t nby_index = by_index ? f->nops : 0;
 	double w = CHART_W - LEFT - 20, n = f->nops ? f->nops : 1;
 	double height = 20 + CU_COUNT * 26 + 24;
 	char label[300];
@@ -352,10 +353,9 @@ static void timeline_func(Html *h, const Func *f)
 		svg_rect(h->out, h->a, LEFT, y, w, 18, "#f2f2f2", NULL);
 		for (uint32_t s = 0; p && s < p->nsegments; s++) {
 			const AneSegment *sg = &p->segments[s];
-			const char *first = sg->first < nby_index && by_index[sg->first]
-			                    ? ir_op_name(f, by_index[sg->first]) : "?";
-			const char *last = sg->last < nby_index && by_index[sg->last]
-			                   ? ir_op_name(f, by_index[sg->last]) : "?";
+			const Op *op0 = report_op_at(f, sg->first), *op1 = report_op_at(f, sg->last);
+			const char *first = op0 ? ir_op_name(f, op0) : "?";
+			const char *last = op1 ? ir_op_name(f, op1) : "?";
 			double ms = cf && s < cf->plan[u].nsegments ? cf->plan[u].segments[s].ms : sg->est_ms;
 			char title[1200];
 			snprintf(title, sizeof title, "%s segment %u: %s, %u ops, %s .. %s, %.4f ms "
@@ -375,7 +375,6 @@ static void timeline_func(Html *h, const Func *f)
 		          tick);
 	}
 	svg_end(h->out);
-	free(by_index);
 }
 
 static void timeline(Html *h)
@@ -501,11 +500,11 @@ static void memory(Html *h)
 {
 	const PassCtx *ctx = h->in->ctx;
 	const MemWeights *mw = mem_module_weights(ctx);
-	if (!section_of_pass(h, "memory", "Activation memory along the op order", mw, "memory"))
+	if (!section_of_pass(h, "memory", "Activation memory along the op order", mw, "memory",
+	                     "Bytes of activations live while each op runs (its operands and "
+	                     "outputs included), from liveness over the op order; sizes are never "
+	                     "guessed: values of unknown size are left out and counted."))
 		return;
-	fputs("<p class=\"note\">Bytes of activations live while each op runs (its operands and "
-	      "outputs included), from liveness over the op order; sizes are never guessed: values "
-	      "of unknown size are left out and counted.</p>\n", h->out);
 	for (uint32_t i = 0; i < h->in->m->funcs.n && i < MAX_CHARTS; i++) {
 		const MemFunc *mf = mem_func(ctx, h->in->m->funcs.v[i]);
 		if (!mf)

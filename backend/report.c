@@ -172,26 +172,10 @@ const char *report_bytes(char *buf, size_t n, double bytes)
 	return scaled(buf, n, bytes, "K", "B");
 }
 
-typedef struct ByIndex {
-	const Op **v;
-	uint32_t n;
-} ByIndex;
-
-static int index_op(Func *f, Op *op, void *vctx)
+const Op *report_op_at(const Func *f, uint32_t index)
 {
-	(void)f;
-	ByIndex *x = vctx;
-	if (op->index < x->n)
-		x->v[op->index] = op;
-	return 0;
-}
-
-const Op **report_ops_by_index(const Func *f)
-{
-	ByIndex x = { calloc(f->nops ? f->nops : 1, sizeof *x.v), f->nops };
-	if (x.v)
-		ir_walk_ops((Func *)f, index_op, &x);
-	return x.v;
+	Op *const *table = ir_func_op_table(f);
+	return table && index < f->nops ? table[index] : NULL;
 }
 
 /* ------------------------------------------------------------ ops by cost */

@@ -131,9 +131,9 @@ const char *report_si(char *buf, size_t n, double v);
 /* Bytes the same way: "1.23 GB", "340.00 MB", "12.0 KB", "512 B", "?". */
 const char *report_bytes(char *buf, size_t n, double bytes);
 
-/* Op.index -> Op for one function: f->nops entries, calloc'd; NULL when
- * memory runs out. */
-const Op **report_ops_by_index(const Func *f);
+/* The op of f at Op.index `index` (the IR's op table), or NULL when out
+ * of range (segments name ops by index). */
+const Op *report_op_at(const Func *f, uint32_t index);
 
 /* An executable op with its modelled cost under one setting (the cost pass,
  * passes/cost.h), for the tables of top-cost ops. */
