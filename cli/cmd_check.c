@@ -57,57 +57,75 @@ static bool code_like(const char *s)
 	return letters && s[letters] && strspn(s + letters, "0123456789") == strlen(s + letters);
 }
 
+static int set_min_ane(CheckOpts *o, const char *val)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(val, &end);
+	if (*end == '%')
+		end++;
+	if (errno || end == val || *end || !(v >= 0 && v <= 100))
+		return cli_usage_error("check", "--min-ane takes a percentage 0-100, not '%s'", val), -1;
+	o->gates.has_min_ane = true;
+	o->gates.min_ane = v;
+	return 1;
+}
+
+static int set_max_switches(CheckOpts *o, const char *val)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(val, &end, 10);
+	if (errno || end == val || *end || val[0] == '-')
+		return cli_usage_error("check", "--max-switches takes a count, not '%s'", val), -1;
+	o->gates.has_max_switches = true;
+	o->gates.max_switches = v;
+	return 1;
+}
+
+static int add_deny(CheckOpts *o, const char *val)
+{
+	if (!code_like(val))
+		return cli_usage_error("check", "--deny takes a rule code such as ANE012, not '%s'",
+		                       val), -1;
+	if (o->gates.ndeny == CHECK_MAX_DENY)
+		return cli_usage_error("check", "too many --deny codes (at most %d)", CHECK_MAX_DENY), -1;
+	if (!ane_rule_find(val) && strcmp(val, REPORT_CODE_UNITS) != 0)
+		fprintf(stderr, "anelint: check: note: %s is no ANE rule code; it matches "
+		        "diagnostics only\n", val);
+	o->gates.deny[o->gates.ndeny++] = val;
+	return 1;
+}
+
+static int add_baseline(CheckOpts *o, const char *val)
+{
+	if (o->nbaseline == CLI_MAX_MODELS)
+		return cli_usage_error("check", "too many --baseline files"), -1;
+	o->baseline[o->nbaseline++] = val;
+	return 1;
+}
+
+/* The gate flags, each with a value (FLAG VALUE or FLAG=VALUE). */
+static const struct {
+	const char *flag;
+	int (*set)(CheckOpts *o, const char *val);     /* 1, or -1 after a usage error */
+} gate_flags[] = {
+	{ "--min-ane", set_min_ane },
+	{ "--max-switches", set_max_switches },
+	{ "--deny", add_deny },
+	{ "--baseline", add_baseline },
+};
+
 static int check_flag(void *vctx, CliArgs *a, int *i, int argc, char **argv)
 {
-	CheckOpts *o = vctx;
-	const char *arg = argv[*i], *val;
-	if (flag_is(arg, "--min-ane")) {
+	(void)a;
+	for (size_t k = 0; k < sizeof gate_flags / sizeof *gate_flags; k++) {
+		if (!flag_is(argv[*i], gate_flags[k].flag))
+			continue;
+		const char *val;
 		if (take("check", i, argc, argv, &val))
 			return -1;
-		char *end;
-		errno = 0;
-		double v = strtod(val, &end);
-		if (*end == '%')
-			end++;
-		if (errno || end == val || *end || !(v >= 0 && v <= 100))
-			return cli_usage_error("check", "--min-ane takes a percentage 0-100, not '%s'", val), -1;
-		o->gates.has_min_ane = true;
-		o->gates.min_ane = v;
-		return 1;
-	}
-	if (flag_is(arg, "--max-switches")) {
-		if (take("check", i, argc, argv, &val))
-			return -1;
-		char *end;
-		errno = 0;
-		unsigned long v = strtoul(val, &end, 10);
-		if (errno || end == val || *end || val[0] == '-')
-			return cli_usage_error("check", "--max-switches takes a count, not '%s'", val), -1;
-		o->gates.has_max_switches = true;
-		o->gates.max_switches = v;
-		return 1;
-	}
-	if (flag_is(arg, "--deny")) {
-		if (take("check", i, argc, argv, &val))
-			return -1;
-		if (!code_like(val))
-			return cli_usage_error("check", "--deny takes a rule code such as ANE012, not '%s'",
-			                       val), -1;
-		if (o->gates.ndeny == CHECK_MAX_DENY)
-			return cli_usage_error("check", "too many --deny codes (at most %d)", CHECK_MAX_DENY), -1;
-		if (!ane_rule_find(val) && strcmp(val, REPORT_CODE_UNITS) != 0)
-			fprintf(stderr, "anelint: check: note: %s is no ANE rule code; it matches "
-			        "diagnostics only\n", val);
-		o->gates.deny[o->gates.ndeny++] = val;
-		return 1;
-	}
-	if (flag_is(arg, "--baseline")) {
-		if (take("check", i, argc, argv, &val))
-			return -1;
-		if (o->nbaseline == CLI_MAX_MODELS)
-			return cli_usage_error("check", "too many --baseline files"), -1;
-		o->baseline[o->nbaseline++] = val;
-		return 1;
+		return gate_flags[k].set(vctx, val);
 	}
 	return 0;
 }
