@@ -3,7 +3,7 @@
  * with its share of its function's modelled time (MLComputePlan's cost
  * weight), its device, FLOPs, bytes moved, arithmetic intensity and what
  * bounds it, after the modelled latency of every setting (and chip).
- * Every time is modelled (passes/cost.h), and the reports say so.
+ * Every time is modelled (the cost pass), and the reports say so.
  *
  * The rows come from report_cost_rows (report.h) under in->units; `top`
  * caps how many are listed (0: every op).
