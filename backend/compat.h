@@ -8,7 +8,7 @@
 
 #include "backend/report.h"
 
-/* The values are the exit statuses of `anelint compat` (docs/cli.md). */
+/* The values are the exit statuses of `anelint compat` (3: unusable). */
 typedef enum CompatVerdict {
 	COMPAT_FULL,            /* every executable op on the ANE */
 	COMPAT_PARTIAL,
