@@ -68,20 +68,6 @@ static const char *const style =
 
 /* ------------------------------------------------------------------ helpers */
 
-static void human_bytes(char *buf, size_t n, double b)
-{
-	if (b < 0)
-		snprintf(buf, n, "?");
-	else if (b >= 1e9)
-		snprintf(buf, n, "%.2f GB", b / 1e9);
-	else if (b >= 1e6)
-		snprintf(buf, n, "%.2f MB", b / 1e6);
-	else if (b >= 1e3)
-		snprintf(buf, n, "%.1f KB", b / 1e3);
-	else
-		snprintf(buf, n, "%.0f B", b);
-}
-
 static void dev_cell(Html *h, Device d)
 {
 	fprintf(h->out, "<span class=\"dev\" style=\"background:%s\">%s</span>", svg_device_fill(d),
@@ -108,6 +94,21 @@ static void section(Html *h, const char *id, const char *title)
 static void section_end(Html *h)
 {
 	fputs("</div>\n", h->out);
+}
+
+/* A section with its note when its pass ran; else the section saying it
+ * did not. */
+static bool section_of_pass(Html *h, const char *id, const char *title, bool ran,
+                            const char *pass, const char *note)
+{
+	section(h, id, title);
+	if (!ran) {
+		fprintf(h->out, "<p class=\"note\">The %s pass did not run.</p>\n", pass);
+		section_end(h);
+	} else {
+		fprintf(h->out, "<p class=\"note\">%s</p>\n", note);
+	}
+	return ran;
 }
 
 /* ------------------------------------------------------------------ summary */
@@ -202,16 +203,12 @@ static void latency(Html *h)
 {
 	const PassCtx *ctx = h->in->ctx;
 	const CostLatency *l = cost_latency(ctx);
-	section(h, "latency", "Modelled latency per compute-unit setting");
-	if (!l) {
-		fputs("<p class=\"note\">The cost pass did not run.</p>\n", h->out);
-		section_end(h);
+	if (!section_of_pass(h, "latency", "Modelled latency per compute-unit setting", l, "cost",
+	                     "Modelled by anelint's cost model, not measured: each op's modelled "
+	                     "time on its device, a launch per ANE segment (the chip's measured "
+	                     "dispatch overhead) and a switch plus transfer per device boundary. "
+	                     "docs/calibration.md compares the model with published latencies."))
 		return;
-	}
-	fputs("<p class=\"note\">Modelled by anelint's cost model, not measured: each op's "
-	      "modelled time on its device, a launch per ANE segment (the chip's measured dispatch "
-	      "overhead) and a switch plus transfer per device boundary. docs/calibration.md "
-	      "compares the model with published latencies.</p>\n", h->out);
 	fputs("<table>\n<tr><th>setting</th><th class=\"num\">ANE</th><th class=\"num\">GPU</th>"
 	      "<th class=\"num\">CPU</th><th class=\"num\">segments</th><th class=\"num\">"
 	      "boundaries</th><th class=\"num\">ops ms</th><th class=\"num\">launch ms</th>"
@@ -343,8 +340,6 @@ static void devices(Html *h)
 static void timeline_func(Html *h, const Func *f)
 {
 	const PassCtx *ctx = h->in->ctx;
-	const Op **by_index = report_ops_by_index(f);
-	uint32_t nby_index = by_index ? f->nops : 0;
 	double w = CHART_W - LEFT - 20, n = f->nops ? f->nops : 1;
 	double height = 20 + CU_COUNT * 26 + 24;
 	char label[300];
@@ -358,10 +353,9 @@ static void timeline_func(Html *h, const Func *f)
 		svg_rect(h->out, h->a, LEFT, y, w, 18, "#f2f2f2", NULL);
 		for (uint32_t s = 0; p && s < p->nsegments; s++) {
 			const AneSegment *sg = &p->segments[s];
-			const char *first = sg->first < nby_index && by_index[sg->first]
-			                    ? ir_op_name(f, by_index[sg->first]) : "?";
-			const char *last = sg->last < nby_index && by_index[sg->last]
-			                   ? ir_op_name(f, by_index[sg->last]) : "?";
+			const Op *op0 = report_op_at(f, sg->first), *op1 = report_op_at(f, sg->last);
+			const char *first = op0 ? ir_op_name(f, op0) : "?";
+			const char *last = op1 ? ir_op_name(f, op1) : "?";
 			double ms = cf && s < cf->plan[u].nsegments ? cf->plan[u].segments[s].ms : sg->est_ms;
 			char title[1200];
 			snprintf(title, sizeof title, "%s segment %u: %s, %u ops, %s .. %s, %.4f ms "
@@ -381,7 +375,6 @@ static void timeline_func(Html *h, const Func *f)
 		          tick);
 	}
 	svg_end(h->out);
-	free(by_index);
 }
 
 static void timeline(Html *h)
@@ -425,7 +418,7 @@ static void top_ops(Html *h)
 		const ReportCostRow *r = &rows[i];
 		char fl[32], by[32];
 		report_si(fl, sizeof fl, r->c->flops);
-		human_bytes(by, sizeof by, r->c->bytes);
+		report_bytes(by, sizeof by, r->c->bytes);
 		fprintf(h->out, "<tr><td class=\"num\">%u</td><td class=\"ops\">", i + 1);
 		op_label(h, r->f, r->op);
 		fputs("</td><td>", h->out);
@@ -483,7 +476,7 @@ static void memory_func(Html *h, const MemFunc *mf)
 	svg_line(h->out, LEFT, top + ph, LEFT + w, top + ph, "#999");
 	svg_line(h->out, LEFT, top, LEFT, top + ph, "#999");
 	svg_path(h->out, xs, ys, cols, top + ph, "#3b73b9", "#cfe0f3");
-	human_bytes(pk, sizeof pk, (double)mf->peak.bytes);
+	report_bytes(pk, sizeof pk, (double)mf->peak.bytes);
 	svg_label(h->out, h->a, LEFT - 6, top + 10, "end", pk);
 	svg_label(h->out, h->a, LEFT - 6, top + ph, "end", "0");
 	if (mf->peak_op && mf->peak_op->index < n) {
@@ -506,16 +499,12 @@ static void memory_func(Html *h, const MemFunc *mf)
 static void memory(Html *h)
 {
 	const PassCtx *ctx = h->in->ctx;
-	section(h, "memory", "Activation memory along the op order");
 	const MemWeights *mw = mem_module_weights(ctx);
-	if (!mw) {
-		fputs("<p class=\"note\">The memory pass did not run.</p>\n", h->out);
-		section_end(h);
+	if (!section_of_pass(h, "memory", "Activation memory along the op order", mw, "memory",
+	                     "Bytes of activations live while each op runs (its operands and "
+	                     "outputs included), from liveness over the op order; sizes are never "
+	                     "guessed: values of unknown size are left out and counted."))
 		return;
-	}
-	fputs("<p class=\"note\">Bytes of activations live while each op runs (its operands and "
-	      "outputs included), from liveness over the op order; sizes are never guessed: values "
-	      "of unknown size are left out and counted.</p>\n", h->out);
 	for (uint32_t i = 0; i < h->in->m->funcs.n && i < MAX_CHARTS; i++) {
 		const MemFunc *mf = mem_func(ctx, h->in->m->funcs.v[i]);
 		if (!mf)
@@ -538,8 +527,8 @@ static void memory(Html *h)
 		if (!mw->nstored[d] && !mw->ndecompressed[d])
 			continue;
 		char s1[32], s2[32];
-		human_bytes(s1, sizeof s1, (double)mw->stored[d]);
-		human_bytes(s2, sizeof s2, (double)mw->decompressed[d]);
+		report_bytes(s1, sizeof s1, (double)mw->stored[d]);
+		report_bytes(s2, sizeof s2, (double)mw->decompressed[d]);
 		fprintf(h->out, "<tr><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%u</td>"
 		        "<td class=\"num\">%s</td><td class=\"num\">%u</td></tr>\n", dtype_name((DType)d),
 		        s1, mw->nstored[d], s2, mw->ndecompressed[d]);

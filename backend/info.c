@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ir/op_catalogue.h"
+#include "ir/weights.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -276,165 +277,106 @@ static json_object *counts_json(const char **kinds, uint32_t n)
 
 /* ------------------------------------------------------------ weights */
 
-typedef struct BlobKey {
-	const char *path;
-	uint64_t offset;
-} BlobKey;
-
-typedef struct Weights {
-	uint64_t blob[DT_COUNT], inl[DT_COUNT];
-	uint32_t nblob[DT_COUNT], ninl[DT_COUNT];
-	uint32_t elided, unknown_size, shared;
-	BlobKey *seen;          /* open addressing, cap a power of two */
-	uint32_t nseen, cap;
-	VEC(const char *) files;
+/* What info says about weights besides their bytes: the blob files the
+ * literals reference (first use first), and the elided constants whose
+ * declared type has no size.  ir_weight_bytes counts the latter among its
+ * unknown sizes; info has always named elided constants apart and counted
+ * only the literals of unknown size as unknown. */
+typedef struct BlobFiles {
+	HashMap seen;
+	VEC(const char *) v;
+	uint32_t elided_unknown;
 	Arena *a;
-} Weights;
+} BlobFiles;
 
-static uint64_t hash_blob(const char *p, uint64_t off)
+/* ir/weights.c's elided constant with no size: a const without its value
+ * whose declared type (not a string) cannot be sized. */
+static bool elided_unknown(const Func *f, const Op *op)
 {
-	uint64_t h = 1469598103934665603ull ^ off;
-	for (; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
-	return h;
+	if (ir_op_id(op) != OPID_const || op->nouts != 1 ||
+	    ir_attr_find(op->nattrs, op->attrs, "val") || ir_op_operand(op, "val"))
+		return false;
+	const Type *t = ir_value(f, op->outs[0])->type;
+	if (t && t->kind == TY_TENSOR && t->dt == DT_STRING)
+		return false;
+	return !t || ir_tensor_bytes(t) < 0;
 }
 
-/* True when (path, offset) was not seen before. */
-static bool blob_first(Weights *w, const char *path, uint64_t off)
+static void lit_files(BlobFiles *bf, const Lit *l)
 {
-	if ((w->nseen + 1) * 2 > w->cap) {
-		uint32_t ncap = w->cap ? w->cap * 2 : 256;
-		BlobKey *ns = calloc(ncap, sizeof *ns);
-		if (!ns)
-			IR_DIE("out of memory");
-		for (uint32_t i = 0; i < w->cap; i++)
-			if (w->seen[i].path) {
-				uint32_t j = (uint32_t)hash_blob(w->seen[i].path, w->seen[i].offset) & (ncap - 1);
-				while (ns[j].path)
-					j = (j + 1) & (ncap - 1);
-				ns[j] = w->seen[i];
-			}
-		free(w->seen);
-		w->seen = ns;
-		w->cap = ncap;
-	}
-	uint32_t j = (uint32_t)hash_blob(path, off) & (w->cap - 1);
-	while (w->seen[j].path) {
-		if (w->seen[j].offset == off && strcmp(w->seen[j].path, path) == 0)
-			return false;
-		j = (j + 1) & (w->cap - 1);
-	}
-	w->seen[j] = (BlobKey){ path, off };
-	w->nseen++;
-	for (uint32_t i = 0; i < w->files.n; i++)
-		if (strcmp(w->files.v[i], path) == 0)
-			return true;
-	vec_push(w->a, &w->files, path);
-	return true;
-}
-
-static uint64_t packed_bytes(int64_t numel, DType dt)
-{
-	uint64_t bits = (uint64_t)numel * dtype_info[dt].bits;
-	return (bits + 7) / 8;
-}
-
-static void weigh_lit(Weights *w, const Lit *l)
-{
-	switch (l->kind) {
-	case LIT_BLOB: {
-		int64_t n = l->type->kind == TY_TENSOR ? type_numel(l->type) : -1;
-		if (!blob_first(w, l->u.blob.path, l->u.blob.offset)) {
-			w->shared++;
-			return;
-		}
-		if (n < 0 || (uint64_t)n > UINT64_MAX / 64) {
-			w->unknown_size++;
-			return;
-		}
-		w->blob[l->type->dt] += packed_bytes(n, l->type->dt);
-		w->nblob[l->type->dt]++;
-		return;
-	}
-	case LIT_TENSOR: {
-		DType dt = l->type->dt;
-		uint64_t bytes = 0;
-		if (dt == DT_STRING) {
-			for (int64_t i = 0; i < l->u.tensor.count; i++) {
-				const char *s = lit_elem_str(l, i);
-				bytes += s ? strlen(s) : 0;
-			}
-		} else {
-			bytes = packed_bytes(l->u.tensor.count, dt);
-		}
-		w->inl[dt] += bytes;
-		w->ninl[dt]++;
-		return;
-	}
-	case LIT_LIST:
-	case LIT_TUPLE:
-	case LIT_DICT: {
+	if (l->kind == LIT_LIST || l->kind == LIT_TUPLE || l->kind == LIT_DICT) {
 		uint32_t n = l->kind == LIT_DICT ? 2 * l->u.seq.n : l->u.seq.n;
 		for (uint32_t i = 0; i < n; i++)
-			weigh_lit(w, l->u.seq.items[i]);
+			lit_files(bf, l->u.seq.items[i]);
 		return;
 	}
-	}
+	if (l->kind != LIT_BLOB || !l->u.blob.path)
+		return;
+	bool added;
+	hmap_str(&bf->seen, l->u.blob.path, strlen(l->u.blob.path), &added);
+	if (added)
+		vec_push(bf->a, &bf->v, l->u.blob.path);
 }
 
-static void weigh_block(Weights *w, const Block *b)
+static void block_files(BlobFiles *bf, const Func *f, const Block *b)
 {
 	for (uint32_t i = 0; i < b->nops; i++) {
 		const Op *op = b->ops[i];
-		if (strcmp(op->kind, "const") == 0 && !ir_attr_find(op->nattrs, op->attrs, "val"))
-			w->elided++;
+		bf->elided_unknown += elided_unknown(f, op);
 		for (uint32_t k = 0; k < op->nattrs; k++)
-			weigh_lit(w, op->attrs[k].val);
+			if (op->attrs[k].val)
+				lit_files(bf, op->attrs[k].val);
 		for (uint32_t k = 0; k < op->nargs; k++)
 			for (uint32_t j = 0; j < op->args[k].n; j++)
 				if (op->args[k].b[j].kind == BIND_LIT && op->args[k].b[j].lit)
-					weigh_lit(w, op->args[k].b[j].lit);
+					lit_files(bf, op->args[k].b[j].lit);
 		for (uint32_t k = 0; k < op->nblocks; k++)
-			weigh_block(w, op->blocks[k]);
+			block_files(bf, f, op->blocks[k]);
 	}
 }
 
+/* Stored weights by dtype (ir/weights.h: blob records and inline
+ * literals; a printout's elided constants are counted, not weighed). */
 static json_object *weights_json(const Module *m)
 {
-	Weights w = { .a = arena_new() };
-	for (uint32_t i = 0; i < m->funcs.n; i++)
-		weigh_block(&w, m->funcs.v[i]->body);
+	WeightBytes w;
+	ir_weight_bytes(m, &w);
+	const int64_t *blob = w.stored[WSRC_BLOB], *inl = w.stored[WSRC_INLINE];
+	const uint32_t *nblob = w.nstored[WSRC_BLOB], *ninl = w.nstored[WSRC_INLINE];
 	json_object *o = json_object_new_object();
-	uint64_t tb = 0, ti = 0;
+	int64_t tb = 0, ti = 0;
 	for (int d = 0; d < DT_COUNT; d++) {
-		tb += w.blob[d];
-		ti += w.inl[d];
+		tb += blob[d];
+		ti += inl[d];
 	}
-	put(o, "total_bytes", json_object_new_int64((int64_t)(tb + ti)));
-	put(o, "blob_bytes", json_object_new_int64((int64_t)tb));
-	put(o, "inline_bytes", json_object_new_int64((int64_t)ti));
+	put(o, "total_bytes", json_object_new_int64(tb + ti));
+	put(o, "blob_bytes", json_object_new_int64(tb));
+	put(o, "inline_bytes", json_object_new_int64(ti));
 	json_object *by = json_object_new_object();
 	for (int d = 0; d < DT_COUNT; d++) {
-		if (!w.nblob[d] && !w.ninl[d])
+		if (!nblob[d] && !ninl[d])
 			continue;
 		json_object *e = json_object_new_object();
-		put(e, "bytes", json_object_new_int64((int64_t)(w.blob[d] + w.inl[d])));
-		put(e, "blob_bytes", json_object_new_int64((int64_t)w.blob[d]));
-		put(e, "inline_bytes", json_object_new_int64((int64_t)w.inl[d]));
-		put(e, "blob_tensors", json_object_new_int64(w.nblob[d]));
-		put(e, "inline_tensors", json_object_new_int64(w.ninl[d]));
+		put(e, "bytes", json_object_new_int64(blob[d] + inl[d]));
+		put(e, "blob_bytes", json_object_new_int64(blob[d]));
+		put(e, "inline_bytes", json_object_new_int64(inl[d]));
+		put(e, "blob_tensors", json_object_new_int64(nblob[d]));
+		put(e, "inline_tensors", json_object_new_int64(ninl[d]));
 		put(by, dtype_name((DType)d), e);
 	}
 	put(o, "by_dtype", by);
+	BlobFiles bf = { .a = arena_new() };
+	hmap_init(&bf.seen, bf.a);
+	for (uint32_t i = 0; i < m->funcs.n; i++)
+		block_files(&bf, m->funcs.v[i], m->funcs.v[i]->body);
 	json_object *files = json_object_new_array();
-	for (uint32_t i = 0; i < w.files.n; i++)
-		json_object_array_add(files, json_object_new_string(w.files.v[i]));
+	for (uint32_t i = 0; i < bf.v.n; i++)
+		json_object_array_add(files, json_object_new_string(bf.v.v[i]));
+	arena_free(bf.a);
 	put(o, "blob_files", files);
-	put(o, "shared_blob_references", json_object_new_int64(w.shared));
-	put(o, "unknown_size_tensors", json_object_new_int64(w.unknown_size));
+	put(o, "shared_blob_references", json_object_new_int64(w.shared_refs));
+	put(o, "unknown_size_tensors", json_object_new_int64(w.stored_unknown - bf.elided_unknown));
 	put(o, "elided_constants", json_object_new_int64(w.elided));
-	free(w.seen);
-	arena_free(w.a);
 	return o;
 }
 
@@ -605,13 +547,34 @@ static void print_range(FILE *out, json_object *r)
 	        json_object_get_string(get(r, "upper")));
 }
 
+static void print_size(FILE *out, json_object *s)
+{
+	fprintf(out, " %sx%s", json_object_get_string(get(s, "width")),
+	        json_object_get_string(get(s, "height")));
+}
+
+/* One line under a feature for the array a (nothing when NULL): label,
+ * the items between sep, then end. */
+static void print_list(FILE *out, const char *indent, json_object *a, const char *label,
+                       const char *sep, void (*item)(FILE *, json_object *), const char *end)
+{
+	if (!a)
+		return;
+	fprintf(out, "%s%-24s   %s", indent, "", label);
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		fputs(i ? sep : "", out);
+		item(out, json_object_array_get_idx(a, i));
+	}
+	fputs(end, out);
+}
+
 static void print_feature(FILE *out, json_object *f, const char *indent)
 {
 	const char *kind = gets(f, "kind");
 	fprintf(out, "%s%-24s %s", indent, gets(f, "name"), kind);
 	if (strcmp(kind, "image") == 0) {
-		fprintf(out, " %s %sx%s", gets(f, "color_space"),
-		        json_object_get_string(get(f, "width")), json_object_get_string(get(f, "height")));
+		fprintf(out, " %s", gets(f, "color_space"));
+		print_size(out, f);
 	} else if (get(f, "dtype") || get(f, "shape")) {
 		fprintf(out, " %s ", *gets(f, "dtype") ? gets(f, "dtype") : "(dtype not stated)");
 		print_shape(out, get(f, "shape"));
@@ -625,32 +588,11 @@ static void print_feature(FILE *out, json_object *f, const char *indent)
 	if (get(f, "optional") && json_object_get_boolean(get(f, "optional")))
 		fputs(" (optional)", out);
 	fputc('\n', out);
-	json_object *a;
-	if ((a = get(f, "enumerated_shapes"))) {
-		fprintf(out, "%s%-24s   enumerated shapes: ", indent, "");
-		for (size_t i = 0; i < json_object_array_length(a); i++) {
-			fputs(i ? " | " : "", out);
-			print_shape(out, json_object_array_get_idx(a, i));
-		}
-		fputc('\n', out);
-	}
-	if ((a = get(f, "ranges"))) {
-		fprintf(out, "%s%-24s   ranges: [", indent, "");
-		for (size_t i = 0; i < json_object_array_length(a); i++) {
-			fputs(i ? ", " : "", out);
-			print_range(out, json_object_array_get_idx(a, i));
-		}
-		fputs("]\n", out);
-	}
-	if ((a = get(f, "enumerated_sizes"))) {
-		fprintf(out, "%s%-24s   enumerated sizes:", indent, "");
-		for (size_t i = 0; i < json_object_array_length(a); i++) {
-			json_object *s = json_object_array_get_idx(a, i);
-			fprintf(out, " %sx%s", json_object_get_string(get(s, "width")),
-			        json_object_get_string(get(s, "height")));
-		}
-		fputc('\n', out);
-	}
+	print_list(out, indent, get(f, "enumerated_shapes"), "enumerated shapes: ", " | ",
+	           print_shape, "\n");
+	print_list(out, indent, get(f, "ranges"), "ranges: [", ", ", print_range, "]\n");
+	print_list(out, indent, get(f, "enumerated_sizes"), "enumerated sizes:", "", print_size,
+	           "\n");
 	if (get(f, "width_range")) {
 		fprintf(out, "%s%-24s   width ", indent, "");
 		print_range(out, get(f, "width_range"));

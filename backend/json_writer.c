@@ -312,6 +312,22 @@ void jw_str(JsonWriter *w, const char *s)
 	string(w, s);
 }
 
+void jw_num_or_null(JsonWriter *w, double v, int prec)
+{
+	if (v < 0)
+		jw_null(w);
+	else
+		jw_num(w, v, prec);
+}
+
+void jw_int_or_null(JsonWriter *w, int64_t v)
+{
+	if (v < 0)
+		jw_null(w);
+	else
+		jw_int(w, v);
+}
+
 char *jw_take(JsonWriter *w, size_t *len)
 {
 	if (w->failed || !reserve(w, 0)) {

@@ -62,6 +62,9 @@ void jw_int(JsonWriter *w, int64_t v);
 void jw_num(JsonWriter *w, double v, int prec);
 /* A string; NULL writes null. */
 void jw_str(JsonWriter *w, const char *s);
+/* A count or size the analysis may not know: null when v < 0. */
+void jw_num_or_null(JsonWriter *w, double v, int prec);
+void jw_int_or_null(JsonWriter *w, int64_t v);
 
 /* key + value in one call */
 static inline void jw_kstr(JsonWriter *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }

@@ -132,59 +132,50 @@ double report_total_ms(const ReportInput *in, ComputeUnits cu)
 
 const char *report_rule_kind_name(AneRuleKind k)
 {
-	switch (k) {
-	case RULE_REFUSE: return "refuse";
-	case RULE_PREFER: return "prefer";
-	case RULE_ADVISE: return "advise";
-	}
-	return "?";
+	static const char *const names[] = {
+		[RULE_REFUSE] = "refuse", [RULE_PREFER] = "prefer", [RULE_ADVISE] = "advise",
+	};
+	return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
 }
 
 const char *report_severity_name(Severity s)
 {
-	switch (s) {
-	case SEV_NOTE: return "note";
-	case SEV_WARNING: return "warning";
-	case SEV_ERROR: return "error";
-	}
-	return "?";
+	static const char *const names[] = {
+		[SEV_NOTE] = "note", [SEV_WARNING] = "warning", [SEV_ERROR] = "error",
+	};
+	return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
 }
 
-const char *report_si(char *buf, size_t n, double v)
+/* v scaled by 1e9, 1e6 or 1e3 with its prefix, then the unit. */
+static const char *scaled(char *buf, size_t n, double v, const char *kilo, const char *unit)
 {
 	if (v < 0)
 		snprintf(buf, n, "?");
 	else if (v >= 1e9)
-		snprintf(buf, n, "%.2f G", v / 1e9);
+		snprintf(buf, n, "%.2f G%s", v / 1e9, unit);
 	else if (v >= 1e6)
-		snprintf(buf, n, "%.2f M", v / 1e6);
+		snprintf(buf, n, "%.2f M%s", v / 1e6, unit);
 	else if (v >= 1e3)
-		snprintf(buf, n, "%.1f k", v / 1e3);
+		snprintf(buf, n, "%.1f %s%s", v / 1e3, kilo, unit);
 	else
-		snprintf(buf, n, "%.0f", v);
+		snprintf(buf, n, "%.0f%s%s", v, unit[0] ? " " : "", unit);
 	return buf;
 }
 
-typedef struct ByIndex {
-	const Op **v;
-	uint32_t n;
-} ByIndex;
-
-static int index_op(Func *f, Op *op, void *vctx)
+const char *report_si(char *buf, size_t n, double v)
 {
-	(void)f;
-	ByIndex *x = vctx;
-	if (op->index < x->n)
-		x->v[op->index] = op;
-	return 0;
+	return scaled(buf, n, v, "k", "");
 }
 
-const Op **report_ops_by_index(const Func *f)
+const char *report_bytes(char *buf, size_t n, double bytes)
 {
-	ByIndex x = { calloc(f->nops ? f->nops : 1, sizeof *x.v), f->nops };
-	if (x.v)
-		ir_walk_ops((Func *)f, index_op, &x);
-	return x.v;
+	return scaled(buf, n, bytes, "K", "B");
+}
+
+const Op *report_op_at(const Func *f, uint32_t index)
+{
+	Op *const *table = ir_func_op_table(f);
+	return table && index < f->nops ? table[index] : NULL;
 }
 
 /* ------------------------------------------------------------ ops by cost */

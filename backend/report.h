@@ -128,10 +128,12 @@ const char *report_severity_name(Severity s);
 /* v with an SI prefix into buf: "1.23 G", "340.00 M", "12.0 k", "512";
  * "?" when v < 0 (unknown).  Returns buf. */
 const char *report_si(char *buf, size_t n, double v);
+/* Bytes the same way: "1.23 GB", "340.00 MB", "12.0 KB", "512 B", "?". */
+const char *report_bytes(char *buf, size_t n, double bytes);
 
-/* Op.index -> Op for one function: f->nops entries, calloc'd; NULL when
- * memory runs out. */
-const Op **report_ops_by_index(const Func *f);
+/* The op of f at Op.index `index` (the IR's op table), or NULL when out
+ * of range (segments name ops by index). */
+const Op *report_op_at(const Func *f, uint32_t index);
 
 /* An executable op with its modelled cost under one setting (the cost pass,
  * passes/cost/cost.h), for the tables of top-cost ops. */
@@ -163,6 +165,10 @@ int report_json(const ReportInput *in, FILE *out);
 /* The same text in memory: malloc'd, NUL-terminated, *len set (without the
  * trailing newline); NULL when memory runs out. */
 char *report_json_string(const ReportInput *in, size_t *len);
+/* The `"tool": {"name": "anelint", "version": ..}` member every JSON
+ * report carries. */
+struct JsonWriter;
+void report_json_tool(struct JsonWriter *w, const char *version);
 /* A json-c tree printed the way reports are (SARIF, check results). */
 int report_print_json(json_object *report, FILE *out);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "backend/json_writer.h"
+#include "ir/hash.h"
 #include "ir/model_desc.h"
 #include "passes/cost/cost.h"
 #include "passes/cost/lint.h"
@@ -22,18 +23,13 @@ typedef struct JCtx {
 	JsonWriter *w;
 	Arena *a;                   /* scratch: reason messages */
 	double total_ms[CU_COUNT];
-	/* the function being written: Op.index -> Op */
-	const Op **by_index;
-	uint32_t nby_index;
 	/* scratch stream for printed types, and the printed types by Type
-	 * (interned: one pointer per type), open addressing */
+	 * (interned: one pointer per type), in arena types */
 	FILE *ms;
 	char *msbuf;
 	size_t mslen;
 	Arena *types;
-	const Type **tkeys;
-	const char **tvals;
-	uint32_t tcap, tn;
+	HashMap printed;
 	/* the last reason message (an op's main reason recurs per setting) */
 	const AneReason *last_reason;
 	const char *last_message;
@@ -47,6 +43,20 @@ static void dev_or_null(JsonWriter *w, Device d)
 		jw_null(w);
 }
 
+/* key, then an object (or an array) to fill when `present`, else null
+ * (a pass that did not run, a const op).  Returns present. */
+static bool open_or_null(JsonWriter *w, const char *key, bool present, bool array)
+{
+	jw_key(w, key);
+	if (!present)
+		jw_null(w);
+	else if (array)
+		jw_array(w);
+	else
+		jw_object(w);
+	return present;
+}
+
 static void devices(JsonWriter *w, uint32_t mask)
 {
 	jw_array(w);
@@ -54,14 +64,6 @@ static void devices(JsonWriter *w, uint32_t mask)
 		if (mask & DEVM(d))
 			jw_str(w, device_name((Device)d));
 	jw_end(w);
-}
-
-static void bytes(JsonWriter *w, int64_t b)
-{
-	if (b < 0)
-		jw_null(w);
-	else
-		jw_int(w, b);
 }
 
 static const char *print_type(JCtx *c, const Type *t)
@@ -75,47 +77,16 @@ static const char *print_type(JCtx *c, const Type *t)
 	return c->msbuf;
 }
 
-static uint32_t ptr_hash(const void *p)
-{
-	uint64_t x = (uint64_t)(uintptr_t)p;
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return (uint32_t)x;
-}
-
 /* The type as MIL text, printed once per type. */
 static const char *printed_type(JCtx *c, const Type *t)
 {
-	if (c->tn * 2 >= c->tcap) {
-		uint32_t ncap = c->tcap ? c->tcap * 2 : 256;
-		const Type **nk = arena_array(c->types, ncap, sizeof *nk);
-		const char **nv = arena_array(c->types, ncap, sizeof *nv);
-		if (!nk || !nv)
-			return print_type(c, t);
-		for (uint32_t i = 0; i < c->tcap; i++) {
-			if (!c->tkeys[i])
-				continue;
-			uint32_t h = ptr_hash(c->tkeys[i]) & (ncap - 1);
-			while (nk[h])
-				h = (h + 1) & (ncap - 1);
-			nk[h] = c->tkeys[i];
-			nv[h] = c->tvals[i];
-		}
-		c->tkeys = nk;
-		c->tvals = nv;
-		c->tcap = ncap;
+	bool added;
+	HashSlot *s = hmap_ptr(&c->printed, t, &added);
+	if (added) {
+		const char *text = print_type(c, t);
+		s->val.cptr = text ? arena_strdup(c->types, text) : NULL;
 	}
-	uint32_t h = ptr_hash(t) & (c->tcap - 1);
-	while (c->tkeys[h] && c->tkeys[h] != t)
-		h = (h + 1) & (c->tcap - 1);
-	if (!c->tkeys[h]) {
-		const char *s = print_type(c, t);
-		c->tkeys[h] = t;
-		c->tvals[h] = s ? arena_strdup(c->types, s) : NULL;
-		c->tn++;
-	}
-	return c->tvals[h];
+	return s->val.cptr;
 }
 
 /* report_reason_message, remembered for the last reason asked. */
@@ -178,12 +149,8 @@ static void chip(JCtx *c)
 {
 	JsonWriter *w = c->w;
 	const AneChip *chip = ane_chip(c->in->ctx);
-	jw_key(w, "chip");
-	if (!chip) {
-		jw_null(w);
+	if (!open_or_null(w, "chip", chip, false))
 		return;
-	}
-	jw_object(w);
 	jw_kstr(w, "name", chip->name);
 	jw_kstr(w, "key", chip->key);
 	jw_kstr(w, "family", chip->family);
@@ -196,19 +163,10 @@ static void chip(JCtx *c)
 
 /* ------------------------------------------------------------ segments, settings */
 
-static void index_ops(JCtx *c, const Func *f)
-{
-	free(c->by_index);
-	c->by_index = report_ops_by_index(f);
-	c->nby_index = c->by_index ? f->nops : 0;
-}
-
 static void op_ref(JCtx *c, const Func *f, uint32_t index)
 {
-	if (index >= c->nby_index || !c->by_index[index])
-		jw_null(c->w);
-	else
-		jw_str(c->w, ir_op_name(f, c->by_index[index]));
+	const Op *op = report_op_at(f, index);
+	jw_str(c->w, op ? ir_op_name(f, op) : NULL);
 }
 
 static void tensors(JsonWriter *w, uint32_t n, const AneTensorRef *t)
@@ -218,7 +176,7 @@ static void tensors(JsonWriter *w, uint32_t n, const AneTensorRef *t)
 		jw_object(w);
 		jw_kstr(w, "name", t[i].name);
 		jw_key(w, "bytes");
-		bytes(w, t[i].bytes);
+		jw_int_or_null(w, t[i].bytes);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -251,9 +209,9 @@ static void plan(JCtx *c, const Func *f, const AneFuncPlan *p)
 		jw_key(w, "outputs");
 		tensors(w, s->nout, s->outs);
 		jw_key(w, "input_bytes");
-		bytes(w, s->in_bytes);
+		jw_int_or_null(w, s->in_bytes);
 		jw_key(w, "output_bytes");
-		bytes(w, s->out_bytes);
+		jw_int_or_null(w, s->out_bytes);
 		jw_knum(w, "modelled_ms", s->est_ms, 4);
 		jw_end(w);
 	}
@@ -330,7 +288,6 @@ static void setting(JCtx *c, ComputeUnits cu)
 		const AneFuncPlan *p = ane_func_plan(in->ctx, f, cu);
 		if (!p)
 			continue;
-		index_ops(c, f);
 		plan(c, f, p);
 	}
 	jw_end(w);
@@ -451,15 +408,9 @@ static int op_entry(Func *f, Op *op, void *vctx)
 	jw_end(w);
 	jw_kbool(w, "estimate_known", p->est->known);
 	jw_key(w, "flops");
-	if (p->is_const || p->est->flops < 0)
-		jw_null(w);
-	else
-		jw_num(w, p->est->flops, 0);
+	jw_num_or_null(w, p->is_const ? -1 : p->est->flops, 0);
 	jw_key(w, "bytes");
-	if (p->is_const || p->est->bytes < 0)
-		jw_null(w);
-	else
-		jw_num(w, p->est->bytes, 0);
+	jw_num_or_null(w, p->is_const ? -1 : p->est->bytes, 0);
 	op_cost(c, cost_op(in->ctx, f, op));
 	jw_key(w, "live");
 	if (in->ctx->memory)
@@ -595,14 +546,6 @@ static void diagnostics(JCtx *c)
 
 /* ------------------------------------------------------------ cost, memory, lint */
 
-static void num_or_null(JsonWriter *w, double v, int prec)
-{
-	if (v < 0)
-		jw_null(w);
-	else
-		jw_num(w, v, prec);
-}
-
 static void mem_size(JsonWriter *w, MemSize s)
 {
 	jw_object(w);
@@ -615,21 +558,17 @@ static void mem_size(JsonWriter *w, MemSize s)
 static void op_cost(JCtx *c, const CostOp *k)
 {
 	JsonWriter *w = c->w;
-	jw_key(w, "cost");
-	if (!k || k->is_const) {
-		jw_null(w);
+	if (!open_or_null(w, "cost", k && !k->is_const, false))
 		return;
-	}
-	jw_object(w);
 	jw_kstr(w, "class", k->cost_class);
 	jw_key(w, "activation_bytes");
-	num_or_null(w, k->activation_bytes, 0);
+	jw_num_or_null(w, k->activation_bytes, 0);
 	jw_key(w, "weight_bytes_stored");
-	num_or_null(w, k->weight_bytes_stored, 0);
+	jw_num_or_null(w, k->weight_bytes_stored, 0);
 	jw_key(w, "weight_bytes_dense");
-	num_or_null(w, k->weight_bytes_dense, 0);
+	jw_num_or_null(w, k->weight_bytes_dense, 0);
 	jw_key(w, "intensity");
-	num_or_null(w, k->intensity, 3);
+	jw_num_or_null(w, k->intensity, 3);
 	jw_key(w, "bound");
 	jw_object(w);
 	for (int d = DEV_CPU; d < DEV_COUNT; d++)
@@ -695,12 +634,8 @@ static void cost_section(JCtx *c)
 	JsonWriter *w = c->w;
 	const PassCtx *ctx = c->in->ctx;
 	const CostLatency *l = cost_latency(ctx);
-	jw_key(w, "cost");
-	if (!l) {
-		jw_null(w);
+	if (!open_or_null(w, "cost", l, false))
 		return;
-	}
-	jw_object(w);
 	jw_kstr(w, "kind", "modelled");
 	jw_kstr(w, "source", "cost pass (docs/passes.md, docs/calibration.md): per op "
 	        "overhead + max(compute, memory) on its device, a launch per ANE segment, a switch "
@@ -807,12 +742,8 @@ static void memory_section(JCtx *c)
 	const PassCtx *ctx = c->in->ctx;
 	const MemWeights *mw = mem_module_weights(ctx);
 	const MemFunc *peak = mem_module_peak(ctx);
-	jw_key(w, "memory");
-	if (!mw) {
-		jw_null(w);
+	if (!open_or_null(w, "memory", mw, false))
 		return;
-	}
-	jw_object(w);
 	jw_key(w, "peak");
 	if (peak)
 		mem_size(w, peak->peak);
@@ -854,12 +785,8 @@ static void lint_section(JCtx *c)
 	const PassCtx *ctx = c->in->ctx;
 	uint32_t n = 0;
 	const LintFinding *lf = lint_findings(ctx, &n);
-	jw_key(w, "lint");
-	if (!(ctx->done & PASS_BIT(LINT))) {
-		jw_null(w);
+	if (!open_or_null(w, "lint", ctx->done & PASS_BIT(LINT), true))
 		return;
-	}
-	jw_array(w);
 	int flat = jw_flat_begin(w);
 	for (uint32_t i = 0; lf && i < n; i++) {
 		const LintFinding *f = &lf[i];
@@ -886,19 +813,25 @@ static void lint_section(JCtx *c)
 
 /* ------------------------------------------------------------ the report */
 
+void report_json_tool(JsonWriter *w, const char *version)
+{
+	jw_key(w, "tool");
+	jw_object(w);
+	jw_kstr(w, "name", "anelint");
+	jw_kstr(w, "version", version);
+	jw_end(w);
+}
+
 static void build(const ReportInput *in, JsonWriter *w)
 {
 	JCtx c = { .in = in, .w = w, .a = arena_new(), .types = arena_new() };
+	hmap_init(&c.printed, c.types);
 	c.ms = open_memstream(&c.msbuf, &c.mslen);
 	for (int u = 0; u < CU_COUNT; u++)
 		c.total_ms[u] = report_total_ms(in, (ComputeUnits)u);
 	jw_object(w);
 	jw_kint(w, "schema_version", REPORT_SCHEMA_VERSION);
-	jw_key(w, "tool");
-	jw_object(w);
-	jw_kstr(w, "name", "anelint");
-	jw_kstr(w, "version", in->tool_version);
-	jw_end(w);
+	report_json_tool(w, in->tool_version);
 	model(&c);
 	chip(&c);
 	jw_kstr(w, "lead_compute_units", compute_units_name(in->units));
@@ -925,7 +858,6 @@ static void build(const ReportInput *in, JsonWriter *w)
 	if (c.ms)
 		fclose(c.ms);
 	free(c.msbuf);
-	free(c.by_index);
 	arena_free(c.a);
 	arena_free(c.types);
 }

@@ -82,6 +82,15 @@ typedef int (*CliExtraFlag)(void *ctx, CliArgs *a, int *i, int argc, char **argv
 int cli_parse_args(CliArgs *a, const char *cmd, int argc, char **argv, unsigned flags,
                    CliExtraFlag extra, void *extra_ctx);
 
+/* A command's own flag that takes no value (`--json`, `--stats`): pass
+ * cli_switch_flag as the CliExtraFlag and a CliSwitch as its ctx; `on`
+ * is set when the flag is seen. */
+typedef struct CliSwitch {
+	const char *flag;
+	bool on;
+} CliSwitch;
+int cli_switch_flag(void *vswitch, CliArgs *a, int *i, int argc, char **argv);
+
 /* Load a model, printing diagnostics on stderr.  NULL on failure. */
 Module *cli_load(const char *path, DiagList *dl);
 

@@ -2,6 +2,7 @@
  * flags (passes/pass.h) it runs the pipeline and prints the IR annotated by
  * the passes, before / after the passes asked for. */
 #include "cli/cli.h"
+#include "backend/findings.h"
 
 int cmd_dump(int argc, char **argv)
 {
@@ -26,11 +27,7 @@ int cmd_dump(int argc, char **argv)
 				pass_run_pipeline(ctx);
 				if (!po.print_before && !po.print_after)
 					pass_print_module(ctx, o.f);
-				for (uint32_t i = first; i < dl.d.n; i++) {
-					char buf[2048];
-					diag_format(&dl.d.v[i], buf, sizeof buf);
-					fprintf(stderr, "%s\n", buf);
-				}
+				findings_text(&dl, first, 0, stderr, NULL);
 				pass_ctx_free(ctx);
 			} else {
 				ir_print_module(m, o.f, NULL);

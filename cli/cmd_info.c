@@ -6,24 +6,17 @@
 
 #include <string.h>
 
-static int info_flag(void *ctx, CliArgs *a, int *i, int argc, char **argv)
-{
-	if (strcmp(argv[*i], "--json") != 0)
-		return 0;
-	*(bool *)ctx = true;
-	return 1;
-}
-
 int cmd_info(int argc, char **argv)
 {
-	bool json = false;
+	CliSwitch as_json = { "--json", false };
 	CliArgs a;
-	int rc = cli_parse_args(&a, "info", argc, argv, CLI_OUTPUT | CLI_FORMAT, info_flag, &json);
+	int rc = cli_parse_args(&a, "info", argc, argv, CLI_OUTPUT | CLI_FORMAT, cli_switch_flag,
+	                        &as_json);
 	if (rc != EXIT_OK || a.done)
 		return rc;
 	if (a.format && strcmp(a.format, "json") != 0 && strcmp(a.format, "text") != 0)
 		return cli_usage_error("info", "unknown format '%s' (text or json)", a.format);
-	json = json || (a.format && strcmp(a.format, "json") == 0);
+	bool json = as_json.on || (a.format && strcmp(a.format, "json") == 0);
 	const char *model = a.models[0], *out_path = a.out;
 
 	DiagList dl;

@@ -1,4 +1,5 @@
-/* output.c - atomic output files and the shared model loading of the CLI. */
+/* output.c - atomic output files, the shared model loading and the value-less
+ * flags of the CLI. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -94,4 +95,15 @@ Module *cli_load(const char *path, DiagList *dl)
 	Module *m = anelint_load(path, dl);
 	diag_print_all(dl, stderr);
 	return m;
+}
+
+int cli_switch_flag(void *vswitch, CliArgs *a, int *i, int argc, char **argv)
+{
+	(void)a;
+	(void)argc;
+	CliSwitch *s = vswitch;
+	if (strcmp(argv[*i], s->flag) != 0)
+		return 0;
+	s->on = true;
+	return 1;
 }

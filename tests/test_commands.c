@@ -317,6 +317,12 @@ static void baseline_case(const char *name, RfNet before, RfNet after, const cha
 	assert_non_null(strstr(out, moved));
 	free(out);
 	free(err);
+	/* and JSON names where the op was (read after the baseline is released) */
+	assert_int_equal(run(&out, &err, "check -f json --baseline base.json model.mil"), 1);
+	assert_non_null(strstr(out, "\"baseline_device\": \"ANE\""));
+	assert_non_null(strstr(out, moved));
+	free(out);
+	free(err);
 }
 
 static void test_commands_check_baseline(void **state)

@@ -14,9 +14,11 @@
 #include <libxml/tree.h>
 
 #include "backend/emit_util.h"
+#include "backend/findings.h"
 #include "backend/json_schema.h"
 #include "backend/json_writer.h"
 #include "backend/junit.h"
+#include "backend/report.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -340,6 +342,80 @@ static void test_emit_json_writer(void **state)
 	}
 }
 
+/* Sizes and counts the analysis may not know are null, never -1. */
+static void test_emit_json_writer_unknown(void **state)
+{
+	(void)state;
+	JsonWriter w;
+	jw_init(&w, false);
+	jw_array(&w);
+	jw_num_or_null(&w, -1, 2);
+	jw_num_or_null(&w, 0, 2);
+	jw_num_or_null(&w, 2.5, 1);
+	jw_int_or_null(&w, -7);
+	jw_int_or_null(&w, 0);
+	jw_int_or_null(&w, INT64_MAX);
+	jw_end(&w);
+	char *text = jw_take(&w, NULL);
+	assert_non_null(text);
+	assert_string_equal(text, "[null,0.00,2.5,null,0,9223372036854775807]");
+	free(text);
+	jw_fini(&w);
+}
+
+/* Sizes with prefixes: SI numbers (FLOPs, "k") and bytes ("KB", a unit). */
+static void test_emit_si_and_bytes(void **state)
+{
+	(void)state;
+	char b[32];
+	assert_string_equal(report_si(b, sizeof b, -1), "?");
+	assert_string_equal(report_si(b, sizeof b, 512), "512");
+	assert_string_equal(report_si(b, sizeof b, 12000), "12.0 k");
+	assert_string_equal(report_si(b, sizeof b, 3.4e8), "340.00 M");
+	assert_string_equal(report_si(b, sizeof b, 1.234e9), "1.23 G");
+	assert_string_equal(report_bytes(b, sizeof b, -1), "?");
+	assert_string_equal(report_bytes(b, sizeof b, 0), "0 B");
+	assert_string_equal(report_bytes(b, sizeof b, 512), "512 B");
+	assert_string_equal(report_bytes(b, sizeof b, 12000), "12.0 KB");
+	assert_string_equal(report_bytes(b, sizeof b, 3.4e8), "340.00 MB");
+	assert_string_equal(report_bytes(b, sizeof b, 1.234e9), "1.23 GB");
+}
+
+/* Diagnostics as text: from `first` on, hints and the "more errors" line
+ * only when asked, counted by severity. */
+static void test_emit_findings_text(void **state)
+{
+	(void)state;
+	DiagList dl;
+	diag_init(&dl);
+	SrcLoc loc = { .file = "m.mil", .line = 3, .col = 5 };
+	diag_add(&dl, SEV_NOTE, "X000", loc, "before first");
+	Diag *d = diag_add(&dl, SEV_WARNING, "X001", loc, "a warning");
+	d->hint = "do this";
+	diag_add(&dl, SEV_ERROR, "X002", loc, "an error");
+	dl.max_errors = 1;
+	dl.nerrors = 3;                     /* two more were counted, not kept */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	FindingCounts c = { { 0 } };
+	findings_text(&dl, 1, 0, f, &c);
+	fflush(f);
+	assert_null(strstr(buf, "before first"));
+	assert_non_null(strstr(buf, "a warning"));
+	assert_null(strstr(buf, "hint:"));
+	assert_null(strstr(buf, "not shown"));
+	assert_int_equal(c.n[SEV_WARNING], 1);
+	assert_int_equal(c.n[SEV_ERROR], 1);
+	assert_int_equal(c.n[SEV_NOTE], 0);
+	findings_text(&dl, 1, FINDINGS_HINTS | FINDINGS_MORE, f, NULL);
+	fclose(f);
+	assert_non_null(strstr(buf, "  hint: do this\n"));
+	assert_non_null(strstr(buf, "anelint: 2 more errors not shown\n"));
+	free(buf);
+	diag_fini(&dl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +427,9 @@ int main(void)
 		cmocka_unit_test(test_emit_json_schema_subset),
 		cmocka_unit_test(test_emit_json_writer),
 		cmocka_unit_test(test_emit_json_writer_file),
+		cmocka_unit_test(test_emit_json_writer_unknown),
+		cmocka_unit_test(test_emit_si_and_bytes),
+		cmocka_unit_test(test_emit_findings_text),
 	};
 	return cmocka_run_group_tests_name("emit", tests, NULL, NULL);
 }
