@@ -1,22 +1,25 @@
 /*
  * pb_program.c - a serialized MILSpec.Program straight from the protobuf
- * wire format into IR.
+ * wire format into IR: the one reader of ML programs, top-level ones and
+ * those inside pipelines (pb_elide.c hands over their bytes).
  *
  * An ML program is nearly all of an .mlmodel's bytes: thousands of small
  * messages (ops, named value types, dimensions, immediate values).
- * protobuf-c's generic unpack builds a struct for each, descriptor-driven,
- * and the IR is then built from those structs: twice the work and twice
- * the memory.  This file walks the bytes once and builds the IR directly,
- * with the same rules and the same diagnostics as pb_reader.c's
- * read_program (which still reads programs nested in pipelines).  What
- * is rare in programs - list, tuple and dict values and types - is handed
- * back to pb_reader.c (pbr_vtype_bytes, pbr_value_bytes).
+ * protobuf-c's generic unpack would build a struct for each, descriptor-
+ * driven, and the IR would then be built from those structs: twice the
+ * work and twice the memory.  This file walks the bytes once and builds
+ * the IR directly.
  *
  * Wire format: each field is a varint key (number << 3 | wire type) then
  * a varint (0), 8 bytes (1), a varint length and that many bytes (2), or
  * 4 bytes (5).  Unknown fields are skipped; a known field with the wrong
- * wire type, a truncated field or a group is malformed, as for protobuf-c.
- * Nesting depth was bounded before (pb_reader.c wire_depth).
+ * wire type, a truncated field or a group is malformed, as for protobuf-c;
+ * a field given twice counts once, the last (protobuf-c would merge two
+ * messages).  Nesting of blocks, composite types and values is bounded
+ * here (too_deep); the rest of the model was bounded before
+ * (pb_elide.c).
+ *
+ * Facts: spec/protobuf.md (MILSpec).
  */
 #include "frontend/pb_int.h"
 
@@ -194,7 +197,64 @@ static bool map_entry(Dec *d, const Field *e, const uint8_t **kp, size_t *kn,
 	return !d->bad;
 }
 
+/* Whether one more level of nesting (a block, a composite type or value)
+ * would pass PBR_MAX_DEPTH; reported. */
+static bool too_deep(Dec *d, SrcLoc loc)
+{
+	if (PBR_PROGRAM_DEPTH + 2 * (d->depth + 1) <= PBR_MAX_DEPTH)
+		return false;
+	RD_ERR(d->r, FE_E_PROTOBUF, loc, "protobuf nests messages deeper than %d levels; refused",
+	       PBR_MAX_DEPTH);
+	return true;
+}
+
+/* A length-delimited field of a message: where its bytes are, if any. */
+typedef struct Sub {
+	const uint8_t *p;
+	size_t n;
+	bool present;
+} Sub;
+
+/* The last field 1 and field 2 of p[0..n) (ListType, DictionaryType,
+ * StateType, KeyValuePair); false on malformed bytes. */
+static bool two_subs(Dec *d, const uint8_t *p, size_t n, Sub s[2])
+{
+	s[0] = s[1] = (Sub){ NULL, 0, false };
+	Field f;
+	FOR_FIELDS(d, p, n, f) {
+		if ((f.num == 1 || f.num == 2) && want_len(d, &f))
+			s[f.num - 1] = (Sub){ f.p, f.n, true };
+	}
+	return !d->bad;
+}
+
 /* ------------------------------------------------------------ types */
+
+/* Dimension {1: constant {1: size}, 2: unknown}; false after a report. */
+static bool dimension(Dec *d, const uint8_t *p, size_t n, SrcLoc loc, Dim *out)
+{
+	*out = dim_unknown();
+	Field g;
+	FOR_FIELDS(d, p, n, g) {
+		if (g.num == 1 && want_len(d, &g)) {
+			uint64_t size = 0;
+			Field h;
+			FOR_FIELDS(d, g.p, g.n, h) {
+				if (h.num == 1 && want_varint(d, &h))
+					size = h.v;
+			}
+			if (size > (uint64_t)INT64_MAX) {
+				RD_ERR(d->r, FE_E_VALUE_TYPE, loc, "dimension %llu is out of range",
+				       (unsigned long long)size);
+				return false;
+			}
+			*out = dim_const((int64_t)size);
+		} else if (g.num == 2 && want_len(d, &g)) {
+			*out = dim_unknown();
+		}
+	}
+	return !d->bad;
+}
 
 static const Type *tensor_type(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 {
@@ -241,30 +301,9 @@ static const Type *tensor_type(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 		return NULL;
 	}
 	Dim dims[MAX_RANK];
-	for (size_t i = 0; i < ndims; i++) {
-		dims[i] = dim_unknown();
-		Field g;
-		FOR_FIELDS(d, dimp[i], dimn[i], g) {
-			if (g.num == 1 && want_len(d, &g)) {
-				uint64_t size = 0;
-				Field h;
-				FOR_FIELDS(d, g.p, g.n, h) {
-					if (h.num == 1 && want_varint(d, &h))
-						size = h.v;
-				}
-				if (size > (uint64_t)INT64_MAX) {
-					RD_ERR(r, FE_E_VALUE_TYPE, loc, "dimension %llu is out of range",
-					       (unsigned long long)size);
-					return NULL;
-				}
-				dims[i] = dim_const((int64_t)size);
-			} else if (g.num == 2 && want_len(d, &g)) {
-				dims[i] = dim_unknown();
-			}
-		}
-		if (d->bad)
+	for (size_t i = 0; i < ndims; i++)
+		if (!dimension(d, dimp[i], dimn[i], loc, &dims[i]))
 			return NULL;
-	}
 	return type_tensor(r->m->types, dt, (int32_t)rank, dims);
 }
 
@@ -313,6 +352,9 @@ static void memo_add(Dec *d, const uint8_t *p, size_t n, uint32_t h, const Type 
 }
 
 static const Type *vtype_read(Dec *d, const uint8_t *p, size_t n, SrcLoc loc);
+static const Type *composite_type(Dec *d, uint32_t which, const uint8_t *p, size_t n,
+                                  SrcLoc loc);
+static int count_fields(Dec *d, const uint8_t *p, size_t n, uint32_t num);
 
 /* A ValueType; present == false when the enclosing message has none.
  * Bytes that read as a type once read as the same type again (memo). */
@@ -355,20 +397,49 @@ static const Type *vtype_read(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 		RD_ERR(d->r, FE_E_VALUE_TYPE, loc, "value type is empty");
 		return NULL;
 	}
-	/* dict<string, string> (every program's buildInfo) spelled the usual
-	 * way: {keyType: tensor<string, []>, valueType: tensor<string, []>} */
-	static const uint8_t str_dict[] = { 0x0a, 0x04, 0x0a, 0x02, 0x08, 0x02,
-	                                    0x12, 0x04, 0x0a, 0x02, 0x08, 0x02 };
-	if (which == 4 && tn == sizeof str_dict && memcmp(tp, str_dict, tn) == 0) {
-		const Type *str = type_scalar(d->r->m->types, DT_STRING);
-		return type_dict(d->r->m->types, str, str);
+	if (too_deep(d, loc))
+		return NULL;
+	d->depth++;
+	const Type *t = composite_type(d, which, tp, tn, loc);
+	d->depth--;
+	return t;
+}
+
+/* TupleType {1: types}, and the two-field ListType {1: type, 2: length},
+ * DictionaryType {1: keyType, 2: valueType}, StateType {1: wrappedType}. */
+static const Type *composite_type(Dec *d, uint32_t which, const uint8_t *p, size_t n,
+                                  SrcLoc loc)
+{
+	TypeTable *types = d->r->m->types;
+	if (which == 3) {
+		uint32_t count = (uint32_t)count_fields(d, p, n, 1);
+		const Type **e = arena_array(d->r->a, count ? count : 1, sizeof *e);
+		uint32_t k = 0;
+		Field f;
+		FOR_FIELDS(d, p, n, f) {
+			if (f.num == 1 && want_len(d, &f) && !(e[k++] = vtype(d, f.p, f.n, true, loc)))
+				return NULL;
+		}
+		return d->bad ? NULL : type_tuple(types, k, e);
 	}
-	return pbr_vtype_bytes(d->r, p, n, loc);
+	Sub s[2];
+	if (!two_subs(d, p, n, s))
+		return NULL;
+	const Type *first = vtype(d, s[0].p, s[0].n, s[0].present, loc);
+	if (!first)
+		return NULL;
+	if (which == 2) {
+		Dim len;
+		return dimension(d, s[1].p, s[1].n, loc, &len) ? type_list(types, first, len) : NULL;
+	}
+	if (which == 4) {
+		const Type *v = vtype(d, s[1].p, s[1].n, s[1].present, loc);
+		return v ? type_dict(types, first, v) : NULL;
+	}
+	return type_state(types, first);
 }
 
 /* ------------------------------------------------------------ values */
-
-static int count_fields(Dec *d, const uint8_t *p, size_t n, uint32_t num);
 
 /* The `values` (field 1) of a TensorValue.Repeated* message. */
 static bool payload(Dec *d, int which, const uint8_t *p, size_t n, PbTensorPayload *tp)
@@ -491,31 +562,41 @@ static bool payload(Dec *d, int which, const uint8_t *p, size_t n, PbTensorPaylo
 
 static const Lit *value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc);
 
-/* TupleValue / ListValue {1: values (Value)} for a tuple / list type. */
+/* TupleValue / ListValue {1: values (Value)} for a tuple / list type, and
+ * DictionaryValue {1: values (KeyValuePair {1: key, 2: value})} for a
+ * dict type: the items in order (a dict's key, value, key, value, ...). */
 static const Lit *seq_value(Dec *d, LitKind kind, const Type *t, const uint8_t *p, size_t n,
                             SrcLoc loc)
 {
 	Rd *r = d->r;
-	if (t->kind != (kind == LIT_LIST ? TY_LIST : TY_TUPLE)) {
+	TypeKind want = kind == LIT_LIST ? TY_LIST : kind == LIT_TUPLE ? TY_TUPLE : TY_DICT;
+	if (t->kind != want) {
 		RD_ERR(r, FE_E_IMMEDIATE, loc, "immediate value does not match its declared type");
 		return NULL;
 	}
-	if (PBR_PROGRAM_DEPTH + 2 * (d->depth + 1) > PBR_MAX_DEPTH) {
-		RD_ERR(r, FE_E_PROTOBUF, loc, "protobuf nests messages deeper than %d levels; refused",
-		       PBR_MAX_DEPTH);
+	if (too_deep(d, loc))
 		return NULL;
-	}
+	uint32_t per = kind == LIT_DICT ? 2 : 1;
 	uint32_t count = (uint32_t)count_fields(d, p, n, 1);
-	const Lit **items = arena_array(r->a, count ? count : 1, sizeof *items);
+	const Lit **items = arena_array(r->a, count ? (size_t)count * per : 1, sizeof *items);
 	uint32_t k = 0;
 	Field f;
 	d->depth++;
 	FOR_FIELDS(d, p, n, f) {
 		if (f.num != 1 || !want_len(d, &f))
 			continue;
-		if (!(items[k++] = value(d, f.p, f.n, loc))) {
-			d->depth--;
-			return NULL;
+		Sub s[2] = { { f.p, f.n, true } };
+		if (per == 2 && !two_subs(d, f.p, f.n, s))
+			break;
+		for (uint32_t side = 0; side < per; side++) {
+			if (!s[side].present)
+				RD_ERR(r, FE_E_IMMEDIATE, loc, "missing value");
+			else
+				items[k] = value(d, s[side].p, s[side].n, loc);
+			if (!s[side].present || !items[k++]) {
+				d->depth--;
+				return NULL;
+			}
 		}
 	}
 	d->depth--;
@@ -524,7 +605,7 @@ static const Lit *seq_value(Dec *d, LitKind kind, const Type *t, const uint8_t *
 	Lit *l = arena_alloc(r->a, sizeof *l);
 	l->kind = kind;
 	l->type = t;
-	l->u.seq.n = k;
+	l->u.seq.n = k / per;   /* dict: n counts pairs */
 	l->u.seq.items = items;
 	return l;
 }
@@ -591,7 +672,7 @@ static const Lit *value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 		return NULL;
 	if (kind == 4) {
 		const Lit *l = string_dict(d, t, ip, in);
-		return l ? l : pbr_value_bytes(r, p, n, loc);        /* dict */
+		return l ? l : seq_value(d, LIT_DICT, t, ip, in, loc);
 	}
 	if (kind == 2 || kind == 3)
 		return seq_value(d, kind == 3 ? LIT_LIST : LIT_TUPLE, t, ip, in, loc);
@@ -1002,11 +1083,8 @@ static int block(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n, bool is_
 {
 	Rd *r = d->r;
 	SrcLoc loc = pbr_floc(r);
-	if (PBR_PROGRAM_DEPTH + 2 * (d->depth + 1) > PBR_MAX_DEPTH) {
-		RD_ERR(r, FE_E_PROTOBUF, loc, "protobuf nests messages deeper than %d levels; refused",
-		       PBR_MAX_DEPTH);
+	if (too_deep(d, loc))
 		return -1;
-	}
 	d->depth++;
 	int rc = block_in(d, f, b, p, n, is_body, loc);
 	d->depth--;
