@@ -6,6 +6,7 @@
 #ifndef ANELINT_FRONTEND_IRBUILD_H
 #define ANELINT_FRONTEND_IRBUILD_H
 
+#include "ir/hash.h"
 #include "ir/ir.h"
 #include "ir/model_desc.h"
 
@@ -20,9 +21,7 @@ typedef struct NameEnt {
 typedef struct NameTab {
 	Arena *a;
 	VEC(NameEnt) stack;
-	const char **keys;      /* open addressing: key per slot */
-	int32_t *top;           /* slot -> stack index of the visible entry, -1 */
-	uint32_t cap, n;
+	HashMap visible;        /* name -> 1 + stack index of its visible entry (0: none) */
 } NameTab;
 
 void nt_init(NameTab *s, Arena *a);

@@ -22,6 +22,7 @@
  * Facts: spec/protobuf.md (MILSpec).
  */
 #include "frontend/pb_int.h"
+#include "ir/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,21 +40,15 @@ typedef struct Field {
 	size_t n;
 } Field;
 
-/* A ValueType's bytes seen before and the type they read as: a program
- * spells the same few types thousands of times. */
-typedef struct TypeMemo {
-	const uint8_t *p;
-	uint32_t n, hash;
-	const Type *t;
-} TypeMemo;
-
 typedef struct Dec {
 	Rd *r;
 	bool bad;               /* malformed bytes seen (reported once) */
 	bool quiet;             /* do not report (a pre-scan) */
 	int depth;              /* nested blocks */
-	TypeMemo *memo;         /* open addressing, power-of-two size (heap) */
-	uint32_t memo_cap, memo_n;
+	/* a ValueType's bytes seen before -> the type they read as: a program
+	 * spells the same few types thousands of times (keys: the program's
+	 * bytes; heap) */
+	HashMap memo;
 } Dec;
 
 static W wire(const uint8_t *p, size_t n)
@@ -307,50 +302,6 @@ static const Type *tensor_type(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 	return type_tensor(r->m->types, dt, (int32_t)rank, dims);
 }
 
-static uint32_t memo_hash(const uint8_t *p, size_t n)
-{
-	uint32_t h = 2166136261u ^ (uint32_t)n;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
-}
-
-static const Type *memo_find(const Dec *d, const uint8_t *p, size_t n, uint32_t h)
-{
-	if (!d->memo_cap)
-		return NULL;
-	for (uint32_t j = h & (d->memo_cap - 1); d->memo[j].p; j = (j + 1) & (d->memo_cap - 1))
-		if (d->memo[j].hash == h && d->memo[j].n == n && memcmp(d->memo[j].p, p, n) == 0)
-			return d->memo[j].t;
-	return NULL;
-}
-
-static void memo_add(Dec *d, const uint8_t *p, size_t n, uint32_t h, const Type *t)
-{
-	if ((d->memo_n + 1) * 2 > d->memo_cap) {
-		uint32_t ncap = d->memo_cap ? d->memo_cap * 2 : 256;
-		TypeMemo *nm = calloc(ncap, sizeof *nm);
-		if (!nm)
-			IR_DIE("out of memory");
-		for (uint32_t i = 0; i < d->memo_cap; i++) {
-			if (!d->memo[i].p)
-				continue;
-			uint32_t j = d->memo[i].hash & (ncap - 1);
-			while (nm[j].p)
-				j = (j + 1) & (ncap - 1);
-			nm[j] = d->memo[i];
-		}
-		free(d->memo);
-		d->memo = nm;
-		d->memo_cap = ncap;
-	}
-	uint32_t j = h & (d->memo_cap - 1);
-	while (d->memo[j].p)
-		j = (j + 1) & (d->memo_cap - 1);
-	d->memo[j] = (TypeMemo){ p, (uint32_t)n, h, t };
-	d->memo_n++;
-}
-
 static const Type *vtype_read(Dec *d, const uint8_t *p, size_t n, SrcLoc loc);
 static const Type *composite_type(Dec *d, uint32_t which, const uint8_t *p, size_t n,
                                   SrcLoc loc);
@@ -366,13 +317,14 @@ static const Type *vtype(Dec *d, const uint8_t *p, size_t n, bool present, SrcLo
 	}
 	if (n > 256)
 		return vtype_read(d, p, n, loc);
-	uint32_t h = memo_hash(p, n);
-	const Type *t = memo_find(d, p, n, h);
-	if (t)
-		return t;
-	t = vtype_read(d, p, n, loc);
-	if (t && !d->bad)
-		memo_add(d, p, n, h, t);
+	const HashSlot *seen = hmap_str_find(&d->memo, (const char *)p, n);
+	if (seen)
+		return seen->val.cptr;
+	const Type *t = vtype_read(d, p, n, loc);
+	if (t && !d->bad) {
+		bool added;
+		hmap_str(&d->memo, (const char *)p, n, &added)->val.cptr = t;
+	}
 	return t;
 }
 
@@ -1212,8 +1164,9 @@ static int read_program(Dec *dp, const uint8_t *p, size_t n, const char *prefix)
 int pbw_read_program(Rd *r, const uint8_t *p, size_t n, const char *prefix)
 {
 	Dec d = { .r = r };
+	hmap_init(&d.memo, NULL);
 	int rc = read_program(&d, p, n, prefix);
-	free(d.memo);
+	hmap_fini(&d.memo);
 	return rc;
 }
 
