@@ -66,27 +66,29 @@ static Arena *ob_arena(OpBuild *ob)
 	return ob->f->module->arena;
 }
 
+/* An arena array of at least want elements of `size` bytes holding the
+ * first n of v: v itself when its capacity suffices. */
+static void *reserve_arena_array(Arena *a, void *v, uint32_t n, uint32_t *cap, uint32_t want,
+                                 size_t size, const char *what)
+{
+	if (want <= *cap)
+		return v;
+	void *nv = arena_array(a, want, size);
+	if (!nv)
+		IR_DIE("too many %s", what);
+	if (n)
+		memcpy(nv, v, n * size);
+	*cap = want;
+	return nv;
+}
+
 void ob_reserve(OpBuild *ob, uint32_t nargs, uint32_t nouts)
 {
 	Arena *a = ob_arena(ob);
-	if (nargs > ob->args.cap) {
-		Operand *v = arena_array(a, nargs, sizeof *v);
-		if (!v)
-			IR_DIE("too many operands");
-		if (ob->args.n)
-			memcpy(v, ob->args.v, ob->args.n * sizeof *v);
-		ob->args.v = v;
-		ob->args.cap = nargs;
-	}
-	if (nouts > ob->outs.cap) {
-		ValueId *v = arena_array(a, nouts, sizeof *v);
-		if (!v)
-			IR_DIE("too many outputs");
-		if (ob->outs.n)
-			memcpy(v, ob->outs.v, ob->outs.n * sizeof *v);
-		ob->outs.v = v;
-		ob->outs.cap = nouts;
-	}
+	ob->args.v = reserve_arena_array(a, ob->args.v, ob->args.n, &ob->args.cap, nargs,
+	                                 sizeof *ob->args.v, "operands");
+	ob->outs.v = reserve_arena_array(a, ob->outs.v, ob->outs.n, &ob->outs.cap, nouts,
+	                                 sizeof *ob->outs.v, "outputs");
 }
 
 void ob_value(OpBuild *ob, const char *name, ValueId v)
@@ -175,6 +177,16 @@ const Lit *fe_lit_tensor(Module *m, const Type *t, int64_t count, const void *da
 	l->type = t;
 	l->u.tensor.count = count;
 	l->u.tensor.data = data;
+	return l;
+}
+
+const Lit *fe_lit_seq(Module *m, LitKind kind, const Type *t, uint32_t n, const Lit **items)
+{
+	Lit *l = arena_alloc(m->arena, sizeof *l);
+	l->kind = kind;
+	l->type = t;
+	l->u.seq.n = n;
+	l->u.seq.items = items;
 	return l;
 }
 

@@ -76,6 +76,9 @@ void blk_done(Arena *a, Block *b, OpList *l);
 /* ---- literals (all in the module arena) ---- */
 
 const Lit *fe_lit_tensor(Module *m, const Type *t, int64_t count, const void *data);
+/* A list, tuple or dict literal (dict: n counts pairs, items alternate
+ * key and value). */
+const Lit *fe_lit_seq(Module *m, LitKind kind, const Type *t, uint32_t n, const Lit **items);
 const Lit *fe_lit_scalar_i32(Module *m, int32_t v);
 const Lit *fe_lit_scalar_i64(Module *m, int64_t v);
 const Lit *fe_lit_scalar_f32(Module *m, float v);

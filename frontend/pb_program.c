@@ -223,6 +223,23 @@ static bool two_subs(Dec *d, const uint8_t *p, size_t n, Sub s[2])
 	return !d->bad;
 }
 
+/* The last of the length-delimited fields 1..last of p[0..n) (a oneof of
+ * messages): its number, 0 when none is set; false on malformed bytes. */
+static bool oneof_msg(Dec *d, const uint8_t *p, size_t n, uint32_t last, uint32_t *which,
+                      Sub *sub)
+{
+	*which = 0;
+	*sub = (Sub){ NULL, 0, false };
+	Field f;
+	FOR_FIELDS(d, p, n, f) {
+		if (f.num >= 1 && f.num <= last && want_len(d, &f)) {
+			*which = f.num;
+			*sub = (Sub){ f.p, f.n, true };
+		}
+	}
+	return !d->bad;
+}
+
 /* ------------------------------------------------------------ types */
 
 /* Dimension {1: constant {1: size}, 2: unknown}; false after a report. */
@@ -330,19 +347,12 @@ static const Type *vtype(Dec *d, const uint8_t *p, size_t n, bool present, SrcLo
 
 static const Type *vtype_read(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 {
-	uint32_t which = 0;
-	const uint8_t *tp = NULL;
-	size_t tn = 0;
-	Field f;
-	FOR_FIELDS(d, p, n, f) {
-		if (f.num >= 1 && f.num <= 5 && want_len(d, &f)) {
-			which = f.num;
-			tp = f.p;
-			tn = f.n;
-		}
-	}
-	if (d->bad)
+	uint32_t which;
+	Sub sub;
+	if (!oneof_msg(d, p, n, 5, &which, &sub))
 		return NULL;
+	const uint8_t *tp = sub.p;
+	size_t tn = sub.n;
 	if (which == 1)
 		return tensor_type(d, tp, tn, loc);
 	if (which == 0) {
@@ -554,12 +564,7 @@ static const Lit *seq_value(Dec *d, LitKind kind, const Type *t, const uint8_t *
 	d->depth--;
 	if (d->bad)
 		return NULL;
-	Lit *l = arena_alloc(r->a, sizeof *l);
-	l->kind = kind;
-	l->type = t;
-	l->u.seq.n = k / per;   /* dict: n counts pairs */
-	l->u.seq.items = items;
-	return l;
+	return fe_lit_seq(r->m, kind, t, k / per, items);
 }
 
 static const Lit *string_dict(Dec *d, const Type *t, const uint8_t *p, size_t n);
@@ -610,18 +615,12 @@ static const Lit *value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
 		RD_ERR(r, FE_E_IMMEDIATE, loc, "value holds neither an immediate nor a weight blob");
 		return NULL;
 	}
-	uint32_t kind = 0;
-	const uint8_t *ip = NULL;
-	size_t in = 0;
-	FOR_FIELDS(d, vp, vn, f) {
-		if (f.num >= 1 && f.num <= 4 && want_len(d, &f)) {
-			kind = f.num;
-			ip = f.p;
-			in = f.n;
-		}
-	}
-	if (d->bad)
+	uint32_t kind;
+	Sub imm;
+	if (!oneof_msg(d, vp, vn, 4, &kind, &imm))
 		return NULL;
+	const uint8_t *ip = imm.p;
+	size_t in = imm.n;
 	if (kind == 4) {
 		const Lit *l = string_dict(d, t, ip, in);
 		return l ? l : seq_value(d, LIT_DICT, t, ip, in, loc);
@@ -758,12 +757,7 @@ static const Lit *string_dict(Dec *d, const Type *t, const uint8_t *p, size_t n)
 			items[k++] = fe_lit_tensor(r->m, str, 1, slot);
 		}
 	}
-	Lit *l = arena_alloc(r->a, sizeof *l);
-	l->kind = LIT_DICT;
-	l->type = t;
-	l->u.seq.n = npairs;
-	l->u.seq.items = items;
-	return l;
+	return fe_lit_seq(r->m, LIT_DICT, t, npairs, items);
 }
 
 /* map<string, Value> entries (fields `num` of message p) -> attributes;
@@ -909,19 +903,12 @@ static Op *op(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n)
 					continue;
 				Binding *bd = &bs[j++];
 				bd->value = VALUE_NONE;
-				uint32_t which = 0;
-				const uint8_t *bp = NULL;
-				size_t bn = 0;
-				Field h;
-				FOR_FIELDS(d, g.p, g.n, h) {
-					if ((h.num == 1 || h.num == 2) && want_len(d, &h)) {
-						which = h.num;
-						bp = h.p;
-						bn = h.n;
-					}
-				}
-				if (d->bad)
+				uint32_t which;
+				Sub bind;
+				if (!oneof_msg(d, g.p, g.n, 2, &which, &bind))
 					return NULL;
+				const uint8_t *bp = bind.p;
+				size_t bn = bind.n;
 				if (which == 1) {
 					bd->kind = BIND_VALUE;
 					bd->value = lookup(d, bp, bn);
