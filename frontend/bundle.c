@@ -8,6 +8,7 @@
 #include "frontend/frontend.h"
 #include "frontend/blob.h"
 #include "frontend/bundle_json.h"
+#include "frontend/bytebuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -469,30 +470,10 @@ static size_t skip_balanced(const char *s, size_t i, size_t n)
 	return n;
 }
 
-typedef struct Buf {
-	char *p;
-	size_t n, cap;
-} Buf;
-
-static void buf_add(Buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->n + n + 1) * 2;
-		char *p = realloc(b->p, cap);
-		if (!p)
-			IR_DIE("out of memory");
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
-}
-
 /* Append part `k`'s functions (the text inside the program braces) with
  * `func NAME<` renamed `func model<k>_NAME<` (plain `model<k>` for main)
  * and weight paths moved under modelk/. */
-static int merge_part(Buf *b, const char *t, size_t n, unsigned k, bool header)
+static int merge_part(ByteBuf *b, const char *t, size_t n, unsigned k, bool header)
 {
 	size_t i = 0;
 	while (i < n && t[i] != '(')
@@ -511,8 +492,8 @@ static int merge_part(Buf *b, const char *t, size_t n, unsigned k, bool header)
 	if (i >= n || end <= i + 1)
 		return -1;
 	if (header) {
-		buf_add(b, t, i);   /* program(..) [attrs] */
-		buf_add(b, "{\n", 2);
+		bb_put(b, t, i);   /* program(..) [attrs] */
+		bb_put(b, "{\n", 2);
 	}
 	(void)h;
 	static const char mp[] = "\"@model_path/";
@@ -525,40 +506,40 @@ static int merge_part(Buf *b, const char *t, size_t n, unsigned k, bool header)
 			size_t s = q;
 			while (q < end && t[q] != '<' && t[q] != '(' && t[q] != ' ')
 				q++;
-			buf_add(b, "func ", 5);
+			bb_put(b, "func ", 5);
 			int tn = snprintf(tag, sizeof tag, "model%u", k);
-			buf_add(b, tag, (size_t)tn);
+			bb_put(b, tag, (size_t)tn);
 			if (!(q - s == 4 && strncmp(t + s, "main", 4) == 0)) {
-				buf_add(b, "_", 1);
-				buf_add(b, t + s, q - s);
+				bb_put(b, "_", 1);
+				bb_put(b, t + s, q - s);
 			}
 			p = q;
 		} else if (t[p] == '"') {
 			size_t q = p + 1;
 			if (strncmp(t + p, mp, sizeof mp - 1) == 0) {
 				int tn = snprintf(tag, sizeof tag, "model%u/", k);
-				buf_add(b, mp, sizeof mp - 1);
-				buf_add(b, tag, (size_t)tn);
+				bb_put(b, mp, sizeof mp - 1);
+				bb_put(b, tag, (size_t)tn);
 				p += sizeof mp - 1;
 				q = p;
 			}
 			while (q < end && t[q] != '"')
 				q += t[q] == '\\' ? 2 : 1;
 			q = q < end ? q + 1 : end;
-			buf_add(b, t + p, q - p);
+			bb_put(b, t + p, q - p);
 			p = q;
 		} else {
-			buf_add(b, t + p, 1);
+			bb_put(b, t + p, 1);
 			p++;
 		}
 	}
-	buf_add(b, "\n", 1);
+	bb_put(b, "\n", 1);
 	return 0;
 }
 
 static Module *load_mlmodelc_pipeline(const char *dir, DiagList *dl)
 {
-	Buf b = { 0 };
+	ByteBuf b = { 0 };
 	char *first = NULL;
 	unsigned k;
 	for (k = 0; k < MAX_PARTS; k++) {
@@ -591,8 +572,8 @@ static Module *load_mlmodelc_pipeline(const char *dir, DiagList *dl)
 		diag_add(dl, SEV_ERROR, FE_E_MLMODELC_NN, at(dir), "compiled pipeline has no "
 		         "model0/model.mil; compiled neural networks are not supported");
 	} else {
-		buf_add(&b, "}\n", 2);
-		m = parse_mil_memory(first, b.p, b.n, dir, dl);
+		bb_put(&b, "}\n", 2);
+		m = parse_mil_memory(first, (const char *)b.p, b.n, dir, dl);
 		if (m)
 			m->model_path = arena_strdup(m->arena, dir);
 	}

@@ -14,6 +14,7 @@
  *
  * Facts: spec/protobuf.md, spec/protobuf-neuralnetwork.md.
  */
+#include "frontend/bytebuf.h"
 #include "frontend/pb_spec.h"
 
 #include <stdlib.h>
@@ -111,25 +112,13 @@ enum { MARK = 0x1fffffff };     /* the largest field number: no schema uses it *
 
 typedef struct Elide {
 	Rd *r;
-	uint8_t *out;
-	size_t n, cap;
+	ByteBuf out;            /* the rewritten bytes */
 	bool too_deep;
 } Elide;
 
 static void el_put(Elide *e, const void *p, size_t n)
 {
-	if (e->cap - e->n < n) {
-		size_t cap = e->cap ? e->cap : 4096;
-		while (cap - e->n < n)
-			cap *= 2;
-		uint8_t *o = realloc(e->out, cap);
-		if (!o)
-			IR_DIE("out of memory");
-		e->out = o;
-		e->cap = cap;
-	}
-	memcpy(e->out + e->n, p, n);
-	e->n += n;
+	bb_put(&e->out, p, n);
 }
 
 static void el_varint(Elide *e, uint64_t v)
@@ -160,18 +149,18 @@ static bool rd_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *v)
 static size_t el_open(Elide *e)
 {
 	static const uint8_t pad[5];
-	size_t at = e->n;
+	size_t at = e->out.n;
 	el_put(e, pad, sizeof pad);
 	return at;
 }
 
 static int el_close(Elide *e, size_t at)
 {
-	size_t len = e->n - at - 5;
+	size_t len = e->out.n - at - 5;
 	if (len > INT32_MAX)
 		return -1;
 	for (int k = 0; k < 5; k++)
-		e->out[at + k] = (uint8_t)(((len >> (7 * k)) & 0x7f) | (k < 4 ? 0x80 : 0));
+		e->out.p[at + k] = (uint8_t)(((len >> (7 * k)) & 0x7f) | (k < 4 ? 0x80 : 0));
 	return 0;
 }
 
@@ -409,7 +398,7 @@ PbModel *pbr_unpack_model(Rd *r, const uint8_t *data, size_t len, bool *too_deep
 	Elide e = { .r = r };
 	PbModel *pm = NULL;
 	if (elide_msg(&e, &SPECD(model), data, len, 0) == 0) {
-		pm = core_ml__specification__model__unpack(&alloc, e.n, e.out ? e.out : data);
+		pm = core_ml__specification__model__unpack(&alloc, e.out.n, e.out.p ? e.out.p : data);
 	} else if (e.too_deep) {
 		*too_deep = true;
 	} else {
@@ -420,6 +409,6 @@ PbModel *pbr_unpack_model(Rd *r, const uint8_t *data, size_t len, bool *too_deep
 		else
 			pm = core_ml__specification__model__unpack(&alloc, len, data);
 	}
-	free(e.out);
+	free(e.out.p);
 	return pm;
 }
