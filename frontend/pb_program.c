@@ -49,6 +49,8 @@ typedef struct Dec {
 	 * spells the same few types thousands of times (keys: the program's
 	 * bytes; heap) */
 	HashMap memo;
+	PbBytes last;           /* the type read last, and what it read as: a */
+	const Type *last_type;  /* run of ops often repeats it (no hash then) */
 } Dec;
 
 static W wire(const uint8_t *p, size_t n)
@@ -334,13 +336,17 @@ static const Type *vtype(Dec *d, const uint8_t *p, size_t n, bool present, SrcLo
 	}
 	if (n > 256)
 		return vtype_read(d, p, n, loc);
+	if (n == d->last.n && d->last_type && memcmp(p, d->last.p, n) == 0)
+		return d->last_type;
 	const HashSlot *seen = hmap_str_find(&d->memo, (const char *)p, n);
-	if (seen)
-		return seen->val.cptr;
-	const Type *t = vtype_read(d, p, n, loc);
-	if (t && !d->bad) {
+	const Type *t = seen ? seen->val.cptr : vtype_read(d, p, n, loc);
+	if (!seen && t && !d->bad) {
 		bool added;
 		hmap_str(&d->memo, (const char *)p, n, &added)->val.cptr = t;
+	}
+	if (t && !d->bad) {
+		d->last = (PbBytes){ p, n };
+		d->last_type = t;
 	}
 	return t;
 }
