@@ -29,6 +29,13 @@ typedef struct Nn {
 void nn_layers(Rd *r, Func *f, Block *b, OpList *ol, size_t n,
                SPEC(NeuralNetworkLayer) *const *layers, int depth);
 
+/* pb_nn_ops.c: the op of a convolution, pooling, activation layer; of an
+ * LSTM layer (false: its weights do not fit, the op is left unfinished). */
+void nn_conv(Nn *nn, OpBuild *ob);
+void nn_pool(Nn *nn, OpBuild *ob);
+void nn_activation(Nn *nn, OpBuild *ob);
+bool nn_lstm(Nn *nn, OpBuild *ob, bool bidi);
+
 /* pb_nn_build.c: the layer's i-th input (reported when it is missing or
  * undefined), the op begun and finished with the layer's outputs, an
  * intermediate op of a layer that takes several, weights and parameters
