@@ -148,6 +148,17 @@ static Module *load_bytes(const PbBuf *b, DiagList *dl)
 	return fe_read_protobuf("hand.mlmodel", b->p, b->n, "/nonexistent", "mlmodel", dl);
 }
 
+/* The model read without an error (its bytes freed). */
+static Module *load_ok(PbBuf *model, DiagList *dl)
+{
+	Module *m = load_bytes(model, dl);
+	free(model->p);
+	if (!m)
+		diag_print_all(dl, stderr);
+	assert_non_null(m);
+	return m;
+}
+
 static const Op *find_op(const Func *f, const char *name)
 {
 	for (uint32_t i = 0; i < f->body->nops; i++)
@@ -196,11 +207,7 @@ static void test_pb_reader_immediates(void **state)
 	pbw_str(&blk, 2, "out");
 	PbBuf model = program_model(&blk, "CoreML6", "CoreML6", true);
 	DiagList dl;
-	Module *m = load_bytes(&model, &dl);
-	free(model.p);
-	if (!m)
-		diag_print_all(&dl, stderr);
-	assert_non_null(m);
+	Module *m = load_ok(&model, &dl);
 	assert_int_equal(dl.nerrors, 0);
 	assert_int_equal(m->syntax, MIL_SYNTAX_NEW);
 	assert_string_equal(lit_as_string(ir_attr_find(m->nattrs, m->attrs, "buildInfo")),
@@ -397,11 +404,7 @@ static void test_pb_reader_composite_types(void **state)
 	pbw_str(&blk, 2, "l3");
 	PbBuf model = program_model(&blk, "CoreML6", "CoreML6", true);
 	DiagList dl;
-	Module *m = load_bytes(&model, &dl);
-	free(model.p);
-	if (!m)
-		diag_print_all(&dl, stderr);
-	assert_non_null(m);
+	Module *m = load_ok(&model, &dl);
 	Func *fn = m->funcs.v[0];
 	const Lit *l = const_val(fn, "c_tuple");
 	assert_int_equal(l->kind, LIT_TUPLE);
@@ -487,11 +490,7 @@ static void test_pb_reader_pipeline_programs(void **state)
 	pbw_uint(&model, 1, 7);
 	pbw_msg(&model, 202, &pipe);
 	DiagList dl;
-	Module *m = load_bytes(&model, &dl);
-	free(model.p);
-	if (!m)
-		diag_print_all(&dl, stderr);
-	assert_non_null(m);
+	Module *m = load_ok(&model, &dl);
 	assert_string_equal(m->desc->kind, "pipeline");
 	assert_string_equal(m->desc->submodels[1].kind, "mlProgram");
 	assert_int_equal(m->funcs.n, 3);
