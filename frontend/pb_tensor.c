@@ -11,18 +11,6 @@
 #include <math.h>
 #include <string.h>
 
-/* A float as an integer, saturating (no undefined conversion). */
-static int64_t f64_to_i64(double x)
-{
-	if (isnan(x))
-		return 0;
-	if (x >= 9.2e18)
-		return INT64_MAX;
-	if (x <= -9.2e18)
-		return INT64_MIN;
-	return (int64_t)x;
-}
-
 /* Convert `count` numbers from src (an array of `from`) into the element
  * storage of dt.  from: 'f' float, 'd' double, 'i' int32, 'l' int64, 'b' bool (one byte each). */
 static void *convert_numbers(Rd *r, DType dt, const void *src, size_t count, char from)
@@ -33,8 +21,8 @@ static void *convert_numbers(Rd *r, DType dt, const void *src, size_t count, cha
 		double x = 0;
 		int64_t k = 0;
 		switch (from) {
-		case 'f': x = ((const float *)src)[i]; k = f64_to_i64(x); break;
-		case 'd': x = ((const double *)src)[i]; k = f64_to_i64(x); break;
+		case 'f': x = ((const float *)src)[i]; k = i64_from_f64(x); break;
+		case 'd': x = ((const double *)src)[i]; k = i64_from_f64(x); break;
 		case 'i': k = ((const int32_t *)src)[i]; x = (double)k; break;
 		case 'l': k = ((const int64_t *)src)[i]; x = (double)k; break;
 		case 'b': k = ((const uint8_t *)src)[i] != 0; x = (double)k; break;
