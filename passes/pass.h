@@ -122,7 +122,7 @@ typedef struct PassOptions {
 	bool list_passes;       /* --list-passes was given (the caller prints) */
 	FILE *print_out;        /* dumps (default stdout) */
 	FILE *time_out;         /* timing table (default stderr) */
-	/* ANE analysis (passes/ane/ane.h; parsed by ane_options_parse) */
+	/* ANE analysis (passes/ane/ane.h) */
 	const struct AneChip *chip;     /* --chip (the first of a list); NULL: ane_chip_default() */
 	int compute_units;      /* --compute-units: a ComputeUnits, -1: ALL (report lead) */
 	uint32_t ninput_shapes; /* --input-shape, applied to function inputs before infer */
@@ -137,8 +137,8 @@ void pass_options_init(PassOptions *o);
 /* Consume one command-line argument if it is a pass-manager flag:
  *   --passes=a,b  --list-passes  --print-before=P  --print-after=P
  *   --verify-each  --time-passes    (P is a pass name or "all")
- *   --chip=C  --compute-units=U  --input-shape=NAME=D0,D1,..  (ane_options_parse;
- *   pass_options_parse_argv also takes them as two arguments, `--chip C`)
+ *   --chip=C  --compute-units=U  --input-shape=NAME=D0,D1,..  (pass_options.c;
+ *   pass_options_parse_argv also takes these three as two arguments, `--chip C`)
  * Returns 1 when consumed, 0 when `arg` is no pass flag, -1 on a bad value
  * (a one-line message naming the flag is written to `err`). */
 int pass_options_parse(PassOptions *o, const char *arg, FILE *err);
@@ -147,6 +147,19 @@ int pass_options_parse(PassOptions *o, const char *arg, FILE *err);
 int pass_options_parse_argv(PassOptions *o, int argc, char **argv, int *i, FILE *err);
 /* True when any flag asks the manager to run passes or print. */
 bool pass_options_active(const PassOptions *o);
+
+/* --input-shape against the module (input_shapes.c).  Per function
+ * (parallel to m->funcs) and parameter, the type the flag gives it, NULL
+ * where it gives none; NULL when there is no --input-shape.  Reports
+ * ANE901 (no such input, not a tensor of that rank) and ANE902 (a shape the
+ * model does not declare).  The infer pass calls it once; the IR keeps
+ * the declared types. */
+const Type ***pass_input_shape_types(PassCtx *ctx);
+/* The description of function f's input `name` (ir/model_desc.h), or NULL. */
+const struct FeatureDesc *pass_input_feature(const Module *m, const Func *f, const char *name);
+bool pass_same_shape(const int64_t *a, uint32_t na, const int64_t *b, uint32_t nb);
+/* "1x3x256x256" */
+void pass_shape_text(const int64_t *d, uint32_t n, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------ context */
 

@@ -2,7 +2,10 @@
  * infer_int.h - internals shared by the files of the `infer` pass.
  *
  *   infer.c                 driver: functions, blocks, ops; catalogue lookup,
- *                           output dtypes, agreement with declared types
+ *                           output dtypes, agreement with declared types;
+ *                           the only file that calls the rules (dispatch)
+ *   infer_operands.c        io_*: how a rule reads its op (operands, types,
+ *                           literals, known contents) and writes its outputs
  *   infer_check.c           operand checks against the catalogue row
  *   infer_dim.c             dim arithmetic, symbolic expressions ("is0 + 2")
  *   infer_fold.c            known integer contents (shape arithmetic folding)
@@ -81,11 +84,17 @@ typedef struct Infer {
 	Arena *arena;           /* results (the PassCtx arena) */
 	Arena *scratch;         /* per-op temporaries, reset after each op */
 	struct InferResult *res;
+	const Type ***input_types;  /* --input-shape per function and parameter
+	                             * (pass_input_shape_types), or NULL */
 	Func *f;
 	InferFunc *fr;
 	int quiet;              /* > 0: no diagnostics (loop fixpoint iterations) */
 	int errors;
 	VEC(const char *) warned;   /* op kinds already reported as unknown */
+	/* The walk over a nested block (infer.c), handed to the control-flow
+	 * rules (cond, while_loop) as a function: the rule files stay below
+	 * the walk that dispatches to them instead of calling back into it. */
+	void (*walk_block)(struct Infer *in, Block *b);
 	/* catalogue rows looked up: op kinds are mostly interned, so one
 	 * lookup per (kind pointer, opset level) */
 	struct { const char *kind; int level; const OpInfo *info; } rows[64];
@@ -115,7 +124,7 @@ typedef struct IOp {
 
 typedef void (*RuleFn)(IOp *io);
 
-/* ------------------------------------------------------------------ infer.c */
+/* ------------------------------------------------------------------ infer_operands.c */
 
 /* Report a problem with the op (unless quiet); marks the op failed for
  * SEV_ERROR. */
@@ -125,6 +134,9 @@ void io_diag(IOp *io, Severity sev, const char *code, const char *hint, const ch
 
 /* Operand access.  An operand is found among the op's arguments or, for
  * constexpr ops serialized the iOS16/17 way, among its attributes. */
+/* Find the op's operand and attribute for each row operand once (before
+ * the checks and the rule read them by name). */
+void io_index_row(IOp *io);
 bool io_has(const IOp *io, const char *name);
 const Operand *io_operand(const IOp *io, const char *name);
 /* The type of the operand's single binding (inferred type for values). */
@@ -158,11 +170,17 @@ void io_out_like(IOp *io, uint32_t i, const Type *t);
 /* Output i: the row's dtype, unknown rank. */
 void io_out_unknown(IOp *io, uint32_t i);
 
-/* Infer every op of a nested block (cond / while_loop bodies). */
-void infer_block(Infer *in, Block *b);
 /* Set a block parameter's inferred type (no known contents). */
 void infer_set_value(Infer *in, ValueId v, const Type *t, const IVal *iv);
+/* The type of a value as inferred so far (its declared type before). */
 const Type *infer_get_type(const Infer *in, ValueId v);
+/* An IVal from a literal (integer, bool or integral float tensor of at most
+ * INFER_MAX_IVAL elements), or NULL. */
+const IVal *ival_from_lit(Infer *in, const Lit *l);
+IVal *ival_new(Arena *a, uint32_t n);
+
+/* Infer every op of a nested block (cond / while_loop bodies). */
+static inline void infer_block(Infer *in, Block *b) { in->walk_block(in, b); }
 
 /* Small helpers for rules. */
 /* Copy n dims (a rank-0 type may have no dims array). */
@@ -221,10 +239,6 @@ Dim dims_prod(Infer *in, uint32_t n, const Dim *d);
 /* Known contents of the op's outputs from known operands (shape
  * arithmetic), stored in the side table.  Runs after the rule. */
 void infer_fold(IOp *io);
-/* An IVal from a literal (integer, bool or integral float tensor of at most
- * INFER_MAX_IVAL elements), or NULL. */
-const IVal *ival_from_lit(Infer *in, const Lit *l);
-IVal *ival_new(Arena *a, uint32_t n);
 
 /* ------------------------------------------------------------------ rules */
 
