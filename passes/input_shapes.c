@@ -122,6 +122,7 @@ const Type ***pass_input_shape_types(PassCtx *ctx)
 				matched = true;
 				const Type *t = val->type;
 				if (!t || t->kind != TY_TENSOR || (t->rank >= 0 && (uint32_t)t->rank != s->rank)) {
+					ctx->input_shape_errors++;
 					pass_diag(ctx, SEV_ERROR, bad->code, f, NULL, bad->hint,
 					          "--input-shape %s=%s: input '%s' of function '%s' is %s%d; "
 					          "not applied", s->name, want, s->name, f->name,
@@ -140,10 +141,12 @@ const Type ***pass_input_shape_types(PassCtx *ctx)
 				types[fi][i] = type_tensor(m->types, t->dt, (int32_t)s->rank, dims);
 			}
 		}
-		if (!matched)
+		if (!matched) {
+			ctx->input_shape_errors++;
 			pass_diag(ctx, SEV_ERROR, bad->code, NULL, NULL, bad->hint,
 			          "--input-shape %s=%s: no function input is called '%s'", s->name, want,
 			          s->name);
+		}
 	}
 	return types;
 }

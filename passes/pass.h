@@ -118,6 +118,8 @@ typedef struct PassOptions {
 	uint32_t print_before;  /* PASS_BIT mask: dump the IR before these passes */
 	uint32_t print_after;   /* PASS_BIT mask: dump the IR after these passes */
 	bool verify_each;       /* ir_verify after every pass */
+	bool ir_verified;       /* the loader verified the IR (anelint_load): the
+	                         * verify pass does not repeat it */
 	bool time_passes;       /* wall time per pass on time_out */
 	bool list_passes;       /* --list-passes was given (the caller prints) */
 	FILE *print_out;        /* dumps (default stdout) */
@@ -172,6 +174,8 @@ struct PassCtx {
 	bool uses_ready;        /* ANA_USES computed in this context (the IR is never
 	                         * written by passes, so it stays valid) */
 	uint32_t nprinted;      /* dumps written so far */
+	uint32_t input_shape_errors;    /* --input-shape that fit no input (ANE901,
+	                                 * pass_input_shape_types): a usage error */
 	double seconds[PASS_COUNT];
 	int errors[PASS_COUNT];
 	/* Pass results, owned by the passes' files (opaque here). */

@@ -80,6 +80,8 @@ struct AnePartition {
 struct AneFlex {
 	uint32_t n;
 	AneFlexVerdict *v;
+	uint32_t nreruns;
+	struct FlexRerun *reruns;       /* passes/ane/flex.h */
 };
 
 /* The function's results (NULL when legality has not run or f is foreign). */

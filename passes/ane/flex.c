@@ -1,9 +1,11 @@
 /* flex.c - flexible inputs: the `flex` pass (a placement verdict per input
  * shape mode).
  *
- * How a verdict is made: the pipeline (verify .. partition) is rerun in a
- * fresh PassCtx over the same module with the function's flexible inputs
- * fixed to one shape.  Fixing works through PassOptions.input_shapes, which
+ * How a verdict is made: the pass lists the shapes to try (FlexRerun,
+ * flex.h) and the driver above the manager reruns the pipeline (verify ..
+ * partition) in a fresh PassCtx over the same module with the function's
+ * flexible inputs fixed to each (driver/pipeline.c), handing the result
+ * back through ane_flex_record: a pass never builds a context itself.  Fixing works through PassOptions.input_shapes, which
  * infer reads for the function parameters (pass_input_shape_types): passes
  * read types through infer, and the IR is never written.  Modes, per
  * function with flexible inputs:
@@ -18,6 +20,7 @@
  * what the same shape gives as a fixed-shape model.  With --input-shape the
  * pass reports that shape alone (FLEXV_OVERRIDE), from the main run. */
 #include "passes/ane/ane_int.h"
+#include "passes/ane/flex.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -45,6 +48,7 @@ typedef struct FlexRun {
 	uint32_t nin;
 	bool ranged;
 	VEC(AneFlexVerdict) out;
+	VEC(FlexRerun) reruns;
 	uint32_t runs;
 } FlexRun;
 
@@ -80,29 +84,30 @@ static bool input_default(FlexInput *x)
 	return true;
 }
 
-static void rerun(FlexRun *fr, AneFlexVerdict *v, const PassInputShape *shapes, uint32_t n)
+/* Ask the driver to rerun the pipeline with these shapes for the verdict
+ * about to be pushed (ane_flex_record fills it in). */
+static void request_rerun(FlexRun *fr, const PassInputShape *shapes, uint32_t n)
 {
-	PassOptions o = fr->ctx->opts;
-	o.selected = PASS_BIT(PARTITION);
-	o.print_before = o.print_after = 0;
-	o.verify_each = o.time_passes = o.list_passes = false;
-	o.ninput_shapes = n;
-	memcpy(o.input_shapes, shapes, n * sizeof *shapes);
-	DiagList dl;
-	diag_init(&dl);
-	dl.max_errors = 0;
-	PassCtx *sub = pass_ctx_new(fr->ctx->m, &dl, &o);
-	pass_run_pipeline(sub);
-	v->ran = true;
-	v->errors = (int)dl.nerrors;
-	for (int cu = 0; cu < CU_COUNT; cu++) {
-		const AneCounts *k = ane_counts(sub, fr->f, (ComputeUnits)cu);
-		if (k)
-			v->counts_if_fixed[cu] = *k;
-	}
-	pass_ctx_free(sub);
-	diag_fini(&dl);
+	PassInputShape *copy = arena_array(fr->ctx->arena, n ? n : 1, sizeof *copy);
+	memcpy(copy, shapes, n * sizeof *shapes);
+	FlexRerun r = { .verdict = fr->out.n, .nshapes = n, .shapes = copy };
+	vec_push(fr->ctx->arena, &fr->reruns, r);
 	fr->runs++;
+}
+
+/* The prediction from what the shape gives as a fixed-shape model: a
+ * RangeDim input keeps the ANE out, so CPU_AND_NE places like CPU_ONLY and
+ * ALL like CPU_AND_GPU. */
+static void settle(AneFlexVerdict *v)
+{
+	if (v->mode_reason && strcmp(v->mode_reason->rule->code, ANE_R_FLEX_RANGE) == 0) {
+		v->counts[CU_CPU_ONLY] = v->counts_if_fixed[CU_CPU_ONLY];
+		v->counts[CU_CPU_AND_GPU] = v->counts_if_fixed[CU_CPU_AND_GPU];
+		v->counts[CU_CPU_AND_NE] = v->counts_if_fixed[CU_CPU_ONLY];
+		v->counts[CU_ALL] = v->counts_if_fixed[CU_CPU_AND_GPU];
+	} else {
+		memcpy(v->counts, v->counts_if_fixed, sizeof v->counts);
+	}
 }
 
 static const AneReason *mode_reason(FlexRun *fr, const char *code, const char *detail)
@@ -142,7 +147,7 @@ static void verdict(FlexRun *fr, FlexMode mode, int vary, uint32_t index, const 
 	v.input = vary >= 0 ? fr->in[vary].name : NULL;
 	v.shape = arena_strdup(fr->ctx->arena, text);
 	if (run && fr->runs < FLEX_MAX_RUNS)
-		rerun(fr, &v, shapes, fr->nin);
+		request_rerun(fr, shapes, fr->nin);
 	if (fr->ranged) {
 		const char *name = NULL;
 		for (uint32_t i = 0; i < fr->nin && !name; i++)
@@ -151,11 +156,6 @@ static void verdict(FlexRun *fr, FlexMode mode, int vary, uint32_t index, const 
 		char d[256];
 		snprintf(d, sizeof d, "input '%s' is range-shaped", name ? name : "?");
 		v.mode_reason = mode_reason(fr, ANE_R_FLEX_RANGE, d);
-		/* with the ANE out, CPU_AND_NE places like CPU_ONLY and ALL like CPU_AND_GPU */
-		v.counts[CU_CPU_ONLY] = v.counts_if_fixed[CU_CPU_ONLY];
-		v.counts[CU_CPU_AND_GPU] = v.counts_if_fixed[CU_CPU_AND_GPU];
-		v.counts[CU_CPU_AND_NE] = v.counts_if_fixed[CU_CPU_ONLY];
-		v.counts[CU_ALL] = v.counts_if_fixed[CU_CPU_AND_GPU];
 	} else {
 		if (mode == FLEXV_ENUMERATED && vary >= 0 &&
 		    !pass_same_shape(dims, fr->in[vary].rank, fr->in[vary].def, fr->in[vary].rank)) {
@@ -165,8 +165,8 @@ static void verdict(FlexRun *fr, FlexMode mode, int vary, uint32_t index, const 
 			         text, def);
 			v.mode_reason = mode_reason(fr, ANE_R_FLEX_NONDEFAULT, d);
 		}
-		memcpy(v.counts, v.counts_if_fixed, sizeof v.counts);
 	}
+	settle(&v);     /* as not run, until the driver records the rerun */
 	vec_push(fr->ctx->arena, &fr->out, v);
 }
 
@@ -300,5 +300,28 @@ int pass_flex(Module *m, PassCtx *ctx)
 	}
 	fx->n = fr.out.n;
 	fx->v = fr.out.v;
+	fx->nreruns = fr.reruns.n;
+	fx->reruns = fr.reruns.v;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ reruns (flex.h) */
+
+const FlexRerun *ane_flex_reruns(const PassCtx *ctx, uint32_t *n)
+{
+	*n = ctx->flex ? ctx->flex->nreruns : 0;
+	return *n ? ctx->flex->reruns : NULL;
+}
+
+void ane_flex_record(PassCtx *ctx, const FlexRerun *r, const PassCtx *rerun, int errors)
+{
+	AneFlexVerdict *v = &ctx->flex->v[r->verdict];
+	v->ran = true;
+	v->errors = errors;
+	for (int cu = 0; cu < CU_COUNT; cu++) {
+		const AneCounts *k = ane_counts(rerun, v->func, (ComputeUnits)cu);
+		if (k)
+			v->counts_if_fixed[cu] = *k;
+	}
+	settle(v);
 }
