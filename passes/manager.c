@@ -9,12 +9,18 @@
 #include <time.h>
 
 const PassInfo pass_table[PASS_COUNT] = {
-#define X(id, pname, req, ana, annot, sum) \
-	[PASS_##id] = { .name = #pname, .summary = sum, .requires = (req), .analyses = (ana), \
-	                .run = pass_##pname, .annotate = annot },
+#define X(id, pname, req, rd, ana, annot, sum) \
+	[PASS_##id] = { .name = #pname, .summary = sum, .requires = (req), .reads = (rd), \
+	                .analyses = (ana), .run = pass_##pname, .annotate = annot },
 	PASS_LIST(X)
 #undef X
 };
+
+/* Table order is run order: a pass requires or reads earlier passes only. */
+#define X(id, pname, req, rd, ana, annot, sum) \
+	_Static_assert(((req) | (rd)) < PASS_BIT(id), "pass " #pname " reads a later pass");
+PASS_LIST(X)
+#undef X
 
 const PassInfo *pass_find(const char *name, PassId *id)
 {
