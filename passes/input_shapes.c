@@ -1,8 +1,9 @@
 /* input_shapes.c - --input-shape against the module: the function inputs
  * it names, the type each then has, and whether the model declares that
  * shape (its description's flexible shapes).  The flag never writes the
- * IR: infer reads the types below for the function parameters, and every
- * later pass reads types through infer (pass.h).  The flex pass uses the
+ * IR: the context resolves it when made (pass_ctx_new), infer reads the
+ * types for the function parameters, and every later pass reads types
+ * through infer (pass.h).  The flex pass uses the
  * same description lookups for its modes (passes/ane/flex.c). */
 #include "passes/pass.h"
 #include "passes/ane/ane.h"

@@ -25,9 +25,9 @@
  * Above the manager, the driver (driver/pipeline.h) reruns the pipeline in
  * a fresh PassCtx where a pass asks for it (flex: per input shape); a pass
  * never builds a context or runs the pipeline itself.  Beside it, at the
- * top of passes/: pass_ctx.c (the context and pass_diag), pass_options.c
+ * top of passes/: pass_ctx.c (the context), pass_options.c
  * (the flags), input_shapes.c (--input-shape as the types infer reads for
- * the function inputs).  No file of passes/ calls the manager but through
+ * the function inputs), pass_diag.c (what every pass reports through).  No file of passes/ calls the manager but through
  * this table.
  *
  * The manager (manager.c) runs the selected passes in table order, adds the
@@ -183,8 +183,8 @@ bool pass_options_active(const PassOptions *o);
  * (parallel to m->funcs) and parameter, the type the flag gives it, NULL
  * where it gives none; NULL when there is no --input-shape.  Reports
  * ANE901 (no such input, not a tensor of that rank) and ANE902 (a shape the
- * model does not declare).  The infer pass calls it once; the IR keeps
- * the declared types. */
+ * model does not declare).  pass_ctx_new calls it once (PassCtx.input_types)
+ * and infer reads the result; the IR keeps the declared types. */
 const Type ***pass_input_shape_types(PassCtx *ctx);
 /* The description of function f's input `name` (ir/model_desc.h), or NULL. */
 const struct FeatureDesc *pass_input_feature(const Module *m, const Func *f, const char *name);
@@ -203,6 +203,7 @@ struct PassCtx {
 	bool uses_ready;        /* ANA_USES computed in this context (the IR is never
 	                         * written by passes, so it stays valid) */
 	uint32_t nprinted;      /* dumps written so far */
+	const Type ***input_types;      /* --input-shape: pass_input_shape_types */
 	uint32_t input_shape_errors;    /* --input-shape that fit no input (ANE901,
 	                                 * pass_input_shape_types): a usage error */
 	double seconds[PASS_COUNT];

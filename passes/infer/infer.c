@@ -621,7 +621,7 @@ int pass_infer(Module *m, PassCtx *ctx)
 	in.res->nfuncs = m->funcs.n;
 	in.res->funcs = arena_array(ctx->arena, m->funcs.n ? m->funcs.n : 1, sizeof *in.res->funcs);
 	ctx->infer = in.res;
-	in.input_types = pass_input_shape_types(ctx);
+	in.input_types = ctx->input_types;
 	uint32_t nsym = 0;
 	for (uint32_t i = 0; i < m->funcs.n; i++)
 		infer_func(&in, i, &nsym);

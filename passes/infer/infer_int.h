@@ -85,7 +85,7 @@ typedef struct Infer {
 	Arena *scratch;         /* per-op temporaries, reset after each op */
 	struct InferResult *res;
 	const Type ***input_types;  /* --input-shape per function and parameter
-	                             * (pass_input_shape_types), or NULL */
+	                             * (PassCtx.input_types), or NULL */
 	Func *f;
 	InferFunc *fr;
 	int quiet;              /* > 0: no diagnostics (loop fixpoint iterations) */
