@@ -4,6 +4,7 @@
 #include "anelint.h"
 #include "frontend/blob.h"
 #include "frontend/frontend.h"
+#include "ir/op_catalogue.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,8 @@ Module *anelint_load_as(const char *path, DiagList *dl, const char **format)
 	} else {
 		m = fe_load_as(path, dl, &form);
 	}
+	if (m)
+		ir_resolve_ops(m);      /* every op's catalogue row, once */
 	if (m && ir_verify(m, dl) > 0) {
 		ir_module_free(m);
 		return NULL;
