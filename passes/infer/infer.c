@@ -324,18 +324,13 @@ static const OpInfo *resolve(IOp *io)
 			level = l;
 	}
 	io->level = level;
-	/* the lookup, remembered per (kind pointer, level) */
-	uintptr_t h = (uintptr_t)op->kind;
-	unsigned slot = (unsigned)((h >> 3) ^ (h >> 9) ^ (unsigned)level) % 64;
-	const OpInfo *info;
-	if (in->rows[slot].kind == op->kind && in->rows[slot].level == level) {
-		info = in->rows[slot].info;
-	} else {
+	/* the row the loader resolved (Op.info, ir_resolve_ops) when it is in
+	 * force at this level; a module built without the loader is looked up */
+	const OpInfo *info = op->info;
+	if (!info)
 		info = op_catalogue_lookup(op->kind, level);
-		in->rows[slot].kind = op->kind;
-		in->rows[slot].level = level;
-		in->rows[slot].info = info;
-	}
+	else if (info->since > level || op_info_until(info) < level)
+		info = NULL;
 	if (info)
 		return info;
 	if (strncmp(op->kind, "nn.", 3) == 0 || strncmp(op->kind, "model.", 6) == 0) {

@@ -95,9 +95,6 @@ typedef struct Infer {
 	 * rules (cond, while_loop) as a function: the rule files stay below
 	 * the walk that dispatches to them instead of calling back into it. */
 	void (*walk_block)(struct Infer *in, Block *b);
-	/* catalogue rows looked up: op kinds are mostly interned, so one
-	 * lookup per (kind pointer, opset level) */
-	struct { const char *kind; int level; const OpInfo *info; } rows[64];
 } Infer;
 
 /* Row operands indexed once per op (io_operand and io_attr by name then

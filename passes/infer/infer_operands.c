@@ -122,7 +122,7 @@ const Lit *io_bind_lit(const IOp *io, const Binding *b)
 	if (b->value >= io->f->values.n)
 		return NULL;
 	const Op *def = ir_value(io->f, b->value)->def;
-	if (def && strcmp(def->kind, "const") == 0)
+	if (def && ir_op_id(def) == OPID_const)
 		return ir_attr_find(def->nattrs, def->attrs, "val");
 	return NULL;
 }
@@ -234,7 +234,7 @@ bool io_bind_is_const(const IOp *io, const Binding *b)
 	if (b->value >= io->f->values.n)
 		return false;
 	const Op *def = ir_value(io->f, b->value)->def;
-	return def && (strcmp(def->kind, "const") == 0 || strncmp(def->kind, "constexpr_", 10) == 0);
+	return def && op_is_const(def);
 }
 
 bool io_axis(IOp *io, const char *what, int64_t axis, int32_t rank, int64_t *out)
