@@ -7,7 +7,8 @@
  *   infer_operands.c        io_*: how a rule reads its op (operands, types,
  *                           literals, known contents) and writes its outputs
  *   infer_check.c           operand checks against the catalogue row
- *   infer_dim.c             dim arithmetic, symbolic expressions ("is0 + 2")
+ *   infer_dim.c             numpy broadcasting of dims (the dim algebra itself,
+ *                           "is0 + 2", is the IR's: ir/dim_expr.h)
  *   infer_fold.c            known integer contents (shape arithmetic folding)
  *   infer_rules_elem.c      elementwise, broadcasting, normalisation, reductions
  *   infer_rules_conv.c      conv/pool, linear algebra, resizing, attention
@@ -23,6 +24,7 @@
 #ifndef ANELINT_INFER_INT_H
 #define ANELINT_INFER_INT_H
 
+#include "ir/dim_expr.h"
 #include "ir/op_catalogue.h"
 #include "passes/pass.h"
 
@@ -212,24 +214,29 @@ static inline bool dim_may_equal(Dim a, Dim b)
 {
 	return !(a.kind == DIM_CONST && b.kind == DIM_CONST && a.size != b.size);
 }
-Dim dim_add(Infer *in, Dim a, Dim b);
-Dim dim_sub(Infer *in, Dim a, Dim b);
-Dim dim_mul(Infer *in, Dim a, Dim b);
-Dim dim_floordiv(Infer *in, Dim a, Dim b);
-Dim dim_ceildiv(Infer *in, Dim a, Dim b);
-Dim dim_mod(Infer *in, Dim a, Dim b);
+/* The dim algebra is the IR's (ir/dim_expr.h), over the module's type
+ * table; these name it the way the rules read. */
+static inline Dim dim_add(Infer *in, Dim a, Dim b) { return dim_expr_add(in->types, a, b); }
+static inline Dim dim_sub(Infer *in, Dim a, Dim b) { return dim_expr_sub(in->types, a, b); }
+static inline Dim dim_mul(Infer *in, Dim a, Dim b) { return dim_expr_mul(in->types, a, b); }
+static inline Dim dim_floordiv(Infer *in, Dim a, Dim b) { return dim_expr_floordiv(in->types, a, b); }
+static inline Dim dim_ceildiv(Infer *in, Dim a, Dim b) { return dim_expr_ceildiv(in->types, a, b); }
+static inline Dim dim_mod(Infer *in, Dim a, Dim b) { return dim_expr_mod(in->types, a, b); }
 static inline Dim dim_addc(Infer *in, Dim a, int64_t c) { return dim_add(in, a, dim_const(c)); }
 static inline Dim dim_mulc(Infer *in, Dim a, int64_t c) { return dim_mul(in, a, dim_const(c)); }
-/* max / min when decidable (constants), else unknown. */
-Dim dim_max(Infer *in, Dim a, Dim b);
-Dim dim_min(Infer *in, Dim a, Dim b);
-/* Canonical form of a symbol / expression text (interned); unknown when
- * the text is no expression. */
-Dim dim_sym(Infer *in, const char *text);
-/* numpy broadcast of one dim pair; false when incompatible. */
-bool dim_broadcast(Dim a, Dim b, Dim *out);
+/* max / min when decidable (constants, or the same dim), else unknown. */
+static inline Dim dim_max(Infer *in, Dim a, Dim b) { (void)in; return dim_expr_max(a, b); }
+static inline Dim dim_min(Infer *in, Dim a, Dim b) { (void)in; return dim_expr_min(a, b); }
+/* Canonical form of a symbol / expression text (interned). */
+static inline Dim dim_sym(Infer *in, const char *text) { return dim_expr_parse(in->types, text); }
 /* Product of n dims (1 for n = 0). */
-Dim dims_prod(Infer *in, uint32_t n, const Dim *d);
+static inline Dim dims_prod(Infer *in, uint32_t n, const Dim *d)
+{
+	return dim_expr_prod(in->types, n, d);
+}
+/* numpy broadcast of one dim pair; false when incompatible.  Inference's
+ * own rule: a symbol against a known size other than 1 takes that size. */
+bool dim_broadcast(Dim a, Dim b, Dim *out);
 
 /* ------------------------------------------------------------------ infer_fold.c */
 
