@@ -11,16 +11,9 @@
 
 #include <string.h>
 
-const FeatureDesc *pass_input_feature(const Module *m, const Func *f, const char *name)
+const FeatureDesc *pass_input_feature(const Func *f, const char *name)
 {
-	if (!m->desc)
-		return NULL;
-	const FuncDesc *fd = NULL;
-	for (uint32_t i = 0; i < m->desc->nfuncs; i++)
-		if (m->desc->funcs[i].name && strcmp(m->desc->funcs[i].name, f->name) == 0)
-			fd = &m->desc->funcs[i];
-	if (!fd && m->desc->nfuncs == 1 && m->funcs.n == 1)
-		fd = &m->desc->funcs[0];
+	const FuncDesc *fd = ir_func_desc(f);
 	if (!fd)
 		return NULL;
 	for (uint32_t i = 0; i < fd->ninputs; i++)
@@ -131,7 +124,7 @@ const Type ***pass_input_shape_types(PassCtx *ctx)
 					          t && t->kind == TY_TENSOR ? t->rank : t ? (int)t->kind : -1);
 					continue;
 				}
-				const FeatureDesc *fe = pass_input_feature(m, f, s->name);
+				const FeatureDesc *fe = pass_input_feature(f, s->name);
 				if (!declared_shape(fe, s))
 					pass_diag(ctx, SEV_WARNING, undeclared->code, f, NULL, undeclared->hint,
 					          "--input-shape %s=%s: not a shape the model declares for input "

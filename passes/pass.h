@@ -187,7 +187,7 @@ bool pass_options_active(const PassOptions *o);
  * and infer reads the result; the IR keeps the declared types. */
 const Type ***pass_input_shape_types(PassCtx *ctx);
 /* The description of function f's input `name` (ir/model_desc.h), or NULL. */
-const struct FeatureDesc *pass_input_feature(const Module *m, const Func *f, const char *name);
+const struct FeatureDesc *pass_input_feature(const Func *f, const char *name);
 bool pass_same_shape(const int64_t *a, uint32_t na, const int64_t *b, uint32_t nb);
 /* "1x3x256x256" */
 void pass_shape_text(const int64_t *d, uint32_t n, char *buf, size_t cap);

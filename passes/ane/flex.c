@@ -173,12 +173,11 @@ static void verdict(FlexRun *fr, FlexMode mode, int vary, uint32_t index, const 
 static void flex_func(FlexRun *fr)
 {
 	Func *f = fr->f;
-	Module *m = fr->ctx->m;
 	fr->nin = 0;
 	fr->ranged = false;
 	for (uint32_t i = 0; i < f->body->nparams && fr->nin < PASS_MAX_INPUT_SHAPES; i++) {
 		const Value *val = ir_value(f, f->body->params[i]);
-		const FeatureDesc *fe = val->name ? pass_input_feature(m, f, val->name) : NULL;
+		const FeatureDesc *fe = val->name ? pass_input_feature(f, val->name) : NULL;
 		if (!fe)
 			continue;
 		ShapeFlex fx = fe->kind == FEAT_IMAGE ? fe->size_flex
@@ -278,7 +277,7 @@ int pass_flex(Module *m, PassCtx *ctx)
 			 * off the ANE (G6); the per-op results show the fixed-shape model */
 			fr.ctx = ctx;
 			for (uint32_t k = 0; k < ctx->opts.ninput_shapes && !v.mode_reason; k++) {
-				const FeatureDesc *fe = pass_input_feature(m, m->funcs.v[i], ctx->opts.input_shapes[k].name);
+				const FeatureDesc *fe = pass_input_feature(m->funcs.v[i], ctx->opts.input_shapes[k].name);
 				ShapeFlex fxk = !fe ? FLEX_NONE : fe->kind == FEAT_IMAGE ? fe->size_flex
 				              : fe->kind == FEAT_MULTIARRAY ? fe->flex : FLEX_NONE;
 				if (fxk != FLEX_RANGE)

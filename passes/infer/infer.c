@@ -461,43 +461,6 @@ static bool nn_kind(const char *kind)
 	return kind && strncmp(kind, "neuralNetwork", 13) == 0;
 }
 
-static bool plain_identifier(const char *s)
-{
-	if (!s || !*s || (*s >= '0' && *s <= '9'))
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_'))
-			return false;
-	return true;
-}
-
-/* The description of the (pipeline part) model a function was read from:
- * the protobuf reader names pipeline functions after their parts. */
-static const ModelDesc *func_desc(const ModelDesc *d, const char *prefix, const char *fname,
-                                  int depth)
-{
-	if (!d || depth > 16)
-		return NULL;
-	if (!d->nsubmodels)
-		return !prefix || strcmp(prefix, fname) == 0 ? d : NULL;
-	for (uint32_t i = 0; i < d->nsubmodels; i++) {
-		const SubModelDesc *s = &d->submodels[i];
-		char name[256];
-		int n = plain_identifier(s->name)
-		        ? snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "",
-		                   prefix ? "_" : "", s->name)
-		        : snprintf(name, sizeof name, "%s%smodel%u", prefix ? prefix : "",
-		                   prefix ? "_" : "", i);
-		if (n < 0 || (size_t)n >= sizeof name)
-			continue;
-		const ModelDesc *r = func_desc(s->desc, name, fname, depth + 1);
-		if (r)
-			return r;
-	}
-	return NULL;
-}
-
 static bool type_uses_sym(const Type *t, const char *name)
 {
 	if (!t)
@@ -593,9 +556,7 @@ static void infer_func(Infer *in, uint32_t fi, uint32_t *nsym)
 		          f->name, f->opset ? f->opset : "", opset_name(OPSET_NEWEST));
 		fr->level = OPSET_NEWEST;
 	}
-	const ModelDesc *d = func_desc(in->m->desc, NULL, f->name, 0);
-	if (!d && in->m->desc && !in->m->desc->nsubmodels)
-		d = in->m->desc;
+	const ModelDesc *d = ir_func_model_desc(f);
 	fr->nn = d && nn_kind(d->kind);
 	fr->nn_rank5 = fr->nn && d->spec_version > 0 && d->spec_version <= 3;
 	Block *body = f->body;
