@@ -177,6 +177,18 @@ static int parse_shape(PassOptions *o, const char *v, FILE *err)
 	return 1;
 }
 
+/* The chip called `name`, or NULL after a message listing the chips. */
+static const AneChip *known_chip(const char *name, FILE *err)
+{
+	const AneChip *c = ane_chip_find(name);
+	if (!c) {
+		fprintf(err, "anelint: --chip: unknown chip '%s'; ", name);
+		ane_chip_list(err);
+		fputc('\n', err);
+	}
+	return c;
+}
+
 /* --chip C: one chip; --chip all: the per-op results for the default chip
  * and the modelled latency compared across the ANE generations (one row
  * per family, H11..H18); --chip A,B,...: the per-op results for A, the
@@ -193,13 +205,9 @@ static int parse_chips(PassOptions *o, const char *v, FILE *err)
 	}
 	const char *comma = strchr(v, ',');
 	if (!comma) {
-		const AneChip *c = ane_chip_find(v);
-		if (!c) {
-			fprintf(err, "anelint: --chip: unknown chip '%s'; ", v);
-			ane_chip_list(err);
-			fputc('\n', err);
+		const AneChip *c = known_chip(v, err);
+		if (!c)
 			return -1;
-		}
 		o->chip = c;
 		return 1;
 	}
@@ -214,13 +222,9 @@ static int parse_chips(PassOptions *o, const char *v, FILE *err)
 		}
 		memcpy(name, p, n);
 		name[n] = 0;
-		const AneChip *c = ane_chip_find(name);
-		if (!c) {
-			fprintf(err, "anelint: --chip: unknown chip '%s'; ", name);
-			ane_chip_list(err);
-			fputc('\n', err);
+		const AneChip *c = known_chip(name, err);
+		if (!c)
 			return -1;
-		}
 		if (o->ncompare_chips == PASS_MAX_COMPARE_CHIPS) {
 			fprintf(err, "anelint: --chip: at most %d chips\n", PASS_MAX_COMPARE_CHIPS);
 			return -1;

@@ -214,21 +214,6 @@ static const Type *meet(Infer *in, const Type *decl, const Type *inf)
 	return changed ? type_tensor(in->types, inf->dt, inf->rank, d) : inf;
 }
 
-static void type_text(const Module *m, const Type *t, char *buf, size_t n)
-{
-	FILE *f = fmemopen(buf, n, "w");
-	if (!f) {
-		snprintf(buf, n, "?");
-		return;
-	}
-	if (t)
-		ir_print_type(m, t, f);
-	else
-		fputs("(none)", f);
-	fclose(f);
-	buf[n - 1] = 0;
-}
-
 /* Compare, report, choose what flows on, count. */
 static void settle_output(IOp *io, uint32_t i, Agree *op_agree)
 {
@@ -247,8 +232,8 @@ static void settle_output(IOp *io, uint32_t i, Agree *op_agree)
 	} else switch (a) {
 	case AG_DIFFERS: {
 		char dt[256], it[256];
-		type_text(in->m, decl, dt, sizeof dt);
-		type_text(in->m, inf, it, sizeof it);
+		infer_type_text(in->m, decl, "(none)", dt, sizeof dt);
+		infer_type_text(in->m, inf, "(none)", it, sizeof it);
 		io_diag(io, SEV_WARNING, I_DECLARED_TYPE,
 		        "the runtime infers the type itself; regenerate the model or fix the declaration",
 		        "output '%s' is declared %s but the op computes %s", ir_value(io->f, id)->name,
@@ -259,8 +244,8 @@ static void settle_output(IOp *io, uint32_t i, Agree *op_agree)
 	case AG_VAGUER: {
 		keep = meet(in, decl, inf ? inf : decl);
 		char dt[256], it[256];
-		type_text(in->m, decl, dt, sizeof dt);
-		type_text(in->m, inf, it, sizeof it);
+		infer_type_text(in->m, decl, "(none)", dt, sizeof dt);
+		infer_type_text(in->m, inf, "(none)", it, sizeof it);
 		io_diag(io, SEV_NOTE, I_DECLARED_VAGUE, NULL,
 		        "output '%s': inference gives %s, less precise than the declared %s; "
 		        "the declaration is used", ir_value(io->f, id)->name, it, dt);

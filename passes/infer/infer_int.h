@@ -161,6 +161,9 @@ const char *io_str(IOp *io, const char *name);
 /* Is the binding a compile-time constant (literal, const or constexpr op)? */
 bool io_bind_is_const(const IOp *io, const Binding *b);
 
+/* The type as MIL text for a message (`none` when t is NULL). */
+void infer_type_text(const Module *m, const Type *t, const char *none, char *buf, size_t n);
+
 /* Results. */
 void io_out(IOp *io, uint32_t i, int32_t rank, const Dim *dims);
 void io_out_type(IOp *io, uint32_t i, const Type *t);

@@ -302,6 +302,23 @@ void infer_set_value(Infer *in, ValueId v, const Type *t, const IVal *iv)
 	in->fr->ival[v] = iv;
 }
 
+/* ------------------------------------------------------------------ messages */
+
+void infer_type_text(const Module *m, const Type *t, const char *none, char *buf, size_t n)
+{
+	FILE *f = fmemopen(buf, n, "w");
+	if (!f) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	if (t)
+		ir_print_type(m, t, f);
+	else
+		fputs(none, f);
+	fclose(f);
+	buf[n - 1] = 0;
+}
+
 /* ------------------------------------------------------------------ known contents of literals */
 
 IVal *ival_new(Arena *a, uint32_t n)
