@@ -104,7 +104,7 @@ double report_op_ms(const OpPlacement *p, ComputeUnits cu)
 	Device d = p->device[cu];
 	if (p->is_const || d <= DEV_NONE || d >= DEV_COUNT)
 		return 0;
-	return p->est_ms[d] > 0 ? p->est_ms[d] : 0;
+	return p->est && p->est->ms[d] > 0 ? p->est->ms[d] : 0;
 }
 
 typedef struct SumCtx {

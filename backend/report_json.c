@@ -446,20 +446,20 @@ static int op_entry(Func *f, Op *op, void *vctx)
 		if (p->is_const)
 			jw_null(w);
 		else
-			jw_num(w, p->est_ms[d], 5);
+			jw_num(w, p->est->ms[d], 5);
 	}
 	jw_end(w);
-	jw_kbool(w, "estimate_known", p->est_known);
+	jw_kbool(w, "estimate_known", p->est->known);
 	jw_key(w, "flops");
-	if (p->is_const || p->flops < 0)
+	if (p->is_const || p->est->flops < 0)
 		jw_null(w);
 	else
-		jw_num(w, p->flops, 0);
+		jw_num(w, p->est->flops, 0);
 	jw_key(w, "bytes");
-	if (p->is_const || p->bytes < 0)
+	if (p->is_const || p->est->bytes < 0)
 		jw_null(w);
 	else
-		jw_num(w, p->bytes, 0);
+		jw_num(w, p->est->bytes, 0);
 	op_cost(c, cost_op(in->ctx, f, op));
 	jw_key(w, "live");
 	if (in->ctx->memory)

@@ -16,6 +16,7 @@
 
 #include "anelint.h"
 #include "frontend/frontend.h"
+#include "ir/op_catalogue.h"
 
 /* ------------------------------------------------------------ timing */
 
@@ -359,6 +360,8 @@ Module *bench_mil_module(BenchMix mix, long ops, DiagList *dl)
 	fclose(f);
 	FILE *in = fmemopen(text, len, "r");
 	Module *m = in ? fe_parse_mil_text("generated.mil", in, dl) : NULL;
+	if (m)
+		ir_resolve_ops(m);      /* as the loader does (anelint_load) */
 	if (in)
 		fclose(in);
 	free(text);

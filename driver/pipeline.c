@@ -1,6 +1,7 @@
 /* pipeline.c - the pipeline and the reruns passes ask for (pipeline.h). */
 #include "driver/pipeline.h"
 #include "passes/ane/flex.h"
+#include "passes/cost/cost.h"
 
 /* The options of a rerun: the caller's analysis flags, only the passes
  * through partition, no dumps or timing, these input shapes. */
@@ -37,6 +38,7 @@ static void flex_reruns(PassCtx *ctx)
 
 void driver_reruns(PassCtx *ctx)
 {
+	cost_compare_chips(ctx);        /* --chip all / A,B: nothing unless cost ran */
 	if (ctx->done & PASS_BIT(FLEX))
 		flex_reruns(ctx);
 }

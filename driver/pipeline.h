@@ -1,8 +1,9 @@
 /*
  * pipeline.h - the pipeline as the library runs it for one model: the
  * passes (passes/pass.h) and then the reruns they ask for, each in a fresh
- * PassCtx over the same module: per input shape for the flex pass
- * (passes/ane/flex.h).  The driver sits above the pass manager: passes
+ * PassCtx over the same module: per chip compared for the cost pass
+ * (cost_compare_chips, passes/cost/cost.h) and per input shape for the flex
+ * pass (passes/ane/flex.h).  The driver sits above the pass manager: passes
  * never run the pipeline themselves.
  */
 #ifndef ANELINT_DRIVER_PIPELINE_H

@@ -6,29 +6,33 @@
  * `int pass_<name>(Module *, PassCtx *)`; a pass reads only the results of
  * the passes it requires, or reads when they ran):
  *
- *     verify ── infer ─┬─ legality ── placement ── partition ─┬─ flex
- *                      │                                      └─ cost
+ *     verify ── infer ─┬─ legality ── estimate ── placement ── partition ─┬─ flex
+ *                      │                                                 └─ cost
  *                      ├─ memory      (reads legality when it ran)
  *                      └─ lint        (reads legality when it ran)
  *
- *   pass       room / file        requires   reads   results (accessors)
- *   verify     verify.c           -          -       the IR checked once (V001..)
- *   infer      infer/             verify     -       infer_value_type, .. (below)
- *   legality   ane/legality.c     infer      -       ane_op_reasons (ane/ane.h)
- *   placement  ane/placement.c    legality   -       ane_op_placement, ane_func_plan
- *   partition  ane/partition.c    placement  -       segments, ane_counts
- *   flex       ane/flex.c         partition  -       ane_flex_verdicts; asks reruns
- *   cost       cost/cost.c        partition  -       cost_op, cost_latency (cost/cost.h)
- *   memory     cost/memory.c      infer      legality  mem_func, .. (cost/memory.h)
- *   lint       cost/lint.c        infer      legality  lint_findings (cost/lint.h)
+ *   pass       room / file        requires            reads     results (accessors)
+ *   verify     verify.c           -                   -         the IR checked once (V001..)
+ *   infer      infer/             verify              -         infer_value_type, .. (below)
+ *   legality   ane/legality.c     infer               -         ane_op_reasons (ane/ane.h)
+ *   estimate   cost/estimate.c    legality            -         per-op modelled work and time,
+ *                                                               the one estimator placement
+ *                                                               and cost read
+ *   placement  ane/placement.c    legality, estimate  -         ane_op_placement, ane_func_plan
+ *   partition  ane/partition.c    placement, estimate -         segments, ane_counts
+ *   flex       ane/flex.c         partition           -         ane_flex_verdicts; asks reruns
+ *   cost       cost/cost.c        partition, estimate -         cost_op, cost_latency (cost/cost.h)
+ *   memory     cost/memory.c      infer               legality  mem_func, .. (cost/memory.h)
+ *   lint       cost/lint.c        infer               legality  lint_findings (cost/lint.h)
  *
  * Above the manager, the driver (driver/pipeline.h) reruns the pipeline in
- * a fresh PassCtx where a pass asks for it (flex: per input shape); a pass
- * never builds a context or runs the pipeline itself.  Beside it, at the
- * top of passes/: pass_ctx.c (the context), pass_options.c
- * (the flags), input_shapes.c (--input-shape as the types infer reads for
- * the function inputs), pass_diag.c (what every pass reports through).  No file of passes/ calls the manager but through
- * this table.
+ * a fresh PassCtx where a pass asks for it (flex: per input shape; cost:
+ * per chip compared, cost_compare_chips): a pass never builds a context or
+ * runs the pipeline itself.  Beside the manager, at the top of passes/:
+ * pass_ctx.c (the context), pass_options.c (the flags), input_shapes.c
+ * (--input-shape as the types infer reads for the function inputs) and
+ * pass_diag.c (what every pass reports through).  No pass calls the
+ * manager.
  *
  * The manager (manager.c) runs the selected passes in table order, adds the
  * passes each one `requires`, computes def-use (ir_fill_uses) before the
@@ -77,13 +81,15 @@ typedef enum PassAnalysis {
 	  "infer dtype and shape of every value, check operands against the op catalogue") \
 	X(LEGALITY, legality, PASS_BIT(INFER), 0, 0, pass_legality_annotate, \
 	  "ANE rules per chip generation: which devices can run each op, and why not") \
-	X(PLACEMENT, placement, PASS_BIT(LEGALITY), 0, 0, pass_placement_annotate, \
+	X(ESTIMATE, estimate, PASS_BIT(LEGALITY), 0, 0, NULL, \
+	  "modelled work and time of every op on each device (the one per-op estimator)") \
+	X(PLACEMENT, placement, PASS_BIT(LEGALITY) | PASS_BIT(ESTIMATE), 0, 0, pass_placement_annotate, \
 	  "estimated runtime per op and device; the cheapest device path per compute-unit setting") \
-	X(PARTITION, partition, PASS_BIT(PLACEMENT), 0, 0, pass_partition_annotate, \
+	X(PARTITION, partition, PASS_BIT(PLACEMENT) | PASS_BIT(ESTIMATE), 0, 0, pass_partition_annotate, \
 	  "segments of consecutive ops on one device, switches, tensors and bytes crossing") \
 	X(FLEX, flex, PASS_BIT(PARTITION), 0, 0, NULL, \
 	  "a placement verdict per flexible input shape (default, enumerated, range bounds)") \
-	X(COST, cost, PASS_BIT(PARTITION), 0, 0, pass_cost_annotate, \
+	X(COST, cost, PASS_BIT(PARTITION) | PASS_BIT(ESTIMATE), 0, 0, pass_cost_annotate, \
 	  "FLOPs, bytes, modelled time per op and device; latency per setting and chip (modelled)") \
 	X(MEMORY, memory, PASS_BIT(INFER), PASS_BIT(LEGALITY), ANA_USES, pass_memory_annotate, \
 	  "weight bytes stored and decompressed, peak activation memory by liveness, 1 GB limit") \

@@ -108,7 +108,7 @@ def main():
     out.write("Every rule the `legality`, `placement` and `flex` passes apply, one row each, in "
               "code order within each table. A code is stable and never reused. Rules are data: "
               "a row in `passes/ane/ane_rules_*.def` (code, spec row, kind, devices excluded, ops, "
-              "chip gate, predicate, confidence, reason, hint, source) and, when it needs one, a "
+              "chip gate, predicate, scope, confidence, reason, hint, source) and, when it needs one, a "
               "predicate in the matching `.c` file.\n\n")
     out.write("- **kind**: `refuse` takes the device(s) out of the op's supported set; `prefer` "
               "is a reason why a supported ANE op is not preferred (made by the cost model); "
@@ -127,7 +127,7 @@ def main():
         out.write("| code | spec | kind | devices | ops | gate | conf | reason | hint | source |\n")
         out.write("|---|---|---|---|---|---|---|---|---|---|\n")
         for a in rows(path):
-            code, spec, kind, excl, o, g, _fn, conf, reason, hint, source = a
+            code, spec, kind, excl, o, g, _fn, _scope, conf, reason, hint, source = a
             dev = ", ".join(d for d in ("ANE", "GPU") if f"DEV_{d}" in excl) or "-"
             c = CONF[conf]
             counts[c] += 1

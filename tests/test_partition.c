@@ -5,6 +5,8 @@
 #include "testutil.h"
 #include "ane_testutil.h"
 
+#include "passes/cost/cost.h"
+
 #define F16(shape) "tensor<fp16, [" shape "]>"
 #define BIG F16("1, 256, 64, 64")
 #define BIG_BYTES (256 * 64 * 64 * 2)
@@ -74,8 +76,8 @@ static void test_partition_segments_and_bytes(void **state)
 	assert_int_equal(placed(&r, "y")->segment[CU_CPU_AND_NE], 2);
 	assert_int_equal(placed(&r, "w2")->segment[CU_CPU_AND_NE], -1);
 	/* the estimate of a segment is its ops' estimates on its device */
-	double sum = placed(&r, "c")->est_ms[DEV_ANE] + placed(&r, "s")->est_ms[DEV_ANE] +
-	             placed(&r, "y")->est_ms[DEV_ANE];
+	double sum = placed(&r, "c")->est->ms[DEV_ANE] + placed(&r, "s")->est->ms[DEV_ANE] +
+	             placed(&r, "y")->est->ms[DEV_ANE];
 	assert_true(s2->est_ms > sum - 1e-12 && s2->est_ms < sum + 1e-12);
 	/* path cost: ops + 2 ANE segments + 2 switches + the output on the ANE */
 	double ops = s0->est_ms + s1->est_ms + s2->est_ms;

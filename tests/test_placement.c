@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "anelint.h"
+#include "passes/cost/cost.h"
 
 #define F16(shape) "tensor<fp16, [" shape "]>"
 #define I32(shape) "tensor<int32, [" shape "]>"
@@ -60,8 +61,8 @@ static void test_placement_calibration(void **state)
 		Run r;
 		ane_run(&r, e->opset, e->params, e->body, "y", "M4");
 		const OpPlacement *p = placed(&r, "y");
-		assert_true(p->est_known);
-		double ane = p->est_ms[DEV_ANE] * 1e3, cpu = p->est_ms[DEV_CPU] * 1e3;
+		assert_true(p->est->known);
+		double ane = p->est->ms[DEV_ANE] * 1e3, cpu = p->est->ms[DEV_CPU] * 1e3;
 		print_message("%-28s %10.2f %10.2f %10.2f %10.2f\n", e->name, ane, e->ane_us, cpu,
 		              e->cpu_us);
 		if (fabs(ane - e->ane_us) > CAL_TOLERANCE * e->ane_us ||
@@ -208,7 +209,7 @@ static void test_placement_control_flow_on_cpu(void **state)
 	}
 	assert_true(placed(&r, "a")->nested);
 	/* the cond's step carries its bodies' estimates */
-	assert_true(placed(&r, "y")->est_ms[DEV_CPU] > 0);
+	assert_true(placed(&r, "y")->est->ms[DEV_CPU] > 0);
 	const AneFuncPlan *plan = ane_func_plan(r.ctx, r.m->funcs.v[0], CU_ALL);
 	assert_int_equal(plan->nsegments, 1);
 	assert_int_equal(plan->segments[0].nops, 3);
@@ -346,7 +347,7 @@ static void test_placement_input_shape(void **state)
 	run_opts(&r, t, &o);
 	assert_type(&r, "y", "tensor<fp16, [1, 64, 128, 128]>");
 	const OpPlacement *p = placed(&r, "y");
-	assert_true(p->est_known);
+	assert_true(p->est->known);
 	assert_null(reason_of(p, "ANE007"));
 	assert_int_equal(p->device[CU_CPU_AND_NE], DEV_ANE);
 	uint32_t n;

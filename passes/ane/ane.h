@@ -159,6 +159,17 @@ typedef struct AneGate {
 	int opset_min, opset_max;   /* the function's opset level (Opset) */
 } AneGate;
 
+/* Which pass reports a rule's findings, and how often (a column of the rule
+ * rows, so no pass needs to know the rows by their predicates). */
+typedef enum AneRuleScope {
+	SCOPE_OP,                   /* legality: on every op it fires on */
+	SCOPE_FUNC,                 /* legality: a fact of the function (a RangeDim input,
+	                             * the model's size), recorded on every op, reported
+	                             * once per function */
+	SCOPE_ELSEWHERE,            /* not tested by legality: placement (RULE_PREFER
+	                             * rows) or flex and --input-shape report it */
+} AneRuleScope;
+
 typedef struct AneCheck AneCheck;   /* the op under test (ane_int.h) */
 
 /* A rule's predicate: true when the rule fires for the op; then it writes
@@ -174,6 +185,7 @@ typedef struct AneRule {
 	const char *const *ops;     /* op kinds it applies to, NULL-terminated; NULL: every op */
 	AneGate gate;
 	AneRuleFn check;            /* NULL: fires for every op it applies to */
+	AneRuleScope scope;
 	const char *reason;         /* one line: why */
 	const char *hint;           /* what to do about it */
 	Confidence conf;
@@ -210,13 +222,12 @@ typedef struct OpPlacement {
 	Device device[CU_COUNT];
 	const AneReason *not_preferred[CU_COUNT];
 	int32_t segment[CU_COUNT];  /* index into the function's segments; -1 for const ops */
-	/* Modelled runtime per device in ms (est_ms[DEV_NONE] = 0), and the
-	 * work it was estimated from; flops/bytes < 0 when shapes are unknown
-	 * (the estimate then uses a floor and est_known is false). */
-	double est_ms[DEV_COUNT];
-	double flops;
-	double bytes;
-	bool est_known;
+	/* The op's estimate (the `estimate` analysis, passes/cost.h CostOp):
+	 * modelled runtime per device in ms (ms[DEV_NONE] = 0) and the work it
+	 * was estimated from; flops/bytes < 0 when shapes are unknown (the
+	 * estimate then uses a floor and `known` is false).  All 0 for const
+	 * ops.  Set for every op once `estimate` has run, NULL before. */
+	const struct CostOp *est;
 } OpPlacement;
 
 /* The op's results, or NULL (legality/placement not run, op not in ctx). */

@@ -138,6 +138,13 @@ const OpPlacement *ane_op_placement(const PassCtx *ctx, const Func *f, const Op 
 	return &fr->ops[op->index];
 }
 
+const OpPlacement *ane_op_annotated(const PassCtx *ctx, const Func *f, const Op *op,
+                                    const void *result)
+{
+	const OpPlacement *p = result ? ane_op_placement(ctx, f, op) : NULL;
+	return p && !p->is_const ? p : NULL;
+}
+
 const AneReason *ane_op_reasons(const PassCtx *ctx, const Func *f, const Op *op, uint32_t *n)
 {
 	const OpPlacement *p = ane_op_placement(ctx, f, op);
@@ -185,6 +192,35 @@ const AneFlexVerdict *ane_flex_verdicts(const PassCtx *ctx, uint32_t *n)
 	if (n)
 		*n = ctx && ctx->flex ? ctx->flex->n : 0;
 	return ctx && ctx->flex && ctx->flex->n ? ctx->flex->v : NULL;
+}
+
+/* ------------------------------------------------------------------ counts */
+
+void ane_counts_sum(AneCounts *sum, const AneCounts *k)
+{
+	/* shares are recomputed from the counts; work shares weighted by ops */
+	double w_old = sum->executable, w_new = k->executable;
+	for (int d = 0; d < DEV_COUNT; d++) {
+		sum->on[d] += k->on[d];
+		if (w_old + w_new > 0)
+			sum->work_share[d] = (sum->work_share[d] * w_old + k->work_share[d] * w_new) /
+			                     (w_old + w_new);
+	}
+	sum->ops += k->ops;
+	sum->consts += k->consts;
+	sum->executable += k->executable;
+	sum->segments += k->segments;
+	sum->ane_segments += k->ane_segments;
+	sum->switches += k->switches;
+	sum->est_ms += k->est_ms;
+	for (int d = 0; d < DEV_COUNT; d++)
+		sum->share[d] = sum->executable ? (double)sum->on[d] / sum->executable : 0;
+}
+
+void ane_counts_sum_settings(AneCounts sum[CU_COUNT], const AneCounts k[CU_COUNT])
+{
+	for (int cu = 0; cu < CU_COUNT; cu++)
+		ane_counts_sum(&sum[cu], &k[cu]);
 }
 
 /* ------------------------------------------------------------------ text */

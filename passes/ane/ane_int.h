@@ -2,22 +2,23 @@
  * ane_int.h - internals shared by the ANE passes (legality, placement,
  * partition, flex), the rule files and the estimator.
  *
- *   ane_common.c        names, the rule table, accessors, reason formatting
+ *   ane_common.c        names, the rule table, accessors, counts, reason formatting
  *   ane_chips.c         the chip table
- *   ane_rules.c         the one rule table, rows from the ane_rules_*.h lists
- *   ane_rules_global.h  rows G1..G15 (global constraints)   predicates: ane_rules_global.c
- *   ane_rules_ops.h     rows of §2 and §3 (per op)          predicates: ane_rules_ops.c
- *   ane_rules_nn.h      rows of legacy neural networks      predicates: ane_rules_nn.c
+ *   ane_operands.c      ac_*: what the rule predicates ask of the op under test
+ *   ane_rules.c         the one rule table, rows from the ane_rules_*.def lists
+ *   ane_rules_global.def rows G1..G15 (global constraints)  predicates: ane_rules_global.c
+ *   ane_rules_ops.def   rows of §2 and §3 (per op)          predicates: ane_rules_ops.c
+ *   ane_rules_nn.def    rows of legacy neural networks      predicates: ane_rules_nn.c
  *   legality.c          the `legality` pass: every rule over every op
- *   cost.c              the per-op estimator (FLOPs, bytes, modelled ms per op
- *                       and device) and the `cost` pass (passes/cost/cost.h)
+ *   ../cost/estimate.c  the `estimate` analysis: the per-op estimator (FLOPs,
+ *                       bytes, modelled ms per op and device), AneFuncRes.est
  *   placement.c         the `placement` pass: cheapest device path per setting
  *   partition.c         the `partition` pass: segments and boundary tensors
  *   flex.c              the `flex` pass, --input-shape, ane_options_parse
  *
  * The legality pass allocates one OpPlacement per op (by Op.index) per
- * function; placement and partition fill in their fields of the same
- * records (they run in the same PassCtx and only after legality).
+ * function; estimate, placement and partition fill in their fields of the
+ * same records (they run in the same PassCtx and only after legality).
  */
 #ifndef ANELINT_ANE_INT_H
 #define ANELINT_ANE_INT_H
@@ -51,10 +52,12 @@ typedef struct AneFuncRes {
 	const Func *f;
 	AneFuncFacts facts;
 	OpPlacement *ops;           /* by Op.index, f->nops entries */
-	uint16_t *ids;              /* by Op.index: ane_op_id */
+	uint16_t *ids;              /* by Op.index: ir_op_id */
+	/* estimate: by Op.index, the estimate of each op (zero for const ops),
+	 * completed in place by the cost pass */
+	CostOp *est;
 	/* placement */
 	double path_ms[CU_COUNT];
-	CostOp *cost;               /* by Op.index: the estimate of each executable op */
 	/* partition */
 	AneFuncPlan plan[CU_COUNT];
 	AneCounts counts[CU_COUNT];
@@ -63,7 +66,7 @@ typedef struct AneFuncRes {
 struct AneLegality {
 	const AneChip *chip;
 	ComputeUnits lead;
-	uint64_t weight_bytes;      /* every LIT_BLOB and immediate tensor of the module */
+	uint64_t weight_bytes;      /* the module's weights as stored (ir_weight_bytes) */
 	uint32_t nfuncs;
 	AneFuncRes *funcs;          /* parallel to m->funcs */
 	uint32_t nfindings;         /* refusals + advisories reported */
@@ -86,6 +89,10 @@ struct AneFlex {
 
 /* The function's results (NULL when legality has not run or f is foreign). */
 AneFuncRes *ane_func_res(const PassCtx *ctx, const Func *f);
+/* The op's record for a pass's dump annotation: NULL for const ops and
+ * when the pass has not run (its `result` in the PassCtx is NULL). */
+const OpPlacement *ane_op_annotated(const PassCtx *ctx, const Func *f, const Op *op,
+                                    const void *result);
 
 /* ------------------------------------------------------------------ rule checks */
 
@@ -113,7 +120,7 @@ struct AneCheck {
 	uint64_t weight_bytes;
 	bool nested;
 	bool is_const;
-	OpId id;                    /* ane_op_id */
+	OpId id;                    /* ir_op_id */
 	AneOpSummary sum;
 };
 
@@ -142,7 +149,6 @@ const char *ac_str(const AneCheck *c, const char *operand);
 const Op *ac_def(const AneCheck *c, const char *operand);
 /* The literal a value stands for (literal binding, or a const op's val). */
 const Lit *ac_value_lit(const AneCheck *c, ValueId id);
-bool ac_op_is(const AneCheck *c, const char *kind);
 /* Number of known dims; product of a tensor type's dims, -1 if unknown. */
 int64_t ac_numel(const Type *t);
 /* "1x3x224x224" (symbols kept) into buf. */
@@ -157,14 +163,13 @@ typedef bool (*AcTensorFn)(const AneCheck *c, const Type *t, const char *what, v
 bool ac_any_tensor(const AneCheck *c, unsigned flags, AcTensorFn fn, void *arg);
 /* A copy of c looking at another op of the same function. */
 AneCheck ac_at(const AneCheck *c, const Op *op);
+/* True when the operand's known integer contents (at most 8) hold a value
+ * above `limit`; *found is the first such value. */
+bool ac_int_above(const AneCheck *c, const char *operand, int64_t limit, int64_t *found);
+/* A predicate firing: writes the figures to `detail` and returns true
+ * (`return cond && ac_fire(detail, n, ...)`). */
+bool ac_fire(char *detail, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* The op's catalogue id (Op.info is not filled by every frontend):
- * OPID_COUNT for ops outside the catalogue (nn.*, unknown). */
-OpId ane_op_id(const Op *op);
-/* True for const and constexpr_* ops (no device). */
-bool ane_op_is_const(const Op *op);
-/* Bytes of a tensor type (sub-byte dtypes rounded up), -1 when unknown. */
-int64_t ane_type_bytes(const Type *t);
 
 /* ------------------------------------------------------------------ rule table */
 
@@ -172,7 +177,7 @@ extern const AneRule ane_rule_table[];
 extern const size_t ane_rule_table_n;
 
 /* The predicates the rows name (defined in ane_rules*.c). */
-#define RULE(code, spec, kind, excl, ops, gate, check, conf, reason, hint, source) \
+#define RULE(code, spec, kind, excl, ops, gate, check, scope, conf, reason, hint, source) \
 	bool check(const AneCheck *c, char *detail, size_t n);
 #include "passes/ane/ane_rules_global.def"
 #include "passes/ane/ane_rules_ops.def"
@@ -187,20 +192,7 @@ extern const size_t ane_rule_table_n;
 #define ANE_R_FLEX_RANGE      "ANE401"  /* G6: flexible mode keeps the model off the ANE */
 #define ANE_R_FLEX_NONDEFAULT "ANE402"  /* non-default enumerated shape */
 
-/* ------------------------------------------------------------------ cost.c (the estimator) */
-
-/* Modelled runtime of one op on each device for `chip` (passes/cost/cost.h
- * CostOp: work, bytes, ms per device with its parts; the per-setting
- * fields are left 0).  Nested ops of a control-flow op are not included
- * (they are estimated themselves).  Symbolic dims are evaluated at the
- * default shape (facts->sym_values); what stays unknown gives flops/bytes
- * -1 and the per-op overheads only.  Placement calls it for every op; the
- * cost pass reads the records placement kept (AneFuncRes.cost). */
-void cost_estimate_op(const PassCtx *ctx, const Func *f, const Op *op, OpId id,
-                      const AneChip *chip, const AneFuncFacts *facts, CostOp *e);
-/* A dim's value: a constant, or a symbolic expression evaluated with the
- * facts' symbol values; -1 when unknown. */
-int64_t ane_dim_value(Dim d, const AneFuncFacts *facts);
+/* ------------------------------------------------------------------ placement.c */
 
 /* The segmenter's fixed costs (ane-legality.md §3), ms. */
 #define ANE_SEGMENT_MS 0.125    /* every ANE segment opened */
@@ -208,7 +200,9 @@ int64_t ane_dim_value(Dim d, const AneFuncFacts *facts);
 #define ANE_OUTPUT_MS 0.125     /* the graph output produced on the ANE */
 #define GPU_OUTPUT_MS 0.125     /* (I) the same for a graph output produced on the GPU */
 
-/* Add one function's counts to a sum (shares recomputed; placement.c). */
+/* Add one function's counts to a sum (shares recomputed; ane_common.c), and
+ * the same for every setting. */
 void ane_counts_sum(AneCounts *sum, const AneCounts *k);
+void ane_counts_sum_settings(AneCounts sum[CU_COUNT], const AneCounts k[CU_COUNT]);
 
 #endif

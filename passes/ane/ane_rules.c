@@ -9,9 +9,9 @@
 #define ANY NULL
 #define GATE(...) { __VA_ARGS__ }
 #define ALWAYS { 0 }
-#define RULE(c, sp, k, ex, o, g, fn, cf, rs, hn, src) \
+#define RULE(c, sp, k, ex, o, g, fn, sc, cf, rs, hn, src) \
 	{ .code = #c, .spec = sp, .kind = k, .excludes = ex, .ops = o, .gate = g, .check = fn, \
-	  .conf = cf, .reason = rs, .hint = hn, .source = src },
+	  .scope = sc, .conf = cf, .reason = rs, .hint = hn, .source = src },
 
 const AneRule ane_rule_table[] = {
 #include "passes/ane/ane_rules_global.def"

@@ -11,7 +11,9 @@ typedef struct Out {
 	char *detail;
 	size_t n;
 	int64_t limit;
-	bool weights;           /* constant weights: every axis counts */
+	bool skip_channel;      /* G2's spatial cap: not axis 1 of rank >= 3 run-time tensors */
+	const char *word;       /* "dim", "axis": how the detail names it */
+	DType dt;               /* has_dtype: the dtype looked for */
 } Out;
 
 #define SAY(o, ...) snprintf((o)->detail, (o)->n, __VA_ARGS__)
@@ -46,34 +48,11 @@ bool g_rank(const AneCheck *c, char *detail, size_t n)
 
 /* ------------------------------------------------------------------ G2 axis caps */
 
-static bool dim_above(const AneCheck *c, const Type *t, const char *what, void *arg)
-{
-	(void)c;
-	Out *o = arg;
-	t = tensor_of(t);
-	if (!t)
-		return false;
-	for (int32_t i = 0; i < t->rank; i++)
-		if (t->dims[i].kind == DIM_CONST && t->dims[i].size > o->limit) {
-			char shp[128];
-			SAY(o, "%s (%s) has dim %d = %lld > %lld", what, ac_shape_text(t, shp, sizeof shp),
-			    i, (long long)t->dims[i].size, (long long)o->limit);
-			return true;
-		}
-	return false;
-}
-
-bool g_dim_65536(const AneCheck *c, char *detail, size_t n)
-{
-	if (c->sum.max_dim <= (c->chip->channel_cap ? c->chip->channel_cap : 65536))
-		return false;
-	Out o = { .detail = detail, .n = n, .limit = c->chip->channel_cap ? c->chip->channel_cap : 65536 };
-	return ac_any_tensor(c, AC_ALL, dim_above, &o);
-}
-
-/* Every axis but the channel axis (axis 1) of rank >= 3 run-time tensors;
- * constant weights on every axis (LLM converters split LM heads for it). */
-static bool spatial_above(const AneCheck *c, const Type *t, const char *what, void *arg)
+/* A dim above o->limit, on every axis, or (skip_channel) every axis but the
+ * channel axis (axis 1) of rank >= 3 tensors: G2's spatial cap for
+ * run-time tensors, while constant weights count on every axis (LLM
+ * converters split LM heads for it). */
+static bool axis_above(const AneCheck *c, const Type *t, const char *what, void *arg)
 {
 	(void)c;
 	Out *o = arg;
@@ -81,16 +60,25 @@ static bool spatial_above(const AneCheck *c, const Type *t, const char *what, vo
 	if (!t)
 		return false;
 	for (int32_t i = 0; i < t->rank; i++) {
-		if (!o->weights && t->rank >= 3 && i == 1)
+		if (o->skip_channel && t->rank >= 3 && i == 1)
 			continue;
 		if (t->dims[i].kind == DIM_CONST && t->dims[i].size > o->limit) {
 			char shp[128];
-			SAY(o, "%s (%s) has axis %d = %lld > %lld", what, ac_shape_text(t, shp, sizeof shp),
-			    i, (long long)t->dims[i].size, (long long)o->limit);
+			SAY(o, "%s (%s) has %s %d = %lld > %lld", what, ac_shape_text(t, shp, sizeof shp),
+			    o->word, i, (long long)t->dims[i].size, (long long)o->limit);
 			return true;
 		}
 	}
 	return false;
+}
+
+bool g_dim_65536(const AneCheck *c, char *detail, size_t n)
+{
+	if (c->sum.max_dim <= (c->chip->channel_cap ? c->chip->channel_cap : 65536))
+		return false;
+	Out o = { .detail = detail, .n = n, .word = "dim",
+	          .limit = c->chip->channel_cap ? c->chip->channel_cap : 65536 };
+	return ac_any_tensor(c, AC_ALL, axis_above, &o);
 }
 
 bool g_axis_16384(const AneCheck *c, char *detail, size_t n)
@@ -98,23 +86,24 @@ bool g_axis_16384(const AneCheck *c, char *detail, size_t n)
 	int64_t cap = c->chip->axis_cap ? c->chip->axis_cap : 16384;
 	if (c->sum.max_dim <= cap)
 		return false;
-	Out o = { detail, n, cap, false };
-	if (ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, spatial_above, &o))
+	Out o = { .detail = detail, .n = n, .limit = cap, .skip_channel = true, .word = "axis" };
+	if (ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, axis_above, &o))
 		return true;
-	o.weights = true;
-	return ac_any_tensor(c, AC_CONSTS, spatial_above, &o);
+	o.skip_channel = false;
+	return ac_any_tensor(c, AC_CONSTS, axis_above, &o);
 }
 
 /* ------------------------------------------------------------------ G3, G4 dtypes */
 
-static bool is_fp32(const AneCheck *c, const Type *t, const char *what, void *arg)
+/* A tensor of dtype o->dt: "operand 'x' is fp32". */
+static bool has_dtype(const AneCheck *c, const Type *t, const char *what, void *arg)
 {
 	(void)c;
 	Out *o = arg;
 	t = tensor_of(t);
-	if (!t || t->dt != DT_FP32)
+	if (!t || t->dt != o->dt)
 		return false;
-	SAY(o, "%s is fp32", what);
+	SAY(o, "%s is %s", what, dtype_name(o->dt));
 	return true;
 }
 
@@ -122,29 +111,18 @@ bool g_fp32(const AneCheck *c, char *detail, size_t n)
 {
 	/* Legacy networks are fp32 on paper and fp16 on the ANE; casts between
 	 * fp16 and fp32 run on the ANE (§2.7). */
-	if (c->facts->nn || !(c->sum.rt_dtypes & DTM(FP32)) || ac_op_is(c, "cast"))
+	if (c->facts->nn || !(c->sum.rt_dtypes & DTM(FP32)) || c->id == OPID_cast)
 		return false;
-	Out o = { .detail = detail, .n = n };
-	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, is_fp32, &o);
-}
-
-static bool is_int32(const AneCheck *c, const Type *t, const char *what, void *arg)
-{
-	(void)c;
-	Out *o = arg;
-	t = tensor_of(t);
-	if (!t || t->dt != DT_INT32)
-		return false;
-	SAY(o, "%s is int32", what);
-	return true;
+	Out o = { .detail = detail, .n = n, .dt = DT_FP32 };
+	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, has_dtype, &o);
 }
 
 bool g_int32(const AneCheck *c, char *detail, size_t n)
 {
 	if (c->facts->nn || !(c->sum.rt_dtypes & DTM(INT32)))
 		return false;
-	Out o = { .detail = detail, .n = n };
-	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, is_int32, &o);
+	Out o = { .detail = detail, .n = n, .dt = DT_INT32 };
+	return ac_any_tensor(c, AC_RUNTIME | AC_OUTPUTS, has_dtype, &o);
 }
 
 static bool is_other_dtype(const AneCheck *c, const Type *t, const char *what, void *arg)
@@ -217,28 +195,31 @@ bool g_unknown_dims(const AneCheck *c, char *detail, size_t n)
 
 /* ------------------------------------------------------------------ G7 run-time indices */
 
-static const char *const index_operands[][3] = {
-	/* op, operands computed at compile time on the ANE */
-	{ "slice_by_index", "begin", "end" },
-	{ "slice_by_size", "begin", "size" },
-	{ "slice_update", "begin", "end" },
-	{ "gather", "indices", NULL },
-	{ "gather_along_axis", "indices", NULL },
-	{ "gather_nd", "indices", NULL },
-	{ "scatter", "indices", NULL },
-	{ "scatter_along_axis", "indices", NULL },
-	{ "scatter_nd", "indices", NULL },
-	{ "pad", "pad", NULL },
-	{ "tile", "reps", NULL },
+/* Per op, the operands computed at compile time on the ANE. */
+static const struct {
+	OpId op;
+	const char *operands[2];
+} index_operands[] = {
+	{ OPID_slice_by_index, { "begin", "end" } },
+	{ OPID_slice_by_size, { "begin", "size" } },
+	{ OPID_slice_update, { "begin", "end" } },
+	{ OPID_gather, { "indices", NULL } },
+	{ OPID_gather_along_axis, { "indices", NULL } },
+	{ OPID_gather_nd, { "indices", NULL } },
+	{ OPID_scatter, { "indices", NULL } },
+	{ OPID_scatter_along_axis, { "indices", NULL } },
+	{ OPID_scatter_nd, { "indices", NULL } },
+	{ OPID_pad, { "pad", NULL } },
+	{ OPID_tile, { "reps", NULL } },
 };
 
 bool g_runtime_index(const AneCheck *c, char *detail, size_t n)
 {
 	for (size_t i = 0; i < sizeof index_operands / sizeof *index_operands; i++) {
-		if (!ac_op_is(c, index_operands[i][0]))
+		if (c->id != index_operands[i].op)
 			continue;
-		for (int k = 1; k < 3 && index_operands[i][k]; k++) {
-			const char *name = index_operands[i][k];
+		for (int k = 0; k < 2 && index_operands[i].operands[k]; k++) {
+			const char *name = index_operands[i].operands[k];
 			if (!ac_has(c, name) || ac_known(c, name))
 				continue;
 			const Op *d = ac_def(c, name);
@@ -276,17 +257,6 @@ bool g_state_32(const AneCheck *c, char *detail, size_t n)
 		return false;
 	Out o = { .detail = detail, .n = n };
 	return ac_any_tensor(c, AC_ALL, state_not_32, &o);
-}
-
-int64_t ane_inner_dim(const AneCheck *c)
-{
-	const Type *x = ac_type(c, "x");
-	if (!x || x->kind != TY_TENSOR || x->rank < 1)
-		return -1;
-	int32_t axis = x->rank - 1;
-	if (ac_op_is(c, "matmul") && ac_bool(c, "transpose_x", false) && x->rank >= 2)
-		axis = x->rank - 2;
-	return x->dims[axis].kind == DIM_CONST ? x->dims[axis].size : -1;
 }
 
 bool g_inner_32(const AneCheck *c, char *detail, size_t n)

@@ -7,46 +7,25 @@
 
 bool n_nn_only(const AneCheck *c, char *detail, size_t n)
 {
-	if (!c->facts->nn)
-		return false;
-	snprintf(detail, n, "%s layer", c->op->kind);
-	return true;
+	return c->facts->nn && ac_fire(detail, n, "%s layer", c->op->kind);
 }
 
 bool n_dilated(const AneCheck *c, char *detail, size_t n)
 {
-	if (!c->facts->nn)
-		return false;
-	int64_t v[8];
-	uint32_t k;
-	if (!ac_ints(c, "dilations", v, 8, &k))
-		return false;
-	for (uint32_t i = 0; i < k; i++)
-		if (v[i] > 1) {
-			snprintf(detail, n, "dilation %lld", (long long)v[i]);
-			return true;
-		}
-	return false;
+	int64_t v;
+	return c->facts->nn && ac_int_above(c, "dilations", 1, &v) &&
+	       ac_fire(detail, n, "dilation %lld", (long long)v);
 }
 
 bool n_pool(const AneCheck *c, char *detail, size_t n)
 {
 	if (!c->facts->nn)
 		return false;
-	int64_t v[8];
-	uint32_t k;
-	if (ac_ints(c, "kernel_sizes", v, 8, &k))
-		for (uint32_t i = 0; i < k; i++)
-			if (v[i] > 13) {
-				snprintf(detail, n, "kernel %lld > 13", (long long)v[i]);
-				return true;
-			}
-	if (ac_ints(c, "strides", v, 8, &k))
-		for (uint32_t i = 0; i < k; i++)
-			if (v[i] > 2) {
-				snprintf(detail, n, "stride %lld > 2", (long long)v[i]);
-				return true;
-			}
+	int64_t v;
+	if (ac_int_above(c, "kernel_sizes", 13, &v))
+		return ac_fire(detail, n, "kernel %lld > 13", (long long)v);
+	if (ac_int_above(c, "strides", 2, &v))
+		return ac_fire(detail, n, "stride %lld > 2", (long long)v);
 	return false;
 }
 

@@ -205,52 +205,35 @@ static bool factor_ok(int64_t f)
 	return f == 1 || f == 2 || f == 3 || f == 4 || f == 8;
 }
 
-bool o_tile_reps(const AneCheck *c, char *detail, size_t n)
+/* A known factor of the operand outside 1, 2, 3, 4, 8: "reps[1] = 5". */
+static bool bad_factor(const AneCheck *c, const char *operand, char *detail, size_t n)
 {
-	if (c->chip->capf == CAPF_PRE) {
-		snprintf(detail, n, "no tile on %s", c->chip->name);
-		return true;
-	}
 	int64_t v[8];
 	uint32_t k;
-	if (!ac_ints(c, "reps", v, 8, &k))
+	if (!ac_ints(c, operand, v, 8, &k))
 		return false;
 	for (uint32_t i = 0; i < k; i++)
-		if (!factor_ok(v[i])) {
-			snprintf(detail, n, "reps[%u] = %lld", i, (long long)v[i]);
-			return true;
-		}
+		if (!factor_ok(v[i]))
+			return ac_fire(detail, n, "%s[%u] = %lld", operand, i, (long long)v[i]);
 	return false;
+}
+
+bool o_tile_reps(const AneCheck *c, char *detail, size_t n)
+{
+	if (c->chip->capf == CAPF_PRE)
+		return ac_fire(detail, n, "no tile on %s", c->chip->name);
+	return bad_factor(c, "reps", detail, n);
 }
 
 bool o_block_factors(const AneCheck *c, char *detail, size_t n)
 {
-	int64_t v[8];
-	uint32_t k;
-	if (!ac_ints(c, "block_shape", v, 8, &k))
-		return false;
-	for (uint32_t i = 0; i < k; i++)
-		if (!factor_ok(v[i])) {
-			snprintf(detail, n, "block_shape[%u] = %lld", i, (long long)v[i]);
-			return true;
-		}
-	return false;
-}
-
-static bool is_comparison(const char *k)
-{
-	static const char *const cmp[] = { "equal", "not_equal", "greater", "greater_equal",
-	                                   "less", "less_equal" };
-	for (size_t i = 0; i < sizeof cmp / sizeof *cmp; i++)
-		if (strcmp(k, cmp[i]) == 0)
-			return true;
-	return false;
+	return bad_factor(c, "block_shape", detail, n);
 }
 
 bool o_select_int_cond(const AneCheck *c, char *detail, size_t n)
 {
 	const Op *d = ac_def(c, "cond");
-	if (!d || !is_comparison(d->kind))
+	if (!d || !op_is_comparison(d))
 		return false;
 	AneCheck dc = ac_at(c, d);
 	const Type *x = ac_type(&dc, "x");
@@ -286,10 +269,7 @@ bool o_reshape_dynamic(const AneCheck *c, char *detail, size_t n)
 
 bool o_linear_dynamic(const AneCheck *c, char *detail, size_t n)
 {
-	if (ac_known(c, "weight"))
-		return false;
-	snprintf(detail, n, "weight computed at run time");
-	return true;
+	return !ac_known(c, "weight") && ac_fire(detail, n, "weight computed at run time");
 }
 
 bool o_prelu_rank(const AneCheck *c, char *detail, size_t n)
@@ -303,26 +283,19 @@ bool o_prelu_rank(const AneCheck *c, char *detail, size_t n)
 
 bool o_pow_dynamic(const AneCheck *c, char *detail, size_t n)
 {
-	if (ac_known(c, "y"))
-		return false;
-	snprintf(detail, n, "exponent computed at run time");
-	return true;
+	return !ac_known(c, "y") && ac_fire(detail, n, "exponent computed at run time");
 }
 
 bool o_ln_enumerated(const AneCheck *c, char *detail, size_t n)
 {
-	if (!c->facts->enumerated)
-		return false;
-	snprintf(detail, n, "the function has enumerated input shapes");
-	return true;
+	return c->facts->enumerated &&
+	       ac_fire(detail, n, "the function has enumerated input shapes");
 }
 
 bool o_state_nonuniform(const AneCheck *c, char *detail, size_t n)
 {
-	if (!c->facts->state_shapes_differ)
-		return false;
-	snprintf(detail, n, "the function's states differ in shape (on %s)", c->chip->name);
-	return true;
+	return c->facts->state_shapes_differ &&
+	       ac_fire(detail, n, "the function's states differ in shape (on %s)", c->chip->name);
 }
 
 bool o_slice_last_axis(const AneCheck *c, char *detail, size_t n)

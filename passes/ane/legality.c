@@ -14,293 +14,9 @@
  * match rows by name. */
 #include "passes/ane/ane_int.h"
 
-#include <math.h>
-#include <stdarg.h>
 #include <string.h>
 
-/* ------------------------------------------------------------------ operand access */
-
-const Type *ac_value_type(const AneCheck *c, ValueId id)
-{
-	const Type *t = infer_value_type(c->ctx, c->f, id);
-	if (!t && id < c->f->values.n)
-		t = ir_value(c->f, id)->type;
-	return t;
-}
-
-/* The operand as an op operand, else as an attribute (constexpr ops of
- * iOS16/17 serialise every operand as an attribute). */
-static const Binding *first_binding(const AneCheck *c, const char *name, const Lit **attr)
-{
-	*attr = NULL;
-	const Operand *o = ir_op_operand(c->op, name);
-	if (o && o->n)
-		return &o->b[0];
-	if (!o)
-		*attr = ir_attr_find(c->op->nattrs, c->op->attrs, name);
-	return NULL;
-}
-
-bool ac_has(const AneCheck *c, const char *operand)
-{
-	const Lit *a;
-	return first_binding(c, operand, &a) || a;
-}
-
-const Type *ac_type(const AneCheck *c, const char *operand)
-{
-	const Lit *a;
-	const Binding *b = first_binding(c, operand, &a);
-	if (a)
-		return a->type;
-	if (!b)
-		return NULL;
-	return b->kind == BIND_LIT ? b->lit->type : ac_value_type(c, b->value);
-}
-
-const Type *ac_out_type(const AneCheck *c, uint32_t i)
-{
-	return i < c->op->nouts ? ac_value_type(c, c->op->outs[i]) : NULL;
-}
-
-OpId ane_op_id(const Op *op)
-{
-	if (op->info)
-		return op->info->id;
-	const OpInfo *info = op_catalogue_first(op->kind);
-	return info ? info->id : OPID_COUNT;
-}
-
-bool ane_op_is_const(const Op *op)
-{
-	if (op->info)
-		return (op->info->flags & OPF_CONSTEXPR) != 0;
-	if (op->kind[0] != 'c')
-		return false;
-	return strcmp(op->kind, "const") == 0 || strncmp(op->kind, "constexpr_", 10) == 0;
-}
-
-const Lit *ac_value_lit(const AneCheck *c, ValueId id)
-{
-	if (id >= c->f->values.n)
-		return NULL;
-	const Op *d = ir_value(c->f, id)->def;
-	if (!d || strcmp(d->kind, "const") != 0)
-		return NULL;
-	return ir_attr_find(d->nattrs, d->attrs, "val");
-}
-
-static const Lit *binding_lit(const AneCheck *c, const Binding *b)
-{
-	return b->kind == BIND_LIT ? b->lit : ac_value_lit(c, b->value);
-}
-
-static bool value_known(const AneCheck *c, ValueId id)
-{
-	if (id >= c->f->values.n)
-		return false;
-	const Op *d = ir_value(c->f, id)->def;
-	if (d && ane_op_is_const(d))
-		return true;
-	uint32_t n;
-	const Dim *v = infer_value_ints(c->ctx, c->f, id, &n);
-	if (!v)
-		return false;
-	for (uint32_t i = 0; i < n; i++)
-		if (v[i].kind != DIM_CONST)
-			return false;
-	return true;
-}
-
-bool ac_known(const AneCheck *c, const char *operand)
-{
-	const Operand *o = ir_op_operand(c->op, operand);
-	if (!o)
-		return true;
-	for (uint32_t i = 0; i < o->n; i++)
-		if (o->b[i].kind == BIND_VALUE && !value_known(c, o->b[i].value))
-			return false;
-	return true;
-}
-
-bool ac_ints(const AneCheck *c, const char *operand, int64_t *v, uint32_t max, uint32_t *n)
-{
-	*n = 0;
-	const Lit *a;
-	const Binding *b = first_binding(c, operand, &a);
-	const Lit *l = a;
-	if (b && b->kind == BIND_VALUE) {
-		uint32_t k;
-		const Dim *d = infer_value_ints(c->ctx, c->f, b->value, &k);
-		if (d) {
-			if (k > max)
-				return false;
-			for (uint32_t i = 0; i < k; i++) {
-				if (d[i].kind != DIM_CONST)
-					return false;
-				v[i] = d[i].size;
-			}
-			*n = k;
-			return true;
-		}
-	}
-	if (b)
-		l = binding_lit(c, b);
-	if (!l || l->kind != LIT_TENSOR || !dtype_is_int(l->type->dt) || l->u.tensor.count > max)
-		return false;
-	for (int64_t i = 0; i < l->u.tensor.count; i++)
-		v[i] = lit_elem_i64(l, i);
-	*n = (uint32_t)l->u.tensor.count;
-	return true;
-}
-
-const char *ac_str(const AneCheck *c, const char *operand)
-{
-	const Lit *a;
-	const Binding *b = first_binding(c, operand, &a);
-	const Lit *l = b ? binding_lit(c, b) : a;
-	return l && l->kind == LIT_TENSOR ? lit_as_string(l) : NULL;
-}
-
-static const Lit *operand_lit(const AneCheck *c, const char *operand)
-{
-	const Lit *a;
-	const Binding *b = first_binding(c, operand, &a);
-	const Lit *l = b ? binding_lit(c, b) : a;
-	return l && l->kind == LIT_TENSOR && l->u.tensor.count == 1 ? l : NULL;
-}
-
-bool ac_bool(const AneCheck *c, const char *operand, bool dflt)
-{
-	const Lit *l = operand_lit(c, operand);
-	return l ? lit_elem_i64(l, 0) != 0 : dflt;
-}
-
-bool ac_f64(const AneCheck *c, const char *operand, double *v)
-{
-	const Lit *l = operand_lit(c, operand);
-	if (!l || (!dtype_is_float(l->type->dt) && !dtype_is_int(l->type->dt)))
-		return false;
-	*v = lit_elem_f64(l, 0);
-	return true;
-}
-
-const Op *ac_def(const AneCheck *c, const char *operand)
-{
-	const Lit *a;
-	const Binding *b = first_binding(c, operand, &a);
-	if (!b || b->kind != BIND_VALUE || b->value >= c->f->values.n)
-		return NULL;
-	return ir_value(c->f, b->value)->def;
-}
-
-bool ac_op_is(const AneCheck *c, const char *kind)
-{
-	return strcmp(c->op->kind, kind) == 0;
-}
-
-int64_t ac_numel(const Type *t)
-{
-	return t && t->kind == TY_TENSOR ? type_numel(t) : -1;
-}
-
-int64_t ane_type_bytes(const Type *t)
-{
-	if (!t)
-		return -1;
-	if (t->kind == TY_STATE)
-		t = t->elem;
-	if (!t || t->kind != TY_TENSOR)
-		return -1;
-	int64_t n = type_numel(t);
-	if (n < 0)
-		return -1;
-	unsigned bits = dtype_info[t->dt].bits;
-	if (!bits)
-		bits = 64;      /* strings: a pointer per element, a guess kept out of sums */
-	if (n > INT64_MAX / bits)
-		return -1;
-	return (n * (int64_t)bits + 7) / 8;
-}
-
-const char *ac_shape_text(const Type *t, char *buf, size_t n)
-{
-	size_t len = 0;
-	if (n)
-		buf[0] = 0;
-	if (!t || t->kind != TY_TENSOR || t->rank < 0) {
-		snprintf(buf, n, "?");
-		return buf;
-	}
-	if (t->rank == 0) {
-		snprintf(buf, n, "scalar");
-		return buf;
-	}
-	for (int32_t i = 0; i < t->rank && len < n; i++) {
-		const Dim *d = &t->dims[i];
-		int w;
-		if (d->kind == DIM_CONST)
-			w = snprintf(buf + len, n - len, "%s%lld", i ? "x" : "", (long long)d->size);
-		else if (d->kind == DIM_SYM)
-			w = snprintf(buf + len, n - len, "%s%s", i ? "x" : "", d->sym);
-		else
-			w = snprintf(buf + len, n - len, "%s?", i ? "x" : "");
-		if (w < 0)
-			break;
-		len += (size_t)w;
-	}
-	return buf;
-}
-
-AneCheck ac_at(const AneCheck *c, const Op *op)
-{
-	AneCheck d = *c;
-	d.op = op;
-	d.id = ane_op_id(op);
-	d.is_const = ane_op_is_const(op);
-	d.nested = op->parent && op->parent->parent_op != NULL;
-	return d;
-}
-
-bool ac_any_tensor(const AneCheck *c, unsigned flags, AcTensorFn fn, void *arg)
-{
-	const Op *op = c->op;
-	char what[192];
-	for (uint32_t i = 0; i < op->nargs; i++) {
-		const Operand *o = &op->args[i];
-		for (uint32_t j = 0; j < o->n; j++) {
-			const Binding *b = &o->b[j];
-			const Type *t;
-			bool konst;
-			if (b->kind == BIND_LIT) {
-				t = b->lit->type;
-				konst = true;
-			} else {
-				t = ac_value_type(c, b->value);
-				const Op *d = b->value < c->f->values.n ? ir_value(c->f, b->value)->def : NULL;
-				konst = d && ane_op_is_const(d);
-			}
-			if (!t || !(flags & (konst ? AC_CONSTS : AC_RUNTIME)))
-				continue;
-			if (o->n > 1)
-				snprintf(what, sizeof what, "operand '%s[%u]'", o->name, j);
-			else
-				snprintf(what, sizeof what, "operand '%s'", o->name);
-			if (fn(c, t, what, arg))
-				return true;
-		}
-	}
-	if (flags & AC_OUTPUTS)
-		for (uint32_t i = 0; i < op->nouts; i++) {
-			const Type *t = ac_value_type(c, op->outs[i]);
-			if (!t)
-				continue;
-			snprintf(what, sizeof what, "output '%s'", ir_value(c->f, op->outs[i])->name);
-			if (fn(c, t, what, arg))
-				return true;
-		}
-	return false;
-}
+#include "ir/weights.h"
 
 static void note_tensor(AneOpSummary *s, const Type *t, bool runtime)
 {
@@ -352,7 +68,7 @@ static void summarise(AneCheck *c)
 			}
 			const Type *t = ac_value_type(c, b->value);
 			const Op *d = b->value < c->f->values.n ? ir_value(c->f, b->value)->def : NULL;
-			bool konst = d && ane_op_is_const(d);
+			bool konst = d && op_is_const(d);
 			s->const_lit |= konst;
 			if (t)
 				note_tensor(s, t, !konst);
@@ -365,16 +81,6 @@ static void summarise(AneCheck *c)
 }
 
 /* ------------------------------------------------------------------ function facts */
-
-static const FuncDesc *func_desc(const Module *m, const Func *f)
-{
-	if (!m->desc || !m->desc->nfuncs)
-		return NULL;
-	for (uint32_t i = 0; i < m->desc->nfuncs; i++)
-		if (m->desc->funcs[i].name && f->name && strcmp(m->desc->funcs[i].name, f->name) == 0)
-			return &m->desc->funcs[i];
-	return m->desc->nfuncs == 1 && m->funcs.n == 1 ? &m->desc->funcs[0] : NULL;
-}
 
 static const FeatureDesc *input_desc(const FuncDesc *fd, const char *name)
 {
@@ -450,7 +156,7 @@ static void func_facts(PassCtx *ctx, const Func *f, AneFuncFacts *ff)
 	ff->level = f->opset ? opset_level(f->opset) : 0;
 	if (!ff->level)
 		ff->level = OPSET_NEWEST;
-	const FuncDesc *fd = func_desc(ctx->m, f);
+	const FuncDesc *fd = ir_func_desc(f);
 	const Block *body = f->body;
 	uint32_t nsym = 0;
 	const Type *state = NULL;
@@ -542,11 +248,6 @@ static bool opset_gate(const AneGate *g, int level)
 	return (!g->opset_min || level >= g->opset_min) && (!g->opset_max || level <= g->opset_max);
 }
 
-/* Rows only placement and flex report (RULE_PREFER, usage and mode rows). */
-static bool reported_elsewhere(const AneRule *r)
-{
-	return r->kind == RULE_PREFER || r->check == chk_never;
-}
 
 static void select_rules(Legality *L)
 {
@@ -554,7 +255,7 @@ static void select_rules(Legality *L)
 	L->by_id = arena_array(L->ctx->arena, OPID_COUNT, sizeof *L->by_id);
 	for (size_t i = 0; i < ane_rule_table_n; i++) {
 		const AneRule *r = &ane_rule_table[i];
-		if (reported_elsewhere(r) || !chip_gate(&r->gate, L->chip))
+		if (r->scope == SCOPE_ELSEWHERE || !chip_gate(&r->gate, L->chip))
 			continue;
 		set_bit(&L->gated, i);
 		if (!r->ops) {
@@ -577,19 +278,13 @@ static bool rule_names(const AneRule *r, const char *kind)
 	return false;
 }
 
-/* Function-level rows: recorded on every op, reported once per function. */
-static bool once_per_func(const AneRule *r)
-{
-	return r->check == g_range_input || r->check == g_model_1gb;
-}
-
 /* ------------------------------------------------------------------ the pass */
 
 typedef struct FuncRun {
 	Legality *L;
 	AneFuncRes *fr;
 	VEC(AneReason) reasons;     /* scratch per op, copied into the arena */
-	RuleSet reported;           /* once_per_func rows already reported */
+	RuleSet reported;           /* SCOPE_FUNC rows already reported */
 	Arena *scratch;
 } FuncRun;
 
@@ -602,7 +297,7 @@ static void add_reason(FuncRun *fx, const AneRule *r, Device d, const char *deta
 static void report(FuncRun *fx, const Func *f, const Op *op, size_t ri, const char *detail)
 {
 	const AneRule *r = &ane_rule_table[ri];
-	if (once_per_func(r)) {
+	if (r->scope == SCOPE_FUNC) {
 		if (has_bit(&fx->reported, ri))
 			return;
 		set_bit(&fx->reported, ri);
@@ -625,8 +320,8 @@ static int visit_op(Func *f, Op *op, void *vctx)
 		.ctx = L->ctx, .f = f, .op = op, .chip = L->chip, .facts = &fx->fr->facts,
 		.weight_bytes = L->lg->weight_bytes,
 		.nested = op->parent && op->parent->parent_op != NULL,
-		.is_const = ane_op_is_const(op),
-		.id = ane_op_id(op),
+		.is_const = op_is_const(op),
+		.id = ir_op_id(op),
 	};
 	fx->fr->ids[op->index] = (uint16_t)c.id;
 	summarise(&c);
@@ -681,36 +376,6 @@ static int visit_op(Func *f, Op *op, void *vctx)
 	return 0;
 }
 
-/* Bytes of every constant in the module: const values and literal operands
- * of constexpr ops (as stored: compressed formats count compressed). */
-typedef struct WeightSum {
-	uint64_t bytes;
-} WeightSum;
-
-static void add_lit_bytes(WeightSum *w, const Lit *l)
-{
-	if (!l || (l->kind != LIT_TENSOR && l->kind != LIT_BLOB))
-		return;
-	int64_t b = ane_type_bytes(l->type);
-	if (b > 0)
-		w->bytes += (uint64_t)b;
-}
-
-static int weigh_op(Func *f, Op *op, void *vctx)
-{
-	(void)f;
-	WeightSum *w = vctx;
-	if (!ane_op_is_const(op))
-		return 0;
-	for (uint32_t i = 0; i < op->nattrs; i++)
-		add_lit_bytes(w, op->attrs[i].val);
-	for (uint32_t i = 0; i < op->nargs; i++)
-		for (uint32_t j = 0; j < op->args[i].n; j++)
-			if (op->args[i].b[j].kind == BIND_LIT)
-				add_lit_bytes(w, op->args[i].b[j].lit);
-	return 0;
-}
-
 int pass_legality(Module *m, PassCtx *ctx)
 {
 	Legality L = { .ctx = ctx };
@@ -721,10 +386,11 @@ int pass_legality(Module *m, PassCtx *ctx)
 	lg->nfuncs = m->funcs.n;
 	lg->funcs = arena_array(ctx->arena, m->funcs.n ? m->funcs.n : 1, sizeof *lg->funcs);
 	L.lg = lg;
-	WeightSum ws = { 0 };
-	for (uint32_t i = 0; i < m->funcs.n; i++)
-		ir_walk_ops(m->funcs.v[i], weigh_op, &ws);
-	lg->weight_bytes = ws.bytes;
+	/* G10: the model's weights as stored, by the one weight walk (the memory
+	 * pass's figure) */
+	WeightBytes wb;
+	ir_weight_bytes(m, &wb);
+	lg->weight_bytes = (uint64_t)weight_bytes_stored_total(&wb);
 	ctx->legality = lg;
 	select_rules(&L);
 
@@ -748,8 +414,8 @@ int pass_legality(Module *m, PassCtx *ctx)
 
 void pass_legality_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out)
 {
-	const OpPlacement *p = ane_op_placement(ctx, f, op);
-	if (!p || p->is_const)
+	const OpPlacement *p = ane_op_annotated(ctx, f, op, ctx->legality);
+	if (!p)
 		return;
 	if (p->supported & DEVM(DEV_ANE)) {
 		fputs(" // legality: ANE ok", out);

@@ -20,7 +20,7 @@ typedef struct PartRun {
 	PassCtx *ctx;
 	Func *f;
 	AneFuncRes *fr;
-	Op **by_index;          /* [nops] */
+	Op *const *by_index;    /* [nops]: the IR's op table (ir_func_op_table) */
 	int32_t *value_seg;     /* [nvalues]: segment of the definition; -1 none
 	                         * (const), -2 a function input */
 	uint32_t *mark_in, *mark_out;   /* [nvalues]: segment+1 that listed it */
@@ -33,7 +33,7 @@ static int64_t value_bytes(PartRun *pr, ValueId v)
 	const Type *t = infer_value_type(pr->ctx, pr->f, v);
 	if (!t)
 		t = ir_value(pr->f, v)->type;
-	return ane_type_bytes(t);
+	return ir_tensor_bytes(t);
 }
 
 static AneTensorRef *finish_refs(PartRun *pr, uint32_t *n, int64_t *sum)
@@ -76,14 +76,6 @@ static int32_t op_seg(const PartRun *pr, const Op *op, ComputeUnits cu)
 	return op && op->index < pr->f->nops ? pr->fr->ops[op->index].segment[cu] : -1;
 }
 
-static int index_op(Func *f, Op *op, void *vctx)
-{
-	PartRun *pr = vctx;
-	if (op->index < f->nops)
-		pr->by_index[op->index] = op;
-	return 0;
-}
-
 /* ------------------------------------------------------------------ segments */
 
 typedef VEC(AneSegment) SegVec;
@@ -106,7 +98,7 @@ static void assign_segments(PartRun *pr, ComputeUnits cu, SegVec *segs)
 		AneSegment *s = &segs->v[segs->n - 1];
 		s->last = i;
 		s->nops++;
-		s->est_ms += p->est_ms[s->device];
+		s->est_ms += p->est->ms[s->device];
 		p->segment[cu] = (int32_t)(segs->n - 1);
 	}
 }
@@ -210,15 +202,13 @@ int pass_partition(Module *m, PassCtx *ctx)
 		Func *f = m->funcs.v[i];
 		PartRun pr = { .ctx = ctx, .f = f, .fr = &lg->funcs[i], .scratch = scratch };
 		size_t nv = f->values.n ? f->values.n : 1;
-		pr.by_index = arena_array(scratch, f->nops ? f->nops : 1, sizeof *pr.by_index);
+		pr.by_index = ir_func_op_table(f);
 		pr.value_seg = arena_array(scratch, nv, sizeof *pr.value_seg);
 		pr.mark_in = arena_array(scratch, nv, sizeof *pr.mark_in);
 		pr.mark_out = arena_array(scratch, nv, sizeof *pr.mark_out);
-		ir_walk_ops(f, index_op, &pr);
 		for (int cu = 0; cu < CU_COUNT; cu++)
 			partition_setting(&pr, (ComputeUnits)cu);
-		for (int cu = 0; cu < CU_COUNT; cu++)
-			ane_counts_sum(&pt->counts[cu], &lg->funcs[i].counts[cu]);
+		ane_counts_sum_settings(pt->counts, lg->funcs[i].counts);
 		arena_reset(scratch);
 	}
 	arena_free(scratch);
@@ -230,8 +220,8 @@ int pass_partition(Module *m, PassCtx *ctx)
 
 void pass_partition_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out)
 {
-	const OpPlacement *p = ane_op_placement(ctx, f, op);
-	if (!p || !ctx->partition || p->is_const)
+	const OpPlacement *p = ane_op_annotated(ctx, f, op, ctx->partition);
+	if (!p)
 		return;
 	ComputeUnits cu = ane_lead_units(ctx);
 	fprintf(out, " // partition: %s segment %d", compute_units_name(cu), p->segment[cu]);

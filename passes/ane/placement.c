@@ -4,7 +4,8 @@
  *
  *   1. supported devices come from legality (the CPU runs everything);
  *      the setting keeps only its devices (CPU_AND_NE: CPU and ANE, ...);
- *   2. each op gets an estimated runtime per device (cost.c, the one estimator);
+ *   2. each op's estimated runtime per device is the `estimate` analysis's
+ *      (estimate.c, the one estimator);
  *   3. the cheapest path over the function's ops in program order wins,
  *      with the backend as the state: the sum of the op estimates, plus
  *      0.125 ms for every ANE segment opened, 0.125 ms for every change of
@@ -81,20 +82,12 @@ typedef struct NestSum {
 
 static void estimate_into(PlaceRun *pr, Op *op, double ms[DEV_COUNT])
 {
-	OpPlacement *p = &pr->fr->ops[op->index];
-	CostOp *e = &pr->fr->cost[op->index];
-	cost_estimate_op(pr->ctx, pr->f, op, (OpId)pr->fr->ids[op->index], pr->chip,
-	                 &pr->fr->facts, e);
-	for (int d = 0; d < DEV_COUNT; d++) {
-		p->est_ms[d] = e->ms[d];
+	const CostOp *e = &pr->fr->est[op->index];
+	for (int d = 0; d < DEV_COUNT; d++)
 		ms[d] = e->ms[d];
-	}
-	p->flops = e->flops;
-	p->bytes = e->bytes;
-	p->est_known = e->known;
 }
 
-/* Estimate every op of a nested block; add their sums to ms. */
+/* The estimates of every op of a nested block, added to ms. */
 static void estimate_block(PlaceRun *pr, Block *b, double ms[DEV_COUNT])
 {
 	for (uint32_t i = 0; i < b->nops; i++) {
@@ -124,9 +117,7 @@ static void build_steps(PlaceRun *pr)
 {
 	Block *body = pr->f->body;
 	pr->steps = arena_array(pr->ctx->arena, body->nops ? body->nops : 1, sizeof *pr->steps);
-	pr->fr->cost = arena_array(pr->ctx->arena, pr->f->nops ? pr->f->nops : 1,
-	                           sizeof *pr->fr->cost);
-	if (!pr->steps || !pr->fr->cost)
+	if (!pr->steps)
 		IR_DIE("out of memory");
 	pr->n = 0;
 	for (uint32_t i = 0; i < body->nops; i++) {
@@ -368,9 +359,10 @@ static void count_func(PlaceRun *pr)
 			}
 			k->executable++;
 			k->on[p->device[cu]]++;
-			if (p->flops > 0) {
-				flops[p->device[cu]] += p->flops;
-				total += p->flops;
+			double fl = pr->fr->est[i].flops;
+			if (fl > 0) {
+				flops[p->device[cu]] += fl;
+				total += fl;
 			}
 		}
 		for (int d = DEV_CPU; d < DEV_COUNT; d++) {
@@ -379,27 +371,6 @@ static void count_func(PlaceRun *pr)
 		}
 		k->est_ms = pr->fr->path_ms[cu];
 	}
-}
-
-void ane_counts_sum(AneCounts *sum, const AneCounts *k)
-{
-	/* shares are recomputed from the counts; work shares weighted by ops */
-	double w_old = sum->executable, w_new = k->executable;
-	for (int d = 0; d < DEV_COUNT; d++) {
-		sum->on[d] += k->on[d];
-		if (w_old + w_new > 0)
-			sum->work_share[d] = (sum->work_share[d] * w_old + k->work_share[d] * w_new) /
-			                     (w_old + w_new);
-	}
-	sum->ops += k->ops;
-	sum->consts += k->consts;
-	sum->executable += k->executable;
-	sum->segments += k->segments;
-	sum->ane_segments += k->ane_segments;
-	sum->switches += k->switches;
-	sum->est_ms += k->est_ms;
-	for (int d = 0; d < DEV_COUNT; d++)
-		sum->share[d] = sum->executable ? (double)sum->on[d] / sum->executable : 0;
 }
 
 int pass_placement(Module *m, PassCtx *ctx)
@@ -422,8 +393,7 @@ int pass_placement(Module *m, PassCtx *ctx)
 		for (int cu = 0; cu < CU_COUNT; cu++)
 			place_setting(&pr, (ComputeUnits)cu);
 		count_func(&pr);
-		for (int cu = 0; cu < CU_COUNT; cu++)
-			ane_counts_sum(&pl->counts[cu], &fr->counts[cu]);
+		ane_counts_sum_settings(pl->counts, fr->counts);
 	}
 	ctx->placement = pl;
 	return 0;
@@ -433,14 +403,15 @@ int pass_placement(Module *m, PassCtx *ctx)
 
 void pass_placement_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE *out)
 {
-	const OpPlacement *p = ane_op_placement(ctx, f, op);
-	if (!p || !ctx->placement || p->is_const)
+	const OpPlacement *p = ane_op_annotated(ctx, f, op, ctx->placement);
+	if (!p)
 		return;
 	static const char *const shortname[CU_COUNT] = { "CPU_ONLY", "CPU_AND_GPU", "CPU_AND_NE",
 	                                                 "ALL" };
 	fputs(" // placement:", out);
 	for (int cu = CU_COUNT; cu-- > 0;)
 		fprintf(out, " %s=%s", shortname[cu], device_name(p->device[cu]));
-	fprintf(out, "; modelled us ANE %.2f CPU %.2f GPU %.2f%s", p->est_ms[DEV_ANE] * 1e3,
-	        p->est_ms[DEV_CPU] * 1e3, p->est_ms[DEV_GPU] * 1e3, p->est_known ? "" : " (shape unknown)");
+	const CostOp *e = p->est;
+	fprintf(out, "; modelled us ANE %.2f CPU %.2f GPU %.2f%s", e->ms[DEV_ANE] * 1e3,
+	        e->ms[DEV_CPU] * 1e3, e->ms[DEV_GPU] * 1e3, e->known ? "" : " (shape unknown)");
 }

@@ -12,9 +12,9 @@
  *
  * Constants are read from immediate literals only (never weight files).
  * Whether a value is "bounded" is an upper bound propagated backwards over
- * the producing ops (value_bound): docs/lint-rules.md states the rule.
+ * the producing ops (lint_bounds.c): docs/lint-rules.md states the rule.
  */
-#include "passes/cost/lint.h"
+#include "passes/cost/lint_int.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -165,16 +165,6 @@ uint32_t lint_count(const PassCtx *ctx, const char *code)
 
 /* ------------------------------------------------------------------ state */
 
-typedef struct Lint {
-	PassCtx *ctx;
-	Module *m;
-	Func *f;
-	struct LintResult *res;
-	double *ub, *ab;        /* by ValueId: memoised upper bounds of x and |x| (NaN: not yet) */
-	bool *seen;             /* by ValueId: scratch for forward walks */
-	bool *reported;         /* by Op.index: L006 per matmul */
-} Lint;
-
 /* The code of an ANE rule among `codes` (space-separated) that fired on op. */
 static const char *ane_fired(const Lint *L, const char *codes, const Op *op)
 {
@@ -273,91 +263,6 @@ static bool type_is_fp16(const Type *t)
 	return is_tensor(t) && t->dt == DT_FP16;
 }
 
-static bool kind_is(const Op *op, const char *kind)
-{
-	return op && strcmp(op->kind, kind) == 0;
-}
-
-static bool kind_in(const Op *op, const char *const *kinds)
-{
-	for (; op && *kinds; kinds++)
-		if (strcmp(op->kind, *kinds) == 0)
-			return true;
-	return false;
-}
-
-static const Binding *arg(const Op *op, const char *name)
-{
-	const Operand *o = ir_op_operand(op, name);
-	return o && o->n ? &o->b[0] : NULL;
-}
-
-static ValueId arg_value(const Op *op, const char *name)
-{
-	const Binding *b = arg(op, name);
-	return b && b->kind == BIND_VALUE ? b->value : VALUE_NONE;
-}
-
-static const Op *def_of(const Lint *L, ValueId id)
-{
-	return id < L->f->values.n ? ir_value(L->f, id)->def : NULL;
-}
-
-/* The immediate literal behind a binding: the literal itself or the `val`
- * of the const op defining the value.  NULL otherwise (blobs included). */
-static const Lit *binding_lit(const Lint *L, const Binding *b)
-{
-	const Lit *l = NULL;
-	if (!b)
-		return NULL;
-	if (b->kind == BIND_LIT) {
-		l = b->lit;
-	} else {
-		const Op *d = def_of(L, b->value);
-		if (kind_is(d, "const")) {
-			l = ir_attr_find(d->nattrs, d->attrs, "val");
-			if (!l) {
-				const Binding *vb = arg(d, "val");
-				l = vb && vb->kind == BIND_LIT ? vb->lit : NULL;
-			}
-		}
-	}
-	return l && l->kind == LIT_TENSOR && l->type->dt != DT_STRING ? l : NULL;
-}
-
-static const Lit *arg_lit(const Lint *L, const Op *op, const char *name)
-{
-	return binding_lit(L, arg(op, name));
-}
-
-/* The largest |element| of a numeric immediate; NaN when none. */
-static double lit_abs_max(const Lit *l)
-{
-	double m = NAN;
-	for (int64_t i = 0; l && i < l->u.tensor.count && i < (1 << 20); i++) {
-		double x = fabs(lit_elem_f64(l, i));
-		if (isnan(m) || x > m)
-			m = x;
-	}
-	return m;
-}
-
-static double lit_max(const Lit *l)
-{
-	double m = NAN;
-	for (int64_t i = 0; l && i < l->u.tensor.count && i < (1 << 20); i++) {
-		double x = lit_elem_f64(l, i);
-		if (isnan(m) || x > m)
-			m = x;
-	}
-	return m;
-}
-
-static bool binding_is_const(const Lint *L, const Binding *b)
-{
-	return b && (b->kind == BIND_LIT || mem_value_is_weight(L->f, b->value));
-}
-
 static const char *vname(const Lint *L, ValueId id)
 {
 	return id < L->f->values.n ? ir_value(L->f, id)->name : "?";
@@ -396,174 +301,11 @@ static void group_int(int64_t v, char *buf, size_t n)
 	buf[o] = 0;
 }
 
-/* Ops that pass a value through unchanged in magnitude (layout, slicing,
- * dtype): walks look through them along operand `x`. */
-static const char *const transparent_ops[] = {
-	"reshape", "transpose", "expand_dims", "squeeze", "identity", "cast", "slice_by_index",
-	"slice_by_size", "split", "reshape_like", "flatten2d", "tile", "pixel_shuffle",
-	"pixel_unshuffle", "depth_to_space", "space_to_depth", "reverse", "gather",
-	"gather_along_axis", "gather_nd", "crop", NULL
-};
-
-static ValueId through(const Lint *L, ValueId v)
-{
-	for (int guard = 0; guard < 64 && v < L->f->values.n; guard++) {
-		const Op *d = def_of(L, v);
-		if (!kind_in(d, transparent_ops))
-			break;
-		ValueId x = arg_value(d, "x");
-		if (x == VALUE_NONE)
-			break;
-		v = x;
-	}
-	return v;
-}
-
-/* ------------------------------------------------------------------ bounds */
-
-/* Products of bounds where 0 * inf is 0. */
-static double bmul(double a, double b)
-{
-	return a == 0 || b == 0 ? 0 : a * b;
-}
-
-static double value_bound(Lint *L, ValueId v, bool absolute, int depth);
-
-static double bound_of_binding(Lint *L, const Binding *b, bool absolute, int depth)
-{
-	if (!b)
-		return INFINITY;
-	if (b->kind == BIND_LIT || mem_value_is_weight(L->f, b->value)) {
-		const Lit *l = binding_lit(L, b);
-		if (!l)
-			return 0;       /* a blob: not read, not a run-time input */
-		double m = absolute ? lit_abs_max(l) : lit_max(l);
-		return isnan(m) ? INFINITY : m;
-	}
-	return value_bound(L, b->value, absolute, depth);
-}
-
-/* Bounds that an op's output keeps whatever its input: {upper, |x|}. */
-typedef struct OpBound {
-	const char *kind;
-	double ub, ab;
-} OpBound;
-
-static const OpBound bounded_ops[] = {
-	{ "sigmoid", 1, 1 }, { "sigmoid_hard", 1, 1 }, { "tanh", 1, 1 }, { "softsign", 1, 1 },
-	{ "softmax", 1, 1 }, { "erf", 1, 1 }, { "sin", 1, 1 }, { "cos", 1, 1 },
-	{ "atan", 1.5708, 1.5708 }, { "l2_norm", 1, 1 }, { "relu6", 6, 6 },
-	{ "log_softmax", 0, INFINITY }, { "logical_not", 1, 1 },
-	/* normalised values: counted as bounded before gamma and beta (documented) */
-	{ "layer_norm", 1, 1 }, { "batch_norm", 1, 1 }, { "instance_norm", 1, 1 },
-	{ "local_response_norm", 1, 1 }, { "rms_norm", 1, 1 },
-	/* comparisons give 0 or 1 */
-	{ "equal", 1, 1 }, { "not_equal", 1, 1 }, { "less", 1, 1 }, { "less_equal", 1, 1 },
-	{ "greater", 1, 1 }, { "greater_equal", 1, 1 }, { "logical_and", 1, 1 },
-	{ "logical_or", 1, 1 }, { "logical_xor", 1, 1 },
-};
-
-/* An upper bound on the value (absolute: on |value|) from the ops that
- * produce it; INFINITY when nothing bounds it (function inputs, loads of
- * state, unbounded ops). */
-static double value_bound(Lint *L, ValueId v, bool absolute, int depth)
-{
-	if (v >= L->f->values.n)
-		return INFINITY;
-	double *memo = absolute ? L->ab : L->ub;
-	if (!isnan(memo[v]))
-		return memo[v];
-	if (depth > 48)
-		return INFINITY;
-	double r = INFINITY;
-	const Op *d = def_of(L, v);
-	if (!d) {
-		r = INFINITY;
-	} else if (mem_op_is_weight(d)) {
-		Binding b = { BIND_VALUE, v, NULL };
-		r = bound_of_binding(L, &b, absolute, depth + 1);
-	} else if (kind_in(d, transparent_ops)) {
-		r = value_bound(L, arg_value(d, "x"), absolute, depth + 1);
-	} else {
-		bool found = false;
-		for (size_t i = 0; i < sizeof bounded_ops / sizeof *bounded_ops; i++)
-			if (strcmp(d->kind, bounded_ops[i].kind) == 0) {
-				r = absolute ? bounded_ops[i].ab : bounded_ops[i].ub;
-				found = true;
-				break;
-			}
-		if (found) {
-			/* done */
-		} else if (kind_is(d, "clip")) {
-			const Lit *lo = arg_lit(L, d, "alpha"), *hi = arg_lit(L, d, "beta");
-			double l = lo ? lit_abs_max(lo) : INFINITY, h = hi ? lit_max(hi) : INFINITY;
-			double ha = hi ? lit_abs_max(hi) : INFINITY;
-			r = absolute ? fmax(l, ha) : h;
-		} else if (kind_is(d, "scaled_tanh")) {
-			const Lit *a = arg_lit(L, d, "alpha");
-			r = a ? lit_abs_max(a) : 1;
-		} else if (kind_is(d, "clamped_relu")) {
-			const Lit *b = arg_lit(L, d, "beta");
-			r = absolute ? INFINITY : b ? lit_max(b) : INFINITY;
-		} else if (kind_is(d, "relu")) {
-			r = absolute ? value_bound(L, arg_value(d, "x"), true, depth + 1)
-			             : fmax(0, value_bound(L, arg_value(d, "x"), false, depth + 1));
-		} else if (kind_is(d, "minimum")) {
-			double a = bound_of_binding(L, arg(d, "x"), absolute, depth + 1);
-			double b = bound_of_binding(L, arg(d, "y"), absolute, depth + 1);
-			r = absolute ? fmax(a, b) : fmin(a, b);
-		} else if (kind_is(d, "maximum") || kind_is(d, "select")) {
-			const char *p = kind_is(d, "select") ? "a" : "x", *q = kind_is(d, "select") ? "b" : "y";
-			r = fmax(bound_of_binding(L, arg(d, p), absolute, depth + 1),
-			         bound_of_binding(L, arg(d, q), absolute, depth + 1));
-		} else if (kind_is(d, "sub") || kind_is(d, "add")) {
-			const Binding *y = arg(d, "y");
-			const Op *yd = y && y->kind == BIND_VALUE ? def_of(L, through(L, y->value)) : NULL;
-			if (kind_is(d, "sub") && !absolute && kind_is(yd, "reduce_max")) {
-				r = 0;  /* x - max(x) <= 0: the stable softmax / log-sum-exp */
-			} else {
-				double a = bound_of_binding(L, arg(d, "x"), absolute, depth + 1);
-				double b = bound_of_binding(L, y, true, depth + 1);
-				if (!absolute && kind_is(d, "add"))
-					b = bound_of_binding(L, y, false, depth + 1);
-				r = a + b;
-			}
-		} else if (kind_is(d, "mul") || kind_is(d, "real_div")) {
-			const Binding *x = arg(d, "x"), *y = arg(d, "y");
-			bool div = kind_is(d, "real_div");
-			const Binding *c = binding_is_const(L, y) ? y : !div && binding_is_const(L, x) ? x : NULL;
-			const Binding *o = c == y ? x : y;
-			const Lit *cl = c ? binding_lit(L, c) : NULL;
-			if (cl) {
-				double cm = lit_abs_max(cl);
-				double scale = div ? (cm == 0 ? INFINITY : 1.0 / cm) : cm;
-				/* a negative factor turns the lower side up: use |x| then */
-				bool neg = !div ? lit_max(cl) < 0 : false;
-				r = bmul(scale, bound_of_binding(L, o, absolute || neg, depth + 1));
-			} else if (!div) {
-				r = bmul(bound_of_binding(L, x, true, depth + 1),
-				         bound_of_binding(L, y, true, depth + 1));
-			}
-		} else if (kind_is(d, "concat") || kind_is(d, "stack")) {
-			const Operand *vals = ir_op_operand(d, "values");
-			r = vals && vals->n ? 0 : INFINITY;
-			for (uint32_t i = 0; vals && i < vals->n; i++)
-				r = fmax(r, bound_of_binding(L, &vals->b[i], absolute, depth + 1));
-		} else if (kind_is(d, "reduce_max") || kind_is(d, "reduce_min") ||
-		           kind_is(d, "reduce_mean") || kind_is(d, "avg_pool") ||
-		           kind_is(d, "max_pool")) {
-			r = value_bound(L, arg_value(d, "x"), absolute, depth + 1);
-		}
-	}
-	memo[v] = r;
-	return r;
-}
-
 /* "function input 'x'" / "mul 'op_3' (nothing bounds it)" for messages. */
 static void describe_source(const Lint *L, ValueId v, char *buf, size_t n)
 {
-	ValueId s = through(L, v);
-	const Op *d = def_of(L, s);
+	ValueId s = lint_through(L, v);
+	const Op *d = lint_def_of(L, s);
 	if (!d)
 		snprintf(buf, n, "input '%s'", vname(L, s));
 	else
@@ -572,19 +314,19 @@ static void describe_source(const Lint *L, ValueId v, char *buf, size_t n)
 
 /* ------------------------------------------------------------------ L001-L003: constants */
 
-static const char *const mask_consumers[] = { "add", "sub", "select", "mul", "fill", "fill_like",
-                                              NULL };
+static const OpId mask_consumers[] = { OPID_add, OPID_sub, OPID_select, OPID_mul, OPID_fill,
+                                       OPID_fill_like, OPID_COUNT };
 
 /* Does the constant reach fp16 compute through this consumer? */
 static bool consumer_fp16(const Lint *L, const Op *u)
 {
-	if (!u || mem_op_is_weight(u))
+	if (!u || op_is_const(u))
 		return false;
-	if (kind_is(u, "cast")) {
-		const Binding *b = arg(u, "dtype");
+	if (lint_op_is(u, OPID_cast)) {
+		const Binding *b = lint_arg(u, "dtype");
 		const Lit *l = b && b->kind == BIND_LIT ? b->lit : NULL;
 		if (!l && b && b->kind == BIND_VALUE) {
-			const Op *d = def_of(L, b->value);
+			const Op *d = lint_def_of(L, b->value);
 			l = d ? ir_attr_find(d->nattrs, d->attrs, "val") : NULL;
 		}
 		const char *s = l ? lit_as_string(l) : NULL;
@@ -607,13 +349,13 @@ static void check_constant(Lint *L, const Lit *l, const Op *at, const Op *const 
 	for (uint32_t i = 0; i < nusers; i++) {
 		if (consumer_fp16(L, users[i]))
 			fp16 = true;
-		if (kind_in(users[i], mask_consumers))
+		if (lint_op_in(users[i], mask_consumers))
 			mask_use = true;
 		/* a constant cast first (fp32 mask -> fp16): look at what the cast feeds */
-		if (kind_is(users[i], "cast") && users[i]->nouts == 1) {
+		if (lint_op_is(users[i], OPID_cast) && users[i]->nouts == 1) {
 			const Value *cv = ir_value(L->f, users[i]->outs[0]);
 			for (uint32_t u = 0; u < cv->nuses; u++)
-				if (kind_in(cv->uses[u].op, mask_consumers))
+				if (lint_op_in(cv->uses[u].op, mask_consumers))
 					mask_use = true;
 		}
 	}
@@ -692,7 +434,7 @@ static void lint_constants(Lint *L, const Block *b)
 {
 	for (uint32_t i = 0; i < b->nops; i++) {
 		const Op *op = b->ops[i];
-		if (kind_is(op, "const") && op->nouts == 1) {
+		if (lint_op_is(op, OPID_const) && op->nouts == 1) {
 			const Lit *l = ir_attr_find(op->nattrs, op->attrs, "val");
 			const Value *v = ir_value(L->f, op->outs[0]);
 			const Op *few[16];  /* most constants have a user or two */
@@ -704,7 +446,7 @@ static void lint_constants(Lint *L, const Block *b)
 			check_constant(L, l, op, users, v->nuses);
 			if (users != few)
 				free(users);
-		} else if (!mem_op_is_weight(op)) {
+		} else if (!op_is_const(op)) {
 			for (uint32_t k = 0; k < op->nargs; k++)
 				for (uint32_t j = 0; j < op->args[k].n; j++)
 					if (op->args[k].b[j].kind == BIND_LIT)
@@ -718,34 +460,34 @@ static void lint_constants(Lint *L, const Block *b)
 /* ------------------------------------------------------------------ L004-L006: numerics */
 
 typedef struct ExpLike {
-	const char *kind;
+	OpId op;
 	double limit;           /* input above which the fp16 result is inf */
 	const char *what;
 } ExpLike;
 
 static const ExpLike exp_like[] = {
-	{ "exp", 11.09, "exp(x) is inf in fp16 for x > 11.09" },
-	{ "exp2", 15.99, "2^x is inf in fp16 for x > 15.99" },
-	{ "softplus", 11.09, "softplus computed as log(1 + exp(x)) overflows for x > 11.09" },
-	{ "softplus_parametric", 11.09,
+	{ OPID_exp, 11.09, "exp(x) is inf in fp16 for x > 11.09" },
+	{ OPID_exp2, 15.99, "2^x is inf in fp16 for x > 15.99" },
+	{ OPID_softplus, 11.09, "softplus computed as log(1 + exp(x)) overflows for x > 11.09" },
+	{ OPID_softplus_parametric, 11.09,
 	  "softplus computed as log(1 + exp(beta*x)) overflows for beta*x > 11.09" },
-	{ "reduce_log_sum_exp", 11.09,
+	{ OPID_reduce_log_sum_exp, 11.09,
 	  "the ANE's log-sum-exp overflows once exp(x) passes 65504 (x > 11.09; seen at 7.63 "
 	  "for 32 channels)" },
-	{ "sinh", 11.78, "sinh(x) is inf in fp16 for |x| > 11.78" },
-	{ "cosh", 11.78, "cosh(x) is inf in fp16 for |x| > 11.78" },
+	{ OPID_sinh, 11.78, "sinh(x) is inf in fp16 for |x| > 11.78" },
+	{ OPID_cosh, 11.78, "cosh(x) is inf in fp16 for |x| > 11.78" },
 };
 
 static void check_exp(Lint *L, const Op *op)
 {
 	for (size_t i = 0; i < sizeof exp_like / sizeof *exp_like; i++) {
-		if (!kind_is(op, exp_like[i].kind))
+		if (!lint_op_is(op, exp_like[i].op))
 			continue;
-		ValueId x = arg_value(op, "x");
+		ValueId x = lint_arg_value(op, "x");
 		if (x == VALUE_NONE || !type_is_fp16(vtype(L, x)))
 			return;
-		bool two = kind_is(op, "sinh") || kind_is(op, "cosh");
-		double ub = value_bound(L, x, two, 0);
+		bool two = lint_op_is(op, OPID_sinh) || lint_op_is(op, OPID_cosh);
+		double ub = lint_value_bound(L, x, two);
 		if (ub <= exp_like[i].limit)
 			return;
 		char src[256], bound[64] = "nothing bounds it";
@@ -761,17 +503,17 @@ static void check_exp(Lint *L, const Op *op)
 
 static void check_pow(Lint *L, const Op *op)
 {
-	if (!kind_is(op, "pow"))
+	if (!lint_op_is(op, OPID_pow))
 		return;
-	ValueId x = arg_value(op, "x");
-	const Lit *y = arg_lit(L, op, "y");
+	ValueId x = lint_arg_value(op, "x");
+	const Lit *y = lint_arg_lit(L, op, "y");
 	if (x == VALUE_NONE || !y || !type_is_fp16(vtype(L, x)))
 		return;
-	double e = lit_max(y);
+	double e = lint_lit_max(y);
 	if (isnan(e) || e < LINT_POW_MIN_EXPONENT)
 		return;
 	double limit = pow(LINT_FP16_MAX, 1.0 / e);
-	double ab = value_bound(L, x, true, 0);
+	double ab = lint_value_bound(L, x, true);
 	if (ab <= limit)
 		return;
 	char src[256];
@@ -787,15 +529,15 @@ static void check_pow(Lint *L, const Op *op)
 static bool scaled_before(const Lint *L, ValueId v, int depth)
 {
 	for (int guard = 0; guard < 32 && v < L->f->values.n; guard++) {
-		const Op *d = def_of(L, v);
-		if (!d || mem_op_is_weight(d))
+		const Op *d = lint_def_of(L, v);
+		if (!d || op_is_const(d))
 			return false;
-		if ((kind_is(d, "mul") || kind_is(d, "real_div")) &&
-		    (binding_is_const(L, arg(d, "x")) || binding_is_const(L, arg(d, "y"))))
+		if ((lint_op_is(d, OPID_mul) || lint_op_is(d, OPID_real_div)) &&
+		    (lint_binding_is_const(L, lint_arg(d, "x")) || lint_binding_is_const(L, lint_arg(d, "y"))))
 			return true;
-		if (!kind_in(d, transparent_ops) || depth > 8)
+		if (!lint_op_in(d, lint_transparent_ops) || depth > 8)
 			return false;
-		v = arg_value(d, "x");
+		v = lint_arg_value(d, "x");
 	}
 	return false;
 }
@@ -806,37 +548,38 @@ static const Op *scores_matmul(const Lint *L, ValueId v, bool *scaled, int depth
 {
 	if (depth > 12 || v >= L->f->values.n)
 		return NULL;
-	const Op *d = def_of(L, v);
-	if (!d || mem_op_is_weight(d))
+	const Op *d = lint_def_of(L, v);
+	if (!d || op_is_const(d))
 		return NULL;
-	if (kind_in(d, transparent_ops))
-		return scores_matmul(L, arg_value(d, "x"), scaled, depth + 1);
-	if (kind_is(d, "mul") || kind_is(d, "real_div")) {
-		const Binding *x = arg(d, "x"), *y = arg(d, "y");
-		if (binding_is_const(L, y) || binding_is_const(L, x)) {
+	if (lint_op_in(d, lint_transparent_ops))
+		return scores_matmul(L, lint_arg_value(d, "x"), scaled, depth + 1);
+	if (lint_op_is(d, OPID_mul) || lint_op_is(d, OPID_real_div)) {
+		const Binding *x = lint_arg(d, "x"), *y = lint_arg(d, "y");
+		if (lint_binding_is_const(L, y) || lint_binding_is_const(L, x)) {
 			*scaled = true;
-			return scores_matmul(L, binding_is_const(L, y) ? x->value : y->value, scaled,
+			return scores_matmul(L, lint_binding_is_const(L, y) ? x->value : y->value, scaled,
 			                     depth + 1);
 		}
 		return NULL;
 	}
-	if (kind_is(d, "add") || kind_is(d, "sub") || kind_is(d, "select")) {
-		const char *a = kind_is(d, "select") ? "a" : "x", *b = kind_is(d, "select") ? "b" : "y";
+	if (lint_op_is(d, OPID_add) || lint_op_is(d, OPID_sub) || lint_op_is(d, OPID_select)) {
+		bool sel = lint_op_is(d, OPID_select);
+		const char *a = sel ? "a" : "x", *b = sel ? "b" : "y";
 		bool s1 = *scaled, s2 = *scaled;
-		const Op *m = scores_matmul(L, arg_value(d, a), &s1, depth + 1);
+		const Op *m = scores_matmul(L, lint_arg_value(d, a), &s1, depth + 1);
 		if (m) {
 			*scaled = s1;
 			return m;
 		}
-		m = scores_matmul(L, arg_value(d, b), &s2, depth + 1);
+		m = scores_matmul(L, lint_arg_value(d, b), &s2, depth + 1);
 		if (m)
 			*scaled = s2;
 		return m;
 	}
-	if (kind_is(d, "matmul")) {
-		const Binding *x = arg(d, "x"), *y = arg(d, "y");
+	if (lint_op_is(d, OPID_matmul)) {
+		const Binding *x = lint_arg(d, "x"), *y = lint_arg(d, "y");
 		if (x && y && x->kind == BIND_VALUE && y->kind == BIND_VALUE &&
-		    !binding_is_const(L, x) && !binding_is_const(L, y))
+		    !lint_binding_is_const(L, x) && !lint_binding_is_const(L, y))
 			return d;
 	}
 	return NULL;
@@ -844,22 +587,22 @@ static const Op *scores_matmul(const Lint *L, ValueId v, bool *scaled, int depth
 
 static void check_attention(Lint *L, const Op *op)
 {
-	if (!kind_is(op, "softmax"))
+	if (!lint_op_is(op, OPID_softmax))
 		return;
-	ValueId x = arg_value(op, "x");
+	ValueId x = lint_arg_value(op, "x");
 	if (x == VALUE_NONE || !type_is_fp16(vtype(L, x)))
 		return;
 	bool scaled = false;
 	const Op *mm = scores_matmul(L, x, &scaled, 0);
 	if (!mm || scaled || L->reported[mm->index])
 		return;
-	ValueId q = arg_value(mm, "x"), k = arg_value(mm, "y");
+	ValueId q = lint_arg_value(mm, "x"), k = lint_arg_value(mm, "y");
 	if (scaled_before(L, q, 0) || scaled_before(L, k, 0))
 		return;
 	L->reported[mm->index] = true;
 	/* the contraction dim: x's last dim, or its second last when transposed */
 	const Type *qt = vtype(L, q);
-	const Lit *tx = arg_lit(L, mm, "transpose_x");
+	const Lit *tx = lint_arg_lit(L, mm, "transpose_x");
 	bool trx = tx && lit_elem_i64(tx, 0);
 	char dtxt[96] = "";
 	if (is_tensor(qt) && qt->rank >= 2) {
@@ -884,18 +627,18 @@ typedef struct Rank3 {
 static bool act_rank3(const Lint *L, ValueId v)
 {
 	const Type *t = vtype(L, v);
-	return v != VALUE_NONE && !mem_value_is_weight(L->f, v) && is_tensor(t) && t->rank == 3;
+	return v != VALUE_NONE && !op_is_const(lint_def_of(L, v)) && is_tensor(t) && t->rank == 3;
 }
 
 static void check_rank3(Lint *L, const Op *op, Rank3 *r3)
 {
 	ValueId hit = VALUE_NONE;
-	if (kind_is(op, "linear") || kind_is(op, "softmax")) {
-		ValueId x = arg_value(op, "x");
+	if (lint_op_is(op, OPID_linear) || lint_op_is(op, OPID_softmax)) {
+		ValueId x = lint_arg_value(op, "x");
 		if (act_rank3(L, x))
 			hit = x;
-	} else if (kind_is(op, "matmul")) {
-		ValueId x = arg_value(op, "x"), y = arg_value(op, "y");
+	} else if (lint_op_is(op, OPID_matmul)) {
+		ValueId x = lint_arg_value(op, "x"), y = lint_arg_value(op, "y");
 		hit = act_rank3(L, x) ? x : act_rank3(L, y) ? y : VALUE_NONE;
 	}
 	if (hit == VALUE_NONE)
@@ -931,7 +674,8 @@ static void check_large(Lint *L, const Op *op, ValueId v)
 
 /* ------------------------------------------------------------------ L012-L014: weights */
 
-static const char *const gather_ops[] = { "gather", "gather_along_axis", "gather_nd", NULL };
+static const OpId gather_ops[] = { OPID_gather, OPID_gather_along_axis, OPID_gather_nd,
+                                   OPID_COUNT };
 
 /* A weight read by compute other than as a gather's table (embeddings run
  * off the ANE anyway). */
@@ -940,9 +684,9 @@ static bool weight_feeds_compute(const Lint *L, ValueId id)
 	const Value *v = ir_value(L->f, id);
 	for (uint32_t u = 0; u < v->nuses; u++) {
 		const Op *op = v->uses[u].op;
-		if (mem_op_is_weight(op))
+		if (op_is_const(op))
 			continue;
-		if (kind_in(op, gather_ops) && strcmp(op->args[v->uses[u].operand].name, "x") == 0)
+		if (lint_op_in(op, gather_ops) && strcmp(op->args[v->uses[u].operand].name, "x") == 0)
 			continue;
 		return true;
 	}
@@ -951,7 +695,7 @@ static bool weight_feeds_compute(const Lint *L, ValueId id)
 
 static void check_weight_axes(Lint *L, const Op *op)
 {
-	if (!mem_op_is_weight(op))
+	if (!op_is_const(op))
 		return;
 	for (uint32_t k = 0; k < op->nouts; k++) {
 		ValueId id = op->outs[k];
@@ -981,7 +725,7 @@ static void check_weight_axes(Lint *L, const Op *op)
 }
 
 typedef struct Fold {
-	const char *const *kinds;
+	const OpId *ops;
 	const char *format;
 	const char *from;
 	const Op *first;
@@ -989,10 +733,10 @@ typedef struct Fold {
 	MemSize dense;
 } Fold;
 
-static const char *const fold_affine[] = { "constexpr_affine_dequantize", NULL };
-static const char *const fold_blockwise[] = { "constexpr_blockwise_shift_scale", NULL };
-static const char *const fold_sparse[] = { "constexpr_sparse_to_dense", "constexpr_lut_to_sparse",
-                                           "constexpr_sparse_blockwise_shift_scale", NULL };
+static const OpId fold_affine[] = { OPID_constexpr_affine_dequantize, OPID_COUNT };
+static const OpId fold_blockwise[] = { OPID_constexpr_blockwise_shift_scale, OPID_COUNT };
+static const OpId fold_sparse[] = { OPID_constexpr_sparse_to_dense, OPID_constexpr_lut_to_sparse,
+                                    OPID_constexpr_sparse_blockwise_shift_scale, OPID_COUNT };
 
 static void note_fold(Lint *L, const Op *op, Fold *folds, size_t n)
 {
@@ -1002,7 +746,7 @@ static void note_fold(Lint *L, const Op *op, Fold *folds, size_t n)
 		if (weight_feeds_compute(L, op->outs[k]))
 			read = true;
 	for (size_t i = 0; read && i < n; i++)
-		if (kind_in(op, folds[i].kinds)) {
+		if (lint_op_in(op, folds[i].ops)) {
 			if (!folds[i].count)
 				folds[i].first = op;
 			folds[i].count++;
@@ -1016,15 +760,7 @@ static void note_fold(Lint *L, const Op *op, Fold *folds, size_t n)
 
 static const FeatureDesc *input_desc(const Lint *L, const char *name)
 {
-	const ModelDesc *d = L->m->desc;
-	if (!d || !d->nfuncs)
-		return NULL;
-	const FuncDesc *fd = NULL;
-	for (uint32_t i = 0; i < d->nfuncs; i++)
-		if (d->funcs[i].name && L->f->name && strcmp(d->funcs[i].name, L->f->name) == 0)
-			fd = &d->funcs[i];
-	if (!fd && d->nfuncs == 1)
-		fd = &d->funcs[0];
+	const FuncDesc *fd = ir_func_desc(L->f);
 	for (uint32_t i = 0; fd && i < fd->ninputs; i++)
 		if (fd->inputs[i].name && strcmp(fd->inputs[i].name, name) == 0)
 			return &fd->inputs[i];
@@ -1049,26 +785,31 @@ static void range_text(char *buf, size_t n, uint32_t nr, const DimRange *r)
 
 /* Operands that take integers as indices or sizes, not as data. */
 typedef struct IndexOperand {
-	const char *kind, *operand;
+	OpId op;
+	const char *operand;
 } IndexOperand;
 
 static const IndexOperand index_operands[] = {
-	{ "gather", "indices" }, { "gather_nd", "indices" }, { "gather_along_axis", "indices" },
-	{ "scatter", "indices" }, { "scatter_nd", "indices" }, { "scatter_along_axis", "indices" },
-	{ "one_hot", "indices" }, { "slice_by_index", "begin" }, { "slice_by_index", "end" },
-	{ "slice_by_size", "begin" }, { "slice_by_size", "size" }, { "slice_update", "begin" },
-	{ "slice_update", "end" }, { "reshape", "shape" }, { "tile", "reps" }, { "fill", "shape" },
-	{ "range_1d", "start" }, { "range_1d", "end" }, { "range_1d", "step" },
-	{ "pad", "pad" }, { "topk", "k" }, { "resize", "shape" }, { "band_part", "lower" },
-	{ "band_part", "upper" }, { "reverse_sequence", "lengths" }, { "cond", "pred" },
-	{ "while_loop", "loop_vars" }, { "list_read", "index" }, { "list_write", "index" },
-	{ "list_gather", "indices" }, { "list_scatter", "indices" },
+	{ OPID_gather, "indices" }, { OPID_gather_nd, "indices" },
+	{ OPID_gather_along_axis, "indices" }, { OPID_scatter, "indices" },
+	{ OPID_scatter_nd, "indices" }, { OPID_scatter_along_axis, "indices" },
+	{ OPID_one_hot, "indices" }, { OPID_slice_by_index, "begin" },
+	{ OPID_slice_by_index, "end" }, { OPID_slice_by_size, "begin" },
+	{ OPID_slice_by_size, "size" }, { OPID_slice_update, "begin" },
+	{ OPID_slice_update, "end" }, { OPID_reshape, "shape" }, { OPID_tile, "reps" },
+	{ OPID_fill, "shape" }, { OPID_range_1d, "start" }, { OPID_range_1d, "end" },
+	{ OPID_range_1d, "step" }, { OPID_pad, "pad" }, { OPID_topk, "k" },
+	{ OPID_resize, "shape" }, { OPID_band_part, "lower" }, { OPID_band_part, "upper" },
+	{ OPID_reverse_sequence, "lengths" }, { OPID_cond, "pred" },
+	{ OPID_while_loop, "loop_vars" }, { OPID_list_read, "index" }, { OPID_list_write, "index" },
+	{ OPID_list_gather, "indices" }, { OPID_list_scatter, "indices" },
 };
 
 static bool is_index_operand(const Op *op, const char *name)
 {
+	OpId id = ir_op_id(op);
 	for (size_t i = 0; i < sizeof index_operands / sizeof *index_operands; i++)
-		if (strcmp(op->kind, index_operands[i].kind) == 0 &&
+		if (id == index_operands[i].op &&
 		    strcmp(name, index_operands[i].operand) == 0)
 			return true;
 	return false;
@@ -1168,7 +909,7 @@ static void walk_block(Lint *L, const Block *b, Walk *w)
 {
 	for (uint32_t i = 0; i < b->nops; i++) {
 		const Op *op = b->ops[i];
-		if (mem_op_is_weight(op)) {
+		if (op_is_const(op)) {
 			check_weight_axes(L, op);
 			note_fold(L, op, w->folds, 3);
 		} else {

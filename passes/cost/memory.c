@@ -14,11 +14,13 @@
  */
 #include "passes/cost/memory.h"
 
-#include "passes/ane/ane.h"
-
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ir/op_catalogue.h"
+#include "ir/weights.h"
+#include "passes/ane/ane.h"
 
 __extension__ typedef __int128 Wide;    /* sums that cannot overflow */
 
@@ -42,16 +44,6 @@ MemSize mem_size_add(MemSize a, MemSize b)
 	return (MemSize){ clamp_wide((Wide)a.bytes + b.bytes), a.unknown + b.unknown };
 }
 
-/* Bytes of n elements of dt packed to its bits; -1 when unknown/absurd. */
-static int64_t packed_bytes(int64_t n, DType dt)
-{
-	unsigned bits = dtype_info[dt].bits;
-	if (n < 0 || bits == 0)
-		return -1;
-	Wide b = ((Wide)n * bits + 7) / 8;
-	return b > (Wide)INT64_MAX ? -1 : (int64_t)b;
-}
-
 MemSize mem_type_size(const Type *t)
 {
 	MemSize s = { 0, 0 };
@@ -60,7 +52,7 @@ MemSize mem_type_size(const Type *t)
 	switch (t->kind) {
 	case TY_TENSOR:
 	case TY_TENSOR_BUFFER: {
-		int64_t b = packed_bytes(type_numel(t), t->dt);
+		int64_t b = ir_packed_bytes(type_numel(t), t->dt);
 		return b < 0 ? (MemSize){ 0, 1 } : (MemSize){ b, 0 };
 	}
 	case TY_STATE:
@@ -91,8 +83,7 @@ MemSize mem_value_size(const PassCtx *ctx, const Func *f, ValueId id)
 
 bool mem_op_is_weight(const Op *op)
 {
-	return op && op->kind &&
-	       (strcmp(op->kind, "const") == 0 || strncmp(op->kind, "constexpr_", 10) == 0);
+	return op && op_is_const(op);
 }
 
 bool mem_value_is_weight(const Func *f, ValueId id)
@@ -144,262 +135,34 @@ int mem_format_size(MemSize s, char *buf, size_t n)
 	return snprintf(buf, n, "%s%s bytes%s", s.unknown ? "at least " : "", num, unk);
 }
 
-/* ------------------------------------------------------------------ blob keys */
-
-typedef struct Key {
-	const char *path;
-	uint64_t off;
-	uint32_t tag;           /* 0: a stored record; 1 + i: output i of a weight chain */
-} Key;
-
-typedef struct KeySet {
-	Key *v;
-	uint64_t *h;            /* the hash of each slot's key */
-	uint32_t n, cap;        /* cap a power of two */
-	Arena *a;
-	/* the last path hashed: records of one model share one path string */
-	const char *last_path;
-	uint64_t last_path_hash;
-} KeySet;
-
-static uint64_t key_hash(KeySet *s, const Key *k)
-{
-	if (k->path != s->last_path) {
-		uint64_t h = 1469598103934665603ull;
-		for (const char *p = k->path; *p; p++)
-			h = (h ^ (uint8_t)*p) * 1099511628211ull;
-		s->last_path = k->path;
-		s->last_path_hash = h;
-	}
-	uint64_t h = s->last_path_hash ^ k->off ^ ((uint64_t)k->tag << 48);
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h;
-}
-
-/* True when k was not in the set (it is now). */
-static bool key_first(KeySet *s, Key k)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		uint32_t ncap = s->cap ? s->cap * 2 : 64;
-		Key *nv = arena_array(s->a, ncap, sizeof *nv);
-		uint64_t *nh = arena_array(s->a, ncap, sizeof *nh);
-		if (!nv || !nh)
-			IR_DIE("out of memory");
-		for (uint32_t i = 0; i < s->cap; i++)
-			if (s->v[i].path) {
-				uint32_t j = (uint32_t)s->h[i] & (ncap - 1);
-				while (nv[j].path)
-					j = (j + 1) & (ncap - 1);
-				nv[j] = s->v[i];
-				nh[j] = s->h[i];
-			}
-		s->v = nv;
-		s->h = nh;
-		s->cap = ncap;
-	}
-	uint64_t h = key_hash(s, &k);
-	uint32_t j = (uint32_t)h & (s->cap - 1);
-	while (s->v[j].path) {
-		if (s->h[j] == h && s->v[j].off == k.off && s->v[j].tag == k.tag &&
-		    (s->v[j].path == k.path || strcmp(s->v[j].path, k.path) == 0))
-			return false;
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->v[j] = k;
-	s->h[j] = h;
-	s->n++;
-	return true;
-}
-
 /* ------------------------------------------------------------------ weights */
 
-typedef struct WeighCtx {
-	PassCtx *ctx;
-	Func *f;
-	MemWeights *fw, *mw;    /* function, module */
-	KeySet fseen, *mseen;
-	int64_t *op_stored;     /* by Op.index: bytes of the op's own literals */
-} WeighCtx;
-
-static void add_stored(MemWeights *w, DType dt, int64_t bytes)
+/* The one weight walk (ir/weights.h) sees values at their inferred types. */
+static const Type *walk_type(void *ctx, const Func *f, ValueId id)
 {
-	if (bytes < 0) {
-		w->stored_total.unknown++;
-		return;
-	}
-	w->stored[dt] = clamp_wide((Wide)w->stored[dt] + bytes);
-	w->nstored[dt]++;
-	w->stored_total = mem_size_add(w->stored_total, (MemSize){ bytes, 0 });
+	return value_type(ctx, f, id);
 }
 
-static void add_decompressed(MemWeights *w, const Type *t, MemSize s)
+/* The walk's figures as MemWeights (sources summed; inline strings are no
+ * weights and stay out). */
+static void weights_from(MemWeights *m, const WeightBytes *w)
 {
-	if (s.unknown || !t || (t->kind != TY_TENSOR && t->kind != TY_TENSOR_BUFFER)) {
-		w->decompressed_total.unknown++;
-		return;
+	memset(m, 0, sizeof *m);
+	for (int d = 0; d < DT_COUNT; d++) {
+		if (d == DT_STRING)
+			continue;
+		m->stored[d] = weight_bytes_stored_dt(w, (DType)d);
+		for (int k = 0; k < WSRC_COUNT; k++)
+			m->nstored[d] += w->nstored[k][d];
+		m->decompressed[d] = w->decompressed[d];
+		m->ndecompressed[d] = w->ndecompressed[d];
 	}
-	w->decompressed[t->dt] = clamp_wide((Wide)w->decompressed[t->dt] + s.bytes);
-	w->ndecompressed[t->dt]++;
-	w->decompressed_total = mem_size_add(w->decompressed_total, s);
-}
-
-/* The stored bytes of one literal (strings are no weights: 0). */
-static int64_t lit_bytes(const Lit *l)
-{
-	switch (l->kind) {
-	case LIT_BLOB:
-		return l->type->kind == TY_TENSOR ? packed_bytes(type_numel(l->type), l->type->dt) : -1;
-	case LIT_TENSOR:
-		return l->type->dt == DT_STRING ? 0 : packed_bytes(l->u.tensor.count, l->type->dt);
-	default:
-		return 0;
-	}
-}
-
-/* Count a literal as stored (function and module, blob records once);
- * returns its bytes (0 for a repeated record of the function). */
-static int64_t weigh_lit(WeighCtx *w, const Lit *l)
-{
-	if (l->kind == LIT_LIST || l->kind == LIT_TUPLE || l->kind == LIT_DICT) {
-		uint32_t n = l->kind == LIT_DICT ? 2 * l->u.seq.n : l->u.seq.n;
-		int64_t sum = 0;
-		for (uint32_t i = 0; i < n; i++) {
-			int64_t b = weigh_lit(w, l->u.seq.items[i]);
-			sum = clamp_wide((Wide)sum + (b > 0 ? b : 0));
-		}
-		return sum;
-	}
-	if (l->kind == LIT_TENSOR && l->type->dt == DT_STRING)
-		return 0;
-	int64_t b = lit_bytes(l);
-	DType dt = l->type->kind == TY_TENSOR ? l->type->dt : DT_FP32;
-	if (l->kind == LIT_BLOB) {
-		Key k = { l->u.blob.path ? l->u.blob.path : "", l->u.blob.offset, 0 };
-		bool ffirst = key_first(&w->fseen, k), mfirst = key_first(w->mseen, k);
-		if (!ffirst)
-			w->fw->shared_refs++;
-		else
-			add_stored(w->fw, dt, b);
-		if (!mfirst)
-			w->mw->shared_refs++;
-		else
-			add_stored(w->mw, dt, b);
-		return ffirst ? (b > 0 ? b : 0) : 0;
-	}
-	add_stored(w->fw, dt, b);
-	add_stored(w->mw, dt, b);
-	return b > 0 ? b : 0;
-}
-
-/* A hash of every blob record behind a weight op (its literals, then the
- * weight ops it reads), so that the same decompressed weight referenced
- * twice (or from two functions) counts once.  False when none is a blob. */
-static bool chain_hash(const Func *f, const Op *op, uint64_t *h, int depth)
-{
-	bool any = false;
-	if (!op || depth > 16)
-		return false;
-	for (uint32_t k = 0; k < op->nattrs + op->nargs; k++) {
-		uint32_t nb = k < op->nattrs ? 1 : op->args[k - op->nattrs].n;
-		for (uint32_t j = 0; j < nb; j++) {
-			const Lit *l = NULL;
-			const Binding *b = k < op->nattrs ? NULL : &op->args[k - op->nattrs].b[j];
-			if (!b)
-				l = op->attrs[k].val;
-			else if (b->kind == BIND_LIT)
-				l = b->lit;
-			else if (b->value < f->values.n && mem_op_is_weight(ir_value(f, b->value)->def))
-				any |= chain_hash(f, ir_value(f, b->value)->def, h, depth + 1);
-			if (!l || l->kind != LIT_BLOB)
-				continue;
-			any = true;
-			*h = (*h ^ l->u.blob.offset) * 1099511628211ull;
-			for (const char *p = l->u.blob.path ? l->u.blob.path : ""; *p; p++)
-				*h = (*h ^ (uint8_t)*p) * 1099511628211ull;
-		}
-	}
-	return any;
-}
-
-/* A weight value the compute reads: used by a non-weight op or returned. */
-static bool weight_is_read(const Func *f, ValueId id, const bool *returned)
-{
-	const Value *v = ir_value(f, id);
-	if (returned[id])
-		return true;
-	for (uint32_t u = 0; u < v->nuses; u++)
-		if (!mem_op_is_weight(v->uses[u].op))
-			return true;
-	return false;
-}
-
-static void weigh_block(WeighCtx *w, const Block *b, const bool *returned)
-{
-	const Func *f = w->f;
-	for (uint32_t i = 0; i < b->nops; i++) {
-		const Op *op = b->ops[i];
-		bool weight = mem_op_is_weight(op);
-		int64_t own = 0;
-		if (strncmp(op->kind, "constexpr_", 10) == 0) {
-			w->fw->constexpr_ops++;
-			w->mw->constexpr_ops++;
-		}
-		if (strcmp(op->kind, "const") == 0 && !ir_attr_find(op->nattrs, op->attrs, "val") &&
-		    !ir_op_operand(op, "val") && op->nouts == 1) {
-			/* a printout's elided constant: its declared type is what is stored */
-			const Type *t = value_type(w->ctx, f, op->outs[0]);
-			MemSize s = mem_type_size(t);
-			DType dt = t && t->kind == TY_TENSOR ? t->dt : DT_FP32;
-			w->fw->elided++;
-			w->mw->elided++;
-			if (!(t && t->kind == TY_TENSOR && t->dt == DT_STRING)) {
-				add_stored(w->fw, dt, s.unknown ? -1 : s.bytes);
-				add_stored(w->mw, dt, s.unknown ? -1 : s.bytes);
-				own = s.unknown ? 0 : s.bytes;
-			}
-		}
-		for (uint32_t k = 0; k < op->nattrs; k++)
-			if (op->attrs[k].val)
-				own = clamp_wide((Wide)own + weigh_lit(w, op->attrs[k].val));
-		for (uint32_t k = 0; k < op->nargs; k++)
-			for (uint32_t j = 0; j < op->args[k].n; j++) {
-				const Binding *bd = &op->args[k].b[j];
-				if (bd->kind != BIND_LIT || !bd->lit)
-					continue;
-				own = clamp_wide((Wide)own + weigh_lit(w, bd->lit));
-				if (!weight && bd->lit->kind != LIT_LIST && bd->lit->kind != LIT_TUPLE &&
-				    bd->lit->kind != LIT_DICT && bd->lit->type->kind == TY_TENSOR &&
-				    bd->lit->type->dt != DT_STRING) {
-					/* an immediate read by compute: stored as it is read */
-					int64_t lb = lit_bytes(bd->lit);
-					MemSize s = lb < 0 ? (MemSize){ 0, 1 } : (MemSize){ lb, 0 };
-					add_decompressed(w->fw, bd->lit->type, s);
-					add_decompressed(w->mw, bd->lit->type, s);
-				}
-			}
-		w->op_stored[op->index] = own;
-		if (weight)
-			for (uint32_t k = 0; k < op->nouts; k++) {
-				ValueId id = op->outs[k];
-				if (id >= f->values.n || !weight_is_read(f, id, returned))
-					continue;
-				const Type *t = value_type(w->ctx, f, id);
-				if (t && t->kind == TY_TENSOR && t->dt == DT_STRING)
-					continue;
-				MemSize s = mem_type_size(t);
-				uint64_t h = 1469598103934665603ull;
-				bool blob = chain_hash(f, op, &h, 0);
-				Key key = { "", h, 1 + k };
-				if (!blob || key_first(&w->fseen, key))
-					add_decompressed(w->fw, t, s);
-				if (!blob || key_first(w->mseen, key))
-					add_decompressed(w->mw, t, s);
-			}
-		for (uint32_t k = 0; k < op->nblocks; k++)
-			weigh_block(w, op->blocks[k], returned);
-	}
+	m->stored_total = (MemSize){ weight_bytes_stored_total(w), w->stored_unknown };
+	m->decompressed_total = (MemSize){ weight_bytes_decompressed_total(w),
+	                                   w->decompressed_unknown };
+	m->constexpr_ops = w->constexpr_ops;
+	m->shared_refs = w->shared_refs;
+	m->elided = w->elided;
 }
 
 /* ------------------------------------------------------------------ liveness */
@@ -411,7 +174,7 @@ typedef struct Live {
 	Func *f;
 	Arena *scratch;
 	uint32_t *pos;          /* by Op.index: position in its block */
-	const Op **ops;         /* by Op.index */
+	const Op *const *ops;   /* by Op.index: the IR's op table */
 	uint8_t *kind;          /* by ValueId: VK_* */
 	MemSize *size;          /* by ValueId */
 	int32_t *last;          /* by ValueId: last position in its defining block */
@@ -426,10 +189,8 @@ static void index_block(Live *L, const Block *b)
 {
 	for (uint32_t i = 0; i < b->nops; i++) {
 		const Op *op = b->ops[i];
-		if (op->index < L->f->nops) {
+		if (op->index < L->f->nops)
 			L->pos[op->index] = i;
-			L->ops[op->index] = op;
-		}
 		for (uint32_t k = 0; k < op->nblocks; k++)
 			index_block(L, op->blocks[k]);
 	}
@@ -604,12 +365,12 @@ static void liveness(Live *L, MemFunc *mf)
 	Func *f = L->f;
 	uint32_t nv = f->values.n, nops = f->nops;
 	L->pos = arena_array(L->scratch, nops ? nops : 1, sizeof *L->pos);
-	L->ops = arena_array(L->ctx->arena, nops ? nops : 1, sizeof *L->ops);
+	L->ops = (const Op *const *)ir_func_op_table(f);
 	L->kind = arena_array(L->scratch, nv ? nv : 1, sizeof *L->kind);
 	L->size = arena_array(L->scratch, nv ? nv : 1, sizeof *L->size);
 	L->last = arena_array(L->scratch, nv ? nv : 1, sizeof *L->last);
 	L->op_live = arena_array(L->ctx->arena, nops ? nops : 1, sizeof *L->op_live);
-	if (!L->pos || !L->ops || !L->kind || !L->size || !L->last || !L->op_live)
+	if (!L->pos || (nops && !L->ops) || !L->kind || !L->size || !L->last || !L->op_live)
 		IR_DIE("out of memory");
 	index_block(L, f->body);
 	for (ValueId id = 0; id < nv; id++) {
@@ -668,16 +429,6 @@ static void liveness(Live *L, MemFunc *mf)
 
 /* ------------------------------------------------------------------ the pass */
 
-static void mark_returned(const Block *b, bool *returned, uint32_t nv)
-{
-	for (uint32_t i = 0; i < b->nouts; i++)
-		if (b->outs[i] < nv)
-			returned[b->outs[i]] = true;
-	for (uint32_t i = 0; i < b->nops; i++)
-		for (uint32_t k = 0; k < b->ops[i]->nblocks; k++)
-			mark_returned(b->ops[i]->blocks[k], returned, nv);
-}
-
 /* True when `legality` has run and the ANE rule `code` fired on some op:
  * that rule then reports the same fact (ANE012: the 1 GB limit for the
  * chosen iPhone/iPad chip), and memory does not repeat it. */
@@ -708,19 +459,19 @@ int pass_memory(Module *m, PassCtx *ctx)
 	if (!r->funcs || !r->op_stored)
 		IR_DIE("out of memory");
 	Arena *scratch = arena_new();
-	KeySet mseen = { .a = scratch };
+	WeightSeen mseen;
+	weight_seen_init(&mseen);
+	WeightBytes module = { 0 };
 	for (uint32_t i = 0; i < nf; i++) {
 		Func *f = m->funcs.v[i];
 		MemFunc *mf = &r->funcs[i];
 		mf->func = f;
-		uint32_t nv = f->values.n;
-		bool *returned = arena_array(scratch, nv ? nv : 1, sizeof *returned);
 		int64_t *op_stored = arena_array(ctx->arena, f->nops ? f->nops : 1, sizeof *op_stored);
-		if (!returned || !op_stored)
+		if (!op_stored)
 			IR_DIE("out of memory");
-		mark_returned(f->body, returned, nv);
-		WeighCtx w = { ctx, f, &mf->weights, &r->module, { .a = scratch }, &mseen, op_stored };
-		weigh_block(&w, f->body, returned);
+		WeightBytes fw = { 0 };
+		ir_weight_bytes_func(f, walk_type, ctx, &mseen, &fw, &module, op_stored);
+		weights_from(&mf->weights, &fw);
 		r->op_stored[i] = op_stored;
 		Live L = { .ctx = ctx, .f = f, .scratch = scratch };
 		liveness(&L, mf);
@@ -728,6 +479,8 @@ int pass_memory(Module *m, PassCtx *ctx)
 			r->peak = mf;
 	}
 	arena_free(scratch);
+	weights_from(&r->module, &module);
+	weight_seen_fini(&mseen);
 	ctx->memory = r;
 
 	/* G10: the model against the 1 GB limit of the ANE on iPhone */
@@ -857,7 +610,7 @@ bool mem_working_set(const PassCtx *ctx, const Func *f, uint32_t first, uint32_t
 					ws_weight(f, mf, op_stored, b->value, vseen, oseen, out, ctx);
 				} else if (b->kind == BIND_LIT && b->lit && b->lit->kind == LIT_TENSOR &&
 				           b->lit->type->dt != DT_STRING) {
-					int64_t lb = lit_bytes(b->lit);
+					int64_t lb = ir_packed_bytes(b->lit->u.tensor.count, b->lit->type->dt);
 					MemSize s = lb < 0 ? (MemSize){ 0, 1 } : (MemSize){ lb, 0 };
 					out->weights_stored = mem_size_add(out->weights_stored, s);
 					out->weights_decompressed = mem_size_add(out->weights_decompressed, s);
