@@ -254,9 +254,10 @@ static Module *load_bytes(const char *path, const void *bytes, size_t n, const c
  * read into reused heap memory is cheaper than a fresh mapping. */
 enum { MAP_MIN = 64 << 10 };
 
-static Module *load_file(const char *path, const char *format_name, DiagList *dl)
+/* `form` is fe_detect(path), sniffed once by the caller. */
+static Module *load_file(const char *path, FeFormat form, const char *format_name, DiagList *dl)
 {
-	if (fe_detect(path) == FE_FMT_MIL_TEXT)
+	if (form == FE_FMT_MIL_TEXT)
 		return load_mil_stream(path, dl);
 	FileBytes *fb = malloc(sizeof *fb);
 	if (!fb)
@@ -435,7 +436,7 @@ static Module *load_mlpackage(const char *pkg, DiagList *dl)
 		         "(through a symbolic link) outside the package; refused");
 		goto out;
 	}
-	m = load_file(root_path, "mlpackage", dl);
+	m = load_file(root_path, fe_detect(root_path), "mlpackage", dl);
 	if (m && m->desc)
 		m->desc->format = "mlpackage";
 out:
@@ -623,14 +624,22 @@ static Module *load_mlmodelc(const char *dir, DiagList *dl)
 
 Module *fe_load(const char *path, DiagList *dl)
 {
+	return fe_load_as(path, dl, NULL);
+}
+
+Module *fe_load_as(const char *path, DiagList *dl, FeFormat *form)
+{
 	struct stat st;
 	if (stat(path, &st) != 0) {
 		diag_add(dl, SEV_ERROR, FE_E_READ, at(path), "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	Module *m = NULL;
+	FeFormat f = fe_detect(path);
+	if (form)
+		*form = f;
 	if (S_ISDIR(st.st_mode)) {
-		switch (fe_detect(path)) {
+		switch (f) {
 		case FE_FMT_MLPACKAGE:
 			m = load_mlpackage(path, dl);
 			break;
@@ -644,7 +653,7 @@ Module *fe_load(const char *path, DiagList *dl)
 			return NULL;
 		}
 	} else {
-		m = load_file(path, "mlmodel", dl);
+		m = load_file(path, f, "mlmodel", dl);
 	}
 	if (m)
 		blob_install(m);
