@@ -73,6 +73,8 @@ static const RtKernel kernel_table[OPID_COUNT] = {
 	[OPID_constexpr_lut_to_sparse] = rt_exec_constexpr,
 	/* rnn.c */
 	[OPID_lstm] = rt_exec_lstm,
+	/* classify.c */
+	[OPID_classify] = rt_exec_classify,
 };
 
 RtKernel rt_kernel_for(OpId id)

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "runtime/rt_int.h"
 
@@ -17,13 +18,15 @@ static float act_hard_sigmoid(float x) { return fminf(fmaxf(0.2f * x + 0.5f, 0),
 static float act_relu(float x) { return x > 0 ? x : 0; }
 static float act_linear(float x) { return x; }
 
+/* Activation names, any case: the neural-network frontend writes them in
+ * capitals ("SIGMOID"). */
 static Act activation(const char *name)
 {
-	if (strcmp(name, "sigmoid") == 0) return act_sigmoid;
-	if (strcmp(name, "tanh") == 0 || strcmp(name, "scaled_tanh") == 0) return act_tanh;
-	if (strcmp(name, "hard_sigmoid") == 0) return act_hard_sigmoid;
-	if (strcmp(name, "relu") == 0) return act_relu;
-	if (strcmp(name, "linear") == 0) return act_linear;
+	if (strcasecmp(name, "sigmoid") == 0) return act_sigmoid;
+	if (strcasecmp(name, "tanh") == 0 || strcasecmp(name, "scaled_tanh") == 0) return act_tanh;
+	if (strcasecmp(name, "hard_sigmoid") == 0) return act_hard_sigmoid;
+	if (strcasecmp(name, "relu") == 0) return act_relu;
+	if (strcasecmp(name, "linear") == 0) return act_linear;
 	return NULL;
 }
 
@@ -82,7 +85,10 @@ int rt_exec_lstm(RtCtx *c, RtOp *o)
 	const RtTensor *x = rt_in(o, "x"), *h0 = rt_in(o, "initial_h"), *c0 = rt_in(o, "initial_c");
 	const RtTensor *wih = rt_in(o, "weight_ih"), *whh = rt_in(o, "weight_hh");
 	const RtTensor *bias = rt_in(o, "bias"), *peep = rt_in(o, "peephole");
-	if (!rt_f32(x) || x->rank != 3 || !rt_f32(h0) || !rt_f32(c0) || !rt_f32(wih) ||
+	/* The neural-network frontend's lstm carries two trailing unit dims
+	 * (x [s, b, I, 1, 1]); its outputs keep them. */
+	bool nn5 = x && x->rank == 5 && x->dims[3] == 1 && x->dims[4] == 1;
+	if (!rt_f32(x) || (x->rank != 3 && !nn5) || !rt_f32(h0) || !rt_f32(c0) || !rt_f32(wih) ||
 	    !rt_f32(whh) || o->nouts != 3)
 		return rt_fail(c, RT_E_OP, "lstm needs float x [s, b, I], initial states and weights");
 	const char *dir = rt_in_str(o, "direction", "forward");
@@ -112,10 +118,15 @@ int rt_exec_lstm(RtCtx *c, RtOp *o)
 		dirs[1] = (LstmDir){ wb->data, hb->data, bb ? bb->data : NULL, pb ? pb->data : NULL,
 		                     sh.h, true };
 	}
-	int64_t ydims[3] = { seq ? sh.s : 1, sh.b, sh.dh }, sdims[2] = { sh.b, sh.dh };
-	RtTensor *y = rt_out(c, o, 0, DT_FP32, 3, ydims);
-	RtTensor *hn = y ? rt_out(c, o, 1, DT_FP32, 2, sdims) : NULL;
-	RtTensor *cn = hn ? rt_out(c, o, 2, DT_FP32, 2, sdims) : NULL;
+	int64_t ydims[5] = { seq ? sh.s : 1, sh.b, sh.dh, 1, 1 }, sdims[5] = { sh.b, sh.dh, 1, 1, 1 };
+	int32_t srank = 2;
+	if (nn5) {
+		sdims[0] = 1, sdims[1] = sh.b, sdims[2] = sh.dh;
+		srank = 5;
+	}
+	RtTensor *y = rt_out(c, o, 0, DT_FP32, nn5 ? 5 : 3, ydims);
+	RtTensor *hn = y ? rt_out(c, o, 1, DT_FP32, srank, sdims) : NULL;
+	RtTensor *cn = hn ? rt_out(c, o, 2, DT_FP32, srank, sdims) : NULL;
 	float *gates = cn ? malloc(sizeof(float) * (size_t)(4 * sh.h + 1)) : NULL;
 	if (!gates)
 		return cn ? rt_fail(c, RT_E_MEMORY, "lstm: out of memory") : -1;

@@ -220,5 +220,6 @@ int rt_exec_write_state(RtCtx *c, RtOp *o);
 int rt_exec_const(RtCtx *c, RtOp *o);          /* constexpr.c */
 int rt_exec_constexpr(RtCtx *c, RtOp *o);
 int rt_exec_lstm(RtCtx *c, RtOp *o);           /* rnn.c */
+int rt_exec_classify(RtCtx *c, RtOp *o);       /* classify.c */
 
 #endif

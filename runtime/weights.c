@@ -57,8 +57,34 @@ static int tensor_shape(const Type *t, int32_t *rank, int64_t *dims)
 	return 0;
 }
 
+/* A list of scalars (classify.classes) as a 1-D tensor of their dtype. */
+static int decode_list(const Lit *l, RtTensor *out, DiagList *dl, SrcLoc loc)
+{
+	uint32_t n = l->u.seq.n;
+	const Lit *first = n ? l->u.seq.items[0] : NULL;
+	DType dt = first && first->kind == LIT_TENSOR ? first->type->dt : DT_INT32;
+	int64_t dims[1] = { n };
+	if (rt_tensor_alloc(out, rt_storage_dtype(dt), 1, dims) < 0)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		const Lit *it = l->u.seq.items[i];
+		if (it->kind != LIT_TENSOR || it->type->dt != dt || it->u.tensor.count != 1) {
+			diag_add(dl, SEV_ERROR, RT_E_OP, loc, "a list literal whose items are not scalars "
+			         "of one dtype");
+			return -1;
+		}
+		if (dt == DT_STRING)
+			((const char **)out->data)[i] = lit_elem_str(it, 0);
+		else
+			rt_tensor_set(out, i, lit_elem_f64(it, 0));
+	}
+	return 0;
+}
+
 int rt_decode_lit(Module *m, const Lit *l, RtTensor *out, DiagList *dl, SrcLoc loc)
 {
+	if (l->kind == LIT_LIST)
+		return decode_list(l, out, dl, loc);
 	int32_t rank;
 	int64_t dims[RT_MAX_RANK];
 	if ((l->kind != LIT_TENSOR && l->kind != LIT_BLOB) || tensor_shape(l->type, &rank, dims) < 0) {
