@@ -114,17 +114,23 @@ int rt_decode_lit(Module *m, const Lit *l, RtTensor *out, DiagList *dl, SrcLoc l
 		diag_add(dl, SEV_ERROR, RT_E_WEIGHTS, loc, "string weights in %s", l->u.blob.path);
 		return -1;
 	}
+	/* The reader's own complaint goes into this one-line message, which
+	 * names the blob and its offset. */
+	DiagList why;
+	diag_init(&why);
 	uint64_t nbytes = 0;
-	const uint8_t *bytes = ir_blob_bytes(m, l, &nbytes, dl);
+	const uint8_t *bytes = ir_blob_bytes(m, l, &nbytes, &why);
 	uint64_t need = ((uint64_t)out->numel * dtype_info[dt].bits + 7) / 8;
 	if (!bytes || nbytes < need) {
 		diag_add(dl, SEV_ERROR, RT_E_WEIGHTS, loc,
-		         "weights %s at offset %llu: %s (%llu bytes, %llu needed)",
+		         "weights %s at offset %llu: %s (%llu bytes, %llu needed)%s%s",
 		         l->u.blob.path, (unsigned long long)l->u.blob.offset,
 		         bytes ? "truncated" : "unavailable", (unsigned long long)nbytes,
-		         (unsigned long long)need);
+		         (unsigned long long)need, why.d.n ? ": " : "", why.d.n ? why.d.v[0].msg : "");
+		diag_fini(&why);
 		return -1;
 	}
+	diag_fini(&why);
 	if (dt == DT_FP32) {
 		memcpy(out->data, bytes, (size_t)out->numel * 4);
 		return 0;
