@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir/op_catalogue.h"
 #include "runtime/runtime.h"
 #include "testutil.h"
 
@@ -317,6 +318,46 @@ static void test_kernels_constexpr_folded_at_load(void **state)
 	done(&g);
 }
 
+/* docs/runtime.md lists exactly the ops that have a kernel, and counts. */
+static void test_kernels_docs_list_matches_the_table(void **state)
+{
+	(void)state;
+	char path[1024];
+	snprintf(path, sizeof path, "%s/docs/runtime.md", tu_source_dir());
+	char *doc = tu_read_file(path, NULL);
+	assert_non_null(doc);
+	char *start = strstr(doc, "## Ops with a kernel");
+	assert_non_null(start);
+	char *end = strstr(start, "Limits of this version");
+	assert_non_null(end);
+	*end = 0;
+	start = strstr(start, "):");            /* after "(tests/...kernels.c):" */
+	assert_non_null(start);
+	int listed = 0, with_kernel = 0, ops = 0;
+	const char *prev = "";
+	for (size_t i = 0; i < op_catalogue_nrows(); i++) {
+		const char *name = op_catalogue_row(i)->name;
+		if (strcmp(name, prev) == 0)
+			continue;
+		prev = name;
+		ops++;
+		size_t len = strlen(name);
+		bool in_doc = false;
+		for (const char *at = start; (at = strstr(at, name)); at++)
+			if ((at[-1] == ' ' || at[-1] == '\n') && (at[len] == ' ' || at[len] == '\n'))
+				in_doc = true;
+		with_kernel += rt_op_has_kernel(name);
+		listed += in_doc;
+		if (in_doc != rt_op_has_kernel(name))
+			fail_msg("docs/runtime.md and the kernel table disagree on %s", name);
+	}
+	char count[64];
+	snprintf(count, sizeof count, "%d of the catalogue's %d ops", with_kernel, ops);
+	assert_non_null(strstr(doc, count));
+	assert_int_equal(listed, with_kernel);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_kernels_control_flow_and_loop_cap),
 		cmocka_unit_test(test_kernels_op_without_kernel_refused_at_load),
 		cmocka_unit_test(test_kernels_constexpr_folded_at_load),
+		cmocka_unit_test(test_kernels_docs_list_matches_the_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
