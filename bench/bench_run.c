@@ -52,6 +52,33 @@ static int bind_reference_inputs(RtProgram *p, const char *dir, DiagList *dl)
 	return 0;
 }
 
+/* Wall time by op type over every run so far, largest first (BENCH_PROFILE=1). */
+static void print_profile(const RtStats *st)
+{
+	const char *kinds[128];
+	double secs[128];
+	int n = 0;
+	for (uint32_t i = 0; i < st->nops; i++) {
+		int k = 0;
+		while (k < n && strcmp(kinds[k], st->ops[i].op->kind) != 0)
+			k++;
+		if (k == n && n < 128) {
+			kinds[n] = st->ops[i].op->kind;
+			secs[n++] = 0;
+		}
+		if (k < n)
+			secs[k] += st->ops[i].seconds;
+	}
+	for (int a = 0; a < n; a++)
+		for (int b = a + 1; b < n; b++)
+			if (secs[b] > secs[a]) {
+				double t = secs[a]; secs[a] = secs[b]; secs[b] = t;
+				const char *q = kinds[a]; kinds[a] = kinds[b]; kinds[b] = q;
+			}
+	for (int k = 0; k < n && k < 8; k++)
+		printf("    %-24s %8.1f ms per run\n", kinds[k], secs[k] * 1e3 / (double)st->runs);
+}
+
 static int time_net(Module *m, PassCtx *ctx, const char *dir, int threads, int runs, Timing *out)
 {
 	DiagList dl;
@@ -91,6 +118,8 @@ static int time_net(Module *m, PassCtx *ctx, const char *dir, int threads, int r
 			out->conv_gflop += co->flops * 1e-9;
 	}
 	out->conv_ms = (out->conv_ms - conv0 * 1e3) / runs;
+	if (getenv("BENCH_PROFILE"))
+		print_profile(st);
 	rc = 0;
 out:
 	if (rc < 0)

@@ -102,8 +102,8 @@ static unsigned log2_exact(int64_t n)
 /* iOS16: lut 1-D of 2^nbits entries, indices a packed byte stream. */
 static int lut16(RtCtx *c, RtOp *o, const RtTensor *ix, const RtTensor *lut)
 {
-	int32_t rank;
-	int64_t dims[RT_MAX_RANK], n;
+	int32_t rank = 0;
+	int64_t dims[RT_MAX_RANK], n = 0;
 	if (output_shape(c, o, &rank, dims, &n) < 0)
 		return -1;
 	unsigned nbits = log2_exact(lut->numel);

@@ -97,7 +97,7 @@ int rt_exec_conv(RtCtx *c, RtOp *o)
 	const RtTensor *x = rt_in(o, "x"), *w = rt_in(o, "weight"), *b = rt_in(o, "bias");
 	if (!rt_f32(x) || !rt_f32(w) || (b && !rt_f32(b)))
 		return rt_fail(c, RT_E_OP, "conv needs float x, weight and bias");
-	Geom g;
+	Geom g = { 0 };
 	if (geometry(c, o, x, w, &g) < 0)
 		return -1;
 	if (b && b->numel != g.cout)
