@@ -2,6 +2,7 @@
 #include "anelint.h"
 #include "frontend/blob.h"
 #include "frontend/frontend.h"
+#include "ir/op_catalogue.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ Module *anelint_load(const char *path, DiagList *dl)
 	} else {
 		m = fe_load(path, dl);
 	}
+	if (m)
+		ir_resolve_ops(m);      /* every op's catalogue row, once */
 	if (m && ir_verify(m, dl) > 0) {
 		ir_module_free(m);
 		return NULL;

@@ -149,3 +149,17 @@ uint8_t fp8e4m3fn_from_f64(double x) { return (uint8_t)ff_encode(&FMT_FP8E4M3FN,
 double fp8e4m3fn_to_f64(uint8_t b) { return ff_decode(&FMT_FP8E4M3FN, b); }
 uint8_t fp8e5m2_from_f64(double x) { return (uint8_t)ff_encode(&FMT_FP8E5M2, x); }
 double fp8e5m2_to_f64(uint8_t b) { return ff_decode(&FMT_FP8E5M2, b); }
+
+int64_t ir_packed_bytes(int64_t n, DType dt)
+{
+	unsigned bits = (unsigned)dt < DT_COUNT ? dtype_info[dt].bits : 0;
+	if (n < 0 || bits == 0)
+		return -1;
+	/* ceil(n * bits / 8) without forming n * bits: whole groups of eight
+	 * elements take `bits` bytes each, the rest rounds up. */
+	int64_t whole;
+	if (__builtin_mul_overflow(n / 8, (int64_t)bits, &whole))
+		return -1;
+	int64_t rest = ((n % 8) * (int64_t)bits + 7) / 8;
+	return whole > INT64_MAX - rest ? -1 : whole + rest;
+}

@@ -186,6 +186,15 @@ static inline Dim dim_unknown(void) { return (Dim){ DIM_UNKNOWN, 0, NULL }; }
 bool dim_equal(Dim a, Dim b);
 /* Element count of a tensor type, -1 if any dim is not known, or on overflow. */
 int64_t type_numel(const Type *t);
+/* Bytes of n elements of dt packed to dtype_info[dt].bits, as weight blobs
+ * store them: ceil(n * bits / 8), so sub-byte dtypes share bytes
+ * (bundles-and-blobs.md).  -1 when n < 0, for a dtype without a fixed size
+ * (string), or on overflow. */
+int64_t ir_packed_bytes(int64_t n, DType dt);
+/* The storage bytes of a tensor or tensor_buffer type (a state: of its
+ * tensor): ir_packed_bytes(type_numel(t), t->dt); -1 when t is none of
+ * these, its shape is not known, or its dtype is string. */
+int64_t ir_tensor_bytes(const Type *t);
 static inline bool type_is_scalar(const Type *t)
 {
 	return t->kind == TY_TENSOR && t->rank == 0;
@@ -337,6 +346,8 @@ struct Func {
 	 * copies and a Value * stays valid.  Use ir_value(f, id). */
 	struct { Value **chunks; uint32_t n, nchunks; } values;
 	uint32_t nops;          /* ops in all blocks, walk order */
+	Op **op_table;          /* by Op.index, nops entries: see ir_func_op_table */
+	uint32_t op_table_cap;
 	SrcLoc loc;
 	Module *module;
 };
@@ -414,8 +425,16 @@ const char *ir_op_name(const Func *f, const Op *op);
 typedef int (*OpVisitor)(Func *f, Op *op, void *ctx);
 int ir_walk_ops(Func *f, OpVisitor fn, void *ctx);
 
-/* Recompute every value's use list and every op's walk index. */
+/* Recompute every value's use list, every op's walk index (Op.index) and
+ * the function's op table. */
 void ir_fill_uses(Func *f);
+/* The function's ops by Op.index (f->nops entries, walk order), built by
+ * ir_fill_uses: side tables indexed by Op.index map back to ops here.
+ * NULL before the first ir_fill_uses or for a function without ops. */
+static inline Op *const *ir_func_op_table(const Func *f)
+{
+	return f->nops ? f->op_table : NULL;
+}
 
 /* ------------------------------------------------------------------ diagnostics */
 

@@ -46,3 +46,64 @@ const FuncDesc *model_desc_func(const ModelDesc *d, const char *name)
 				return &d->funcs[i];
 	return &d->funcs[0];
 }
+
+/* ------------------------------------------------------------------ a function's description */
+
+/* A part name the reader uses as is; others become model<i>. */
+static bool plain_identifier(const char *s)
+{
+	if (!s || !*s || (*s >= '0' && *s <= '9'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* The part of pipeline d whose function is called fname; prefix is the
+ * enclosing parts' name (NULL at the top). */
+static const ModelDesc *pipeline_part(const ModelDesc *d, const char *prefix, const char *fname,
+                                      int depth)
+{
+	if (!d || depth > 16)
+		return NULL;
+	if (!d->nsubmodels)
+		return !prefix || strcmp(prefix, fname) == 0 ? d : NULL;
+	for (uint32_t i = 0; i < d->nsubmodels; i++) {
+		const SubModelDesc *s = &d->submodels[i];
+		char name[256];
+		const char *sep = prefix ? "_" : "";
+		int n = plain_identifier(s->name)
+		        ? snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "", sep, s->name)
+		        : snprintf(name, sizeof name, "%s%smodel%u", prefix ? prefix : "", sep, i);
+		if (n < 0 || (size_t)n >= sizeof name)
+			continue;
+		const ModelDesc *r = pipeline_part(s->desc, name, fname, depth + 1);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+const ModelDesc *ir_func_model_desc(const Func *f)
+{
+	const ModelDesc *d = f->module ? f->module->desc : NULL;
+	if (!d || !d->nsubmodels)
+		return d;
+	return f->name ? pipeline_part(d, NULL, f->name, 0) : NULL;
+}
+
+const FuncDesc *ir_func_desc(const Func *f)
+{
+	const ModelDesc *top = f->module ? f->module->desc : NULL;
+	if (!top)
+		return NULL;
+	for (uint32_t i = 0; f->name && i < top->nfuncs; i++)
+		if (top->funcs[i].name && strcmp(top->funcs[i].name, f->name) == 0)
+			return &top->funcs[i];
+	const ModelDesc *d = ir_func_model_desc(f);
+	if (d && d != top)
+		return model_desc_func(d, NULL);
+	return top->nfuncs == 1 && f->module->funcs.n == 1 ? &top->funcs[0] : NULL;
+}

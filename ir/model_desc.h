@@ -150,4 +150,15 @@ MinOS model_min_os(int32_t spec_version);
 /* The function description with that name, or the default one for NULL. */
 const FuncDesc *model_desc_func(const ModelDesc *d, const char *name);
 
+/* The one lookup of a function's description (every pass and emitter asks
+ * here).  The model a function was read from: Module.desc, or for a
+ * pipeline the part the function is named after (the protobuf reader names
+ * each part's function `<part>` or `model<i>`, nested parts
+ * `<outer>_<inner>`); NULL for bare MIL text or a function of no part. */
+const ModelDesc *ir_func_model_desc(const Func *f);
+/* Its FuncDesc: the one named like f; a pipeline part's default function;
+ * or the only one when model and module both have one function.  NULL
+ * otherwise. */
+const FuncDesc *ir_func_desc(const Func *f);
+
 #endif

@@ -39,17 +39,6 @@ Func *ir_module_find_func(const Module *m, const char *name)
 	return NULL;
 }
 
-const void *ir_blob_bytes(Module *m, const Lit *blob, uint64_t *nbytes, DiagList *dl)
-{
-	if (!m->blob_resolver) {
-		diag_add(dl, SEV_ERROR, "E0301", (SrcLoc){ .file = m->file },
-		         "weights of %s are not available (no weight file reader for this input)",
-		         blob->u.blob.path);
-		return NULL;
-	}
-	return m->blob_resolver(m, blob, nbytes, dl);
-}
-
 Func *ir_func_new(Module *m, const char *name, const char *opset, SrcLoc loc)
 {
 	Func *f = arena_alloc(m->arena, sizeof *f);
@@ -204,6 +193,8 @@ static void count_uses(Func *f, Block *b, uint32_t *index, uint32_t *total)
 	for (uint32_t i = 0; i < b->nops; i++) {
 		Op *op = b->ops[i];
 		op->index = (*index)++;
+		if (op->index < f->op_table_cap)
+			f->op_table[op->index] = op;
 		for (uint32_t k = 0; k < op->nargs; k++)
 			for (uint32_t j = 0; j < op->args[k].n; j++) {
 				const Binding *bd = &op->args[k].b[j];
@@ -214,6 +205,17 @@ static void count_uses(Func *f, Block *b, uint32_t *index, uint32_t *total)
 			}
 		for (uint32_t k = 0; k < op->nblocks; k++)
 			count_uses(f, op->blocks[k], index, total);
+	}
+}
+
+/* Fill the op table after it grew (count_uses fills it when it fits). */
+static void fill_op_table(Func *f, Block *b, uint32_t *index)
+{
+	for (uint32_t i = 0; i < b->nops; i++) {
+		Op *op = b->ops[i];
+		f->op_table[(*index)++] = op;
+		for (uint32_t k = 0; k < op->nblocks; k++)
+			fill_op_table(f, op->blocks[k], index);
 	}
 }
 
@@ -241,6 +243,15 @@ void ir_fill_uses(Func *f)
 	uint32_t index = 0, total = 0;
 	count_uses(f, f->body, &index, &total);
 	f->nops = index;
+	if (index > f->op_table_cap) {
+		/* the first fill (or ops were added): size the table, then fill it */
+		f->op_table = arena_array(f->module->arena, index, sizeof *f->op_table);
+		if (!f->op_table)
+			IR_DIE("too many ops");
+		f->op_table_cap = index;
+		index = 0;
+		fill_op_table(f, f->body, &index);
+	}
 	Use *all = total ? arena_array(f->module->arena, total, sizeof *all) : NULL;
 	if (total && !all)
 		IR_DIE("too many uses");

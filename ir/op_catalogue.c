@@ -31,10 +31,12 @@ static_assert(ROW_COUNT <= UINT16_MAX, "row indices are uint16_t");
 /* Column constructors used by op_table.def. */
 #define REQ false
 #define OPT true
-#define IN(nm, knd, dts, tv, rmin, rmax, same, rtext, opt, dflt) \
+#define WEIGHT true
+#define PLAIN false
+#define IN(nm, knd, dts, tv, rmin, rmax, same, rtext, opt, dflt, weight) \
 	{ .name = #nm, .kind = OPND_##knd, .dtypes = (dts), .tvar = TV_##tv, \
 	  .rank_min = (rmin), .rank_max = (rmax), .rank_same_as = (same), \
-	  .rank_text = (rtext), .optional = (opt), .def = (dflt) },
+	  .rank_text = (rtext), .optional = (opt), .def = (dflt), .is_weight = (weight) },
 #define OUT_TV(tv) { .rule = OUTDT_TVAR, .tvar = TV_##tv, .dt = DT_COUNT, .operand = NULL }
 #define OUT_DT(d) { .rule = OUTDT_FIXED, .tvar = TV_NONE, .dt = DT_##d, .operand = NULL }
 #define OUT_OPND(o) { .rule = OUTDT_OPERAND, .tvar = TV_NONE, .dt = DT_COUNT, .operand = #o }
@@ -45,10 +47,11 @@ static_assert(ROW_COUNT <= UINT16_MAX, "row indices are uint16_t");
 	.noutputs = sizeof((const OpOutputInfo[]){ __VA_ARGS__ }) / sizeof(OpOutputInfo)
 #define NO_OUTS .nout_min = 0, .nout_max = 0, .outputs = NULL, .noutputs = 0
 
-#define ROW(op_, since_, rule_, flags_, nblocks_, outs, ...) \
+#define ROW(op_, since_, rule_, flags_, cost_, nblocks_, outs, ...) \
 	[ROW_##op_##_##since_] = { \
 		.name = #op_, .id = OPID_##op_, .since = OPSET_##since_, \
-		.rule = RULE_##rule_, .flags = (flags_), .nblocks = (nblocks_), outs, \
+		.rule = RULE_##rule_, .flags = (flags_), .cost_class = OPC_##cost_, \
+		.nblocks = (nblocks_), outs, \
 		.operands = (const OpOperandInfo[]){ __VA_ARGS__ }, \
 		.noperands = sizeof((const OpOperandInfo[]){ __VA_ARGS__ }) \
 			/ sizeof(OpOperandInfo) },
@@ -69,6 +72,8 @@ static const OpInfo op_rows[ROW_COUNT] = {
 #undef OUT_DT
 #undef OUT_TV
 #undef IN
+#undef PLAIN
+#undef WEIGHT
 #undef OPT
 #undef REQ
 
@@ -262,4 +267,16 @@ const char *op_tvar_name(OpTypeVar tv)
 const char *opnd_kind_name(OpndKind k)
 {
 	return (unsigned)k < OPND_KIND_COUNT ? kind_names[k] : NULL;
+}
+
+static const char *const cost_class_names[] = {
+#define X(e, name) [OPC_##e] = name,
+	OP_COST_CLASS_LIST(X)
+#undef X
+};
+static_assert(countof(cost_class_names) == OPC_COUNT, "one name per cost class");
+
+const char *op_cost_class_name(OpCostClass c)
+{
+	return (unsigned)c < OPC_COUNT ? cost_class_names[c] : NULL;
 }

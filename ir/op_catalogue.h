@@ -114,6 +114,10 @@ typedef struct OpOperandInfo {
 	 * "1", "[1]*num_spatial_dims", "None", "x.dtype(1e-4)"), or NULL:
 	 * required, or optional with no default (absent => feature off). */
 	const char *def;
+	/* A layer's learned parameters (weight*, bias*): the operands the ANE's
+	 * fp16 range check exempts (ane-legality.md) and the cost model counts
+	 * as weights when they are constants. */
+	bool is_weight;
 } OpOperandInfo;
 
 /* ------------------------------------------------------------------ outputs */
@@ -168,7 +172,43 @@ typedef enum OpFlags {
 	 * ("treat as NN-backend only") and the list ops ("coremltools normally
 	 * lowers lists before export"). */
 	OPF_UNSURE_RUNTIME = 1u << 5,
+	/* equal, not_equal, less, less_equal, greater, greater_equal (ops.md
+	 * "Comparison"); the logical_* ops share their rule but are not these. */
+	OPF_COMPARISON = 1u << 6,
+	/* Shape-preserving element-wise math of one tensor (abs, relu, cast, ...;
+	 * not the norms that share the shape rule). */
+	OPF_UNARY_ELEMENTWISE = 1u << 7,
+	/* Element-wise over broadcast operands (add, mul, comparisons, logical_*,
+	 * select). */
+	OPF_BROADCAST_ELEMENTWISE = 1u << 8,
+	/* Only moves or selects elements: reshape, transpose, concat, split,
+	 * slice*, gather*, scatter*, squeeze, expand_dims, pad, tile, ... (the
+	 * view, move and concat cost classes). */
+	OPF_DATA_MOVEMENT = 1u << 9,
 } OpFlags;
+
+/* How the cost model estimates an op: one set of calibrated constants per
+ * class (passes/cost.c).  X(enum suffix, name as printed).  ORDER COST. */
+#define OP_COST_CLASS_LIST(X) \
+	X(ELEM, "elementwise")      /* element-wise, activations, casts, comparisons */ \
+	X(VIEW, "view")             /* reshape, squeeze, expand_dims, identity */ \
+	X(MOVE, "data-movement")    /* transpose, slice, gather, pad, pixel ops */ \
+	X(CONCAT, "concat")         /* concat, split, stack, tile */ \
+	X(NORM, "normalisation")    /* softmax, normalisations, reductions */ \
+	X(CONV, "conv")             /* conv, conv_transpose */ \
+	X(MATMUL, "matmul")         /* matmul, linear, einsum */ \
+	X(SDPA, "attention")        /* scaled_dot_product_attention */ \
+	X(RESIZE, "resize")         /* upsample, resize, crop_resize, resample */ \
+	X(POOL, "pool")             /* max/avg/l2 pool */ \
+	X(RNN, "recurrent")         /* lstm, gru, rnn */ \
+	X(CONTROL, "control-flow")  /* cond, while_loop, call */
+
+typedef enum OpCostClass {
+#define X(e, name) OPC_##e,
+	OP_COST_CLASS_LIST(X)
+#undef X
+	OPC_COUNT
+} OpCostClass;
 
 typedef enum OpId {
 #define OP(name, ...) OPID_##name,
@@ -185,6 +225,7 @@ struct OpInfo {
 	uint8_t since;          /* Opset level whose definition this row is */
 	InferRule rule;
 	uint16_t flags;         /* OpFlags */
+	uint8_t cost_class;     /* OpCostClass */
 	uint8_t nblocks;        /* nested blocks: 2 for cond and while_loop */
 	uint8_t nout_min;
 	uint8_t nout_max;       /* OP_OUTS_VARIADIC: no upper bound */
@@ -219,8 +260,40 @@ const OpOperandInfo *op_info_operand(const OpInfo *info, const char *name);
 int op_info_operand_index(const OpInfo *info, const char *name);
 
 const char *op_id_name(OpId id);
+const char *op_cost_class_name(OpCostClass c);
 const char *infer_rule_name(InferRule r);
 const char *op_tvar_name(OpTypeVar tv);
 const char *opnd_kind_name(OpndKind k);
+
+/* ------------------------------------------------------------------ resolved ops
+ * (ir/op_props.c)  The loader resolves every op's row once (ir_resolve_ops);
+ * passes then ask the op, never compare its kind string. */
+
+/* Set Op.info for every op of every function, nested blocks included: the
+ * row of op->kind in force at the op's own opset (`<ios17>` suffix) or its
+ * function's (OPSET_NEWEST when the function's opset is not known).  Ops
+ * the catalogue does not know at that level get NULL and keep their kind. */
+void ir_resolve_ops(Module *m);
+/* The op's catalogue id, OPID_COUNT when the op is unknown (see
+ * OPID_UNKNOWN): passes `switch (ir_op_id(op))`. */
+#define OPID_UNKNOWN OPID_COUNT
+OpId ir_op_id(const Op *op);
+
+/* A compile-time constant: const or constexpr_* (ops.md "Constexpr").  By
+ * the kind's spelling when the op is not resolved (a constexpr_* named in
+ * an opset older than its own is still a constant). */
+bool op_is_const(const Op *op);
+/* One of the six comparisons (OPF_COMPARISON); false for unknown ops. */
+bool op_is_comparison(const Op *op);
+/* Element-wise, unary or broadcasting (OPF_*_ELEMENTWISE). */
+bool op_is_elementwise(const Op *op);
+/* Moves or selects elements only (OPF_DATA_MOVEMENT). */
+bool op_is_data_movement(const Op *op);
+/* The op's cost class: its row's, or for ops outside the catalogue the
+ * legacy layers' (nn.batchnorm, nn.branch, ...; else OPC_ELEM). */
+OpCostClass op_cost_class(const Op *op);
+/* Whether operand `name` of the op is a layer's weight (OpOperandInfo's
+ * is_weight); for unknown ops, by the same spelling rule (weight*, bias*). */
+bool op_operand_is_weight(const Op *op, const char *name);
 
 #endif

@@ -1,19 +1,15 @@
 /* type.c - interned types.  Every constructor hashes the structure and
  * returns the one stored instance, so type equality is pointer equality
  * (cproc's typeint singletons, libfirm's modes). */
-#include "ir/ir.h"
+#include "ir/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct TypeTable {
 	Arena *arena;
-	const Type **slots;     /* open addressing, power-of-two size */
-	uint32_t cap, n;
-	const char **syms;      /* interned strings: dimension symbols, names */
-	uint32_t *shash;        /* their hashes and lengths, compared before the bytes */
-	uint32_t *slen;
-	uint32_t scap, sn;
+	HashMap types;          /* key.ptr: the interned Type (its hash is Type.hash) */
+	HashMap syms;           /* interned strings: dimension symbols, names */
 };
 
 static uint32_t mix(uint32_t h, uint64_t v)
@@ -21,22 +17,6 @@ static uint32_t mix(uint32_t h, uint64_t v)
 	h ^= (uint32_t)v + 0x9e3779b9u + (h << 6) + (h >> 2);
 	h ^= (uint32_t)(v >> 32) + 0x9e3779b9u + (h << 6) + (h >> 2);
 	return h;
-}
-
-/* Eight bytes at a time: interning runs once per identifier of the input. */
-static uint32_t hash_str(const char *s, size_t n)
-{
-	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, w;
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
-	h ^= h >> 29;
-	return (uint32_t)h;
 }
 
 static uint32_t hash_dims(uint32_t h, uint32_t n, const Dim *d)
@@ -129,44 +109,15 @@ static bool type_same(const Type *a, const Type *b)
 	return false;
 }
 
-/* The hash arrays live on the heap (freed by type_table_free), so growth
- * does not leave dead copies in the module arena. */
-static void *table_calloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-	if (!p)
-		IR_DIE("out of memory");
-	return p;
-}
-
-static void grow(TypeTable *t)
-{
-	uint32_t ncap = t->cap ? t->cap * 2 : 256;
-	const Type **ns = table_calloc(ncap, sizeof *ns);
-	for (uint32_t i = 0; i < t->cap; i++) {
-		const Type *ty = t->slots[i];
-		if (!ty)
-			continue;
-		uint32_t j = ty->hash & (ncap - 1);
-		while (ns[j])
-			j = (j + 1) & (ncap - 1);
-		ns[j] = ty;
-	}
-	free(t->slots);
-	t->slots = ns;
-	t->cap = ncap;
-}
-
 /* Look `proto` up; if absent, copy it (and its arrays) into the arena. */
 static const Type *intern(TypeTable *t, Type *proto)
 {
 	proto->hash = type_hash(proto);
-	if ((t->n + 1) * 4 > t->cap * 3)
-		grow(t);
-	uint32_t j = proto->hash & (t->cap - 1);
-	for (; t->slots[j]; j = (j + 1) & (t->cap - 1))
-		if (type_same(t->slots[j], proto))
-			return t->slots[j];
+	HashSlot *s = hmap_probe(&t->types, proto->hash);
+	for (; !hmap_slot_empty(s); s = hmap_probe_next(&t->types, s))
+		if (type_same(s->key.ptr, proto))
+			return s->key.ptr;
+	hmap_claim(&t->types, s, proto->hash);
 	Type *ty = arena_alloc(t->arena, sizeof *ty);
 	*ty = *proto;
 	if (ty->kind == TY_TENSOR && ty->rank > 0) {
@@ -197,16 +148,19 @@ static const Type *intern(TypeTable *t, Type *proto)
 			memcpy(e, proto->elems, ty->nelems * sizeof *e);
 		ty->elems = e;
 	}
-	t->slots[j] = ty;
-	t->n++;
+	s->key.ptr = ty;
 	return ty;
 }
 
+/* The tables' slots live on the heap (freed by type_table_free), so growth
+ * does not leave dead copies in the module arena. */
 TypeTable *type_table_new(Arena *a)
 {
 	TypeTable *t = arena_alloc(a, sizeof *t);
 	t->arena = a;
-	grow(t);
+	hmap_init(&t->types, NULL);
+	hmap_init(&t->syms, NULL);
+	hmap_reserve(&t->types, 192);
 	return t;
 }
 
@@ -214,53 +168,17 @@ void type_table_free(TypeTable *t)
 {
 	if (!t)
 		return;
-	free(t->slots);
-	free(t->syms);
-	free(t->shash);
-	free(t->slen);
-	t->slen = NULL;
-	t->slots = NULL;
-	t->syms = NULL;
-	t->shash = NULL;
+	hmap_fini(&t->types);
+	hmap_fini(&t->syms);
 }
 
 const char *type_intern_sym(TypeTable *t, const char *s, size_t len)
 {
-	uint32_t h = hash_str(s, len);
-	if ((t->sn + 1) * 4 > t->scap * 3) {
-		uint32_t ncap = t->scap ? t->scap * 2 : 64;
-		const char **ns = table_calloc(ncap, sizeof *ns);
-		uint32_t *nh = table_calloc(ncap, sizeof *nh);
-		uint32_t *nl = table_calloc(ncap, sizeof *nl);
-		for (uint32_t i = 0; i < t->scap; i++) {
-			if (!t->syms[i])
-				continue;
-			uint32_t j = t->shash[i] & (ncap - 1);
-			while (ns[j])
-				j = (j + 1) & (ncap - 1);
-			ns[j] = t->syms[i];
-			nh[j] = t->shash[i];
-			nl[j] = t->slen[i];
-		}
-		free(t->syms);
-		free(t->shash);
-		free(t->slen);
-		t->syms = ns;
-		t->shash = nh;
-		t->slen = nl;
-		t->scap = ncap;
-	}
-	uint32_t j = h & (t->scap - 1);
-	for (; t->syms[j]; j = (j + 1) & (t->scap - 1))
-		if (t->shash[j] == h && t->slen[j] == len && memcmp(t->syms[j], s, len) == 0)
-			return t->syms[j];
-	if (len >= UINT32_MAX)
-		IR_DIE("string of %zu bytes", len);
-	t->syms[j] = arena_strndup(t->arena, s, len);
-	t->shash[j] = h;
-	t->slen[j] = (uint32_t)len;
-	t->sn++;
-	return t->syms[j];
+	bool added;
+	HashSlot *slot = hmap_str(&t->syms, s, len, &added);
+	if (added)
+		slot->key.ptr = arena_strndup(t->arena, s, len);
+	return slot->key.ptr;
 }
 
 const Type *type_tensor(TypeTable *t, DType dt, int32_t rank, const Dim *dims)
@@ -318,4 +236,13 @@ int64_t type_numel(const Type *t)
 		n *= t->dims[i].size;
 	}
 	return n;
+}
+
+int64_t ir_tensor_bytes(const Type *t)
+{
+	if (t && t->kind == TY_STATE)
+		t = t->elem;
+	if (!t || (t->kind != TY_TENSOR && t->kind != TY_TENSOR_BUFFER))
+		return -1;
+	return ir_packed_bytes(type_numel(t), t->dt);
 }

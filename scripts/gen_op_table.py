@@ -180,13 +180,78 @@ for _op in ('random_bernoulli', 'random_categorical', 'random_normal', 'random_u
 for _op in ('read_state', 'write_state'):
     FLAGS.setdefault(_op, []).append('OPF_STATEFUL')
 FLAGS.setdefault('classify', []).append('OPF_TERMINAL')
+# The six comparisons (ops.md "Comparison"): the logical_* ops share their
+# rule but take bools; ane-legality.md's select rule names these six.
+for _op in ('equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal'):
+    FLAGS.setdefault(_op, []).append('OPF_COMPARISON')
 for _op in ('conv_quantized', 'make_list', 'list_length', 'list_write', 'list_read',
             'list_gather', 'list_scatter'):
     FLAGS.setdefault(_op, []).append('OPF_UNSURE_RUNTIME')
 
 
+# ---------------------------------------------------------------- cost classes
+# Which constants the cost model estimates an op with: the classes passes/cost.c
+# calibrates against ane-legality.md §3's examples (conv, matmul, sdpa, ...).
+# Ops not named are element-wise.
+# X-macro order of OP_COST_CLASS_LIST in ir/op_catalogue.h.
+COST_CLASSES = ['ELEM', 'VIEW', 'MOVE', 'CONCAT', 'NORM', 'CONV', 'MATMUL', 'SDPA',
+                'RESIZE', 'POOL', 'RNN', 'CONTROL']
+COST = {}
+
+
+def cost(cls, *ops):
+    assert cls in COST_CLASSES, cls
+    for op in ops:
+        assert op not in COST, op
+        COST[op] = cls
+
+
+cost('CONV', 'conv', 'conv_transpose', 'conv_quantized')
+cost('MATMUL', 'matmul', 'linear', 'einsum')
+cost('SDPA', 'scaled_dot_product_attention')
+cost('NORM', 'softmax', 'layer_norm', 'batch_norm', 'instance_norm', 'l2_norm',
+     'local_response_norm', 'reduce_argmax', 'reduce_argmin', 'reduce_l1_norm',
+     'reduce_l2_norm', 'reduce_log_sum', 'reduce_log_sum_exp', 'reduce_max', 'reduce_mean',
+     'reduce_min', 'reduce_prod', 'reduce_sum', 'reduce_sum_square')
+cost('VIEW', 'reshape', 'squeeze', 'expand_dims', 'identity', 'flatten2d', 'reshape_like')
+cost('MOVE', 'transpose', 'slice_by_index', 'slice_by_size', 'slice_update', 'gather',
+     'gather_along_axis', 'gather_nd', 'scatter', 'scatter_along_axis', 'scatter_nd', 'pad',
+     'crop', 'depth_to_space', 'space_to_depth', 'pixel_shuffle', 'pixel_unshuffle',
+     'space_to_batch', 'batch_to_space', 'reverse', 'sliding_windows')
+cost('CONCAT', 'concat', 'split', 'stack', 'tile')
+cost('RESIZE', 'upsample_nearest_neighbor', 'upsample_bilinear', 'resize_nearest_neighbor',
+     'resize_bilinear', 'resize', 'crop_resize', 'resample', 'affine')
+cost('POOL', 'max_pool', 'avg_pool', 'l2_pool')
+cost('RNN', 'lstm', 'gru', 'rnn')
+cost('CONTROL', 'cond', 'while_loop')
+
+# Data movement: ops that only move or select elements (layout, slicing,
+# gathering, joining): the view, move and concat classes.
+DATA_MOVEMENT_CLASSES = ('VIEW', 'MOVE', 'CONCAT')
+# Element-wise: shape-preserving unary math and the broadcasting n-ary ops,
+# by their typing rule; the norms that share ELEMENTWISE_UNARY's shape rule
+# are not element-wise (they reduce), nor is a constexpr (a constant).
+UNARY_ELEMENTWISE_RULES = ('ELEMENTWISE_UNARY',)
+BROADCAST_ELEMENTWISE_RULES = ('BROADCAST_BINARY', 'COMPARE', 'SELECT')
+
+
+def is_weight_operand(name):
+    """Operands that carry a layer's learned parameters: weight*, bias*
+    (what the ANE rules exempt from the fp16 range check, ane-legality.md)."""
+    return name.startswith('weight') or name.startswith('bias')
+
+
 def row_flags(op, ver):
     f = list(FLAGS.get(op, []))
+    cls = COST.get(op, 'ELEM')
+    r = per_version(RULES, op, ver, 'rule')
+    if cls in DATA_MOVEMENT_CLASSES:
+        f.append('OPF_DATA_MOVEMENT')
+    if cls == 'ELEM' and not op.startswith('constexpr_'):
+        if r in UNARY_ELEMENTWISE_RULES:
+            f.append('OPF_UNARY_ELEMENTWISE')
+        elif r in BROADCAST_ELEMENTWISE_RULES:
+            f.append('OPF_BROADCAST_ELEMENTWISE')
     # protobuf.md / load.py translate_constexpr: op.opset_version <= iOS17
     # => every operand is an attribute.
     if op.startswith('constexpr_') and OPSETS.index(ver) <= OPSETS.index('iOS17'):
@@ -404,14 +469,16 @@ def emit(ops):
     w(' * scripts/ops_extra.tsv: add operand rows there, rules/outputs/flags in the')
     w(' * script, and regenerate (docs/op-catalogue.md, "How to add an op").')
     w(' *')
-    w(' * OP(name, since, rule, flags, nblocks, OUTS(min, max, out...), IN(...)...)')
+    w(' * OP(name, since, rule, flags, cost class, nblocks, OUTS(min, max, out...),')
+    w(' *    IN(...)...)')
     w(' *   first version of an op: defines OPID_<name>.')
     w(' * OP_V(...)   same columns: a re-versioned signature, in force from `since`')
     w(' *   until the next OP_V of the op.')
     w(' * OUT_TV(tvar) | OUT_DT(dtype) | OUT_OPND(operand) | OUT_RULE: output dtype.')
     w(' * IN(name, kind, dtypes, tvar, rank_min, rank_max, rank_same_as, rank_text,')
-    w(' *    REQ|OPT, default): one operand; rank_max -1 = unbounded; default is the')
-    w(' *    ops.tsv expression text or NULL.')
+    w(' *    REQ|OPT, default, WEIGHT|PLAIN): one operand; rank_max -1 = unbounded;')
+    w(' *    default is the ops.tsv expression text or NULL; WEIGHT marks a layer\'s')
+    w(' *    learned parameters (weight*, bias*).')
     w(' * ORDER OP: sorted by name (bsearch in op_catalogue.c; checked by')
     w(' * tests/test_op_catalogue.c).')
     w(' */')
@@ -431,8 +498,9 @@ def emit(ops):
             nmin, nmax, outs = parse_outs(spec, op, ver, tvars)
             outs_c = 'OUTS(%s, %s, %s)' % (nmin, nmax, ', '.join(outs)) if outs else 'NO_OUTS'
             macro = 'OP' if i == 0 else 'OP_V'
-            w('%s(%s, %s, %s, %s, %d, %s,' % (macro, op, ver.upper(), r, row_flags(op, ver),
-                                              NBLOCKS.get(op, 0), outs_c))
+            w('%s(%s, %s, %s, %s, %s, %d, %s,' % (macro, op, ver.upper(), r, row_flags(op, ver),
+                                                  COST.get(op, 'ELEM'), NBLOCKS.get(op, 0),
+                                                  outs_c))
             lines = []
             for o in opnds:
                 kind = KIND_ENUM.get(o['kind'])
@@ -454,7 +522,8 @@ def emit(ops):
                     die('%s.%s: required with a default' % (op, o['operand']))
                 cols = ['%s,' % o['operand'], '%s,' % kind, '%s,' % dts, '%s,' % tv,
                         '%d,' % rmin, '%d,' % rmax, '%s,' % c_str(same), '%s,' % c_str(rank_text),
-                        '%s,' % opt, c_str(default)]
+                        '%s,' % opt, '%s,' % c_str(default),
+                        'WEIGHT' if is_weight_operand(o['operand']) else 'PLAIN']
                 lines.append((cols, o.get('fixed')))
             widths = [max(len(c[0][k]) for c in lines) for k in range(len(lines[0][0]))]
             for n, (cols, fixed) in enumerate(lines):
@@ -489,7 +558,8 @@ def check_coverage(ops):
     for op in ops:
         if op not in RULES:
             die('op %s has no rule' % op)
-    for table, name in ((RULES, 'RULES'), (OUTS, 'OUTS'), (NBLOCKS, 'NBLOCKS'), (FLAGS, 'FLAGS')):
+    for table, name in ((RULES, 'RULES'), (OUTS, 'OUTS'), (NBLOCKS, 'NBLOCKS'), (FLAGS, 'FLAGS'),
+                        (COST, 'COST')):
         for op in table:
             if op not in ops:
                 die('%s names %s, which is not in ops.tsv' % (name, op))

@@ -648,6 +648,65 @@ static void test_op_catalogue_matches_ops_tsv(void **state)
 	free(text);
 }
 
+/* The per-op property columns (scripts/gen_op_table.py): what passes used
+ * to decide by comparing kind strings. */
+static void test_op_catalogue_property_columns(void **state)
+{
+	(void)state;
+	static const char *const cmp[] = { "equal", "not_equal", "less", "less_equal",
+	                                   "greater", "greater_equal" };
+	for (size_t i = 0; i < countof(cmp); i++) {
+		const OpInfo *info = must(cmp[i], OPSET_IOS15);
+		assert_true(info->flags & OPF_COMPARISON);
+		assert_true(info->flags & OPF_BROADCAST_ELEMENTWISE);
+	}
+	/* logical_* share COMPARE's rule but are not comparisons */
+	assert_false(must("logical_and", OPSET_IOS15)->flags & OPF_COMPARISON);
+	assert_true(must("relu", OPSET_IOS15)->flags & OPF_UNARY_ELEMENTWISE);
+	assert_true(must("select", OPSET_IOS15)->flags & OPF_BROADCAST_ELEMENTWISE);
+	/* norms share the unary shape rule but reduce */
+	assert_false(must("l2_norm", OPSET_IOS15)->flags &
+	             (OPF_UNARY_ELEMENTWISE | OPF_BROADCAST_ELEMENTWISE));
+	assert_false(must("constexpr_cast", OPSET_IOS16)->flags & OPF_UNARY_ELEMENTWISE);
+	static const char *const moves[] = { "reshape", "transpose", "concat", "split",
+	                                     "slice_by_index", "slice_by_size", "gather",
+	                                     "gather_nd", "squeeze", "expand_dims", "pad", "tile" };
+	for (size_t i = 0; i < countof(moves); i++)
+		assert_true(must(moves[i], OPSET_IOS15)->flags & OPF_DATA_MOVEMENT);
+	assert_false(must("conv", OPSET_IOS15)->flags & OPF_DATA_MOVEMENT);
+	assert_false(must("add", OPSET_IOS15)->flags & OPF_DATA_MOVEMENT);
+	/* every version of an op keeps its cost class */
+	static const struct { const char *op; OpCostClass cls; } classes[] = {
+		{ "conv", OPC_CONV }, { "matmul", OPC_MATMUL }, { "linear", OPC_MATMUL },
+		{ "scaled_dot_product_attention", OPC_SDPA }, { "softmax", OPC_NORM },
+		{ "reduce_mean", OPC_NORM }, { "reshape", OPC_VIEW }, { "transpose", OPC_MOVE },
+		{ "concat", OPC_CONCAT }, { "upsample_bilinear", OPC_RESIZE },
+		{ "max_pool", OPC_POOL }, { "lstm", OPC_RNN }, { "while_loop", OPC_CONTROL },
+		{ "add", OPC_ELEM }, { "relu", OPC_ELEM },
+	};
+	for (size_t i = 0; i < countof(classes); i++)
+		for (size_t l = 0; l < countof(levels); l++) {
+			const OpInfo *info = op_catalogue_lookup(classes[i].op, levels[l]);
+			if (info)
+				assert_int_equal(info->cost_class, classes[i].cls);
+		}
+	assert_string_equal(op_cost_class_name(OPC_MOVE), "data-movement");
+	assert_null(op_cost_class_name(OPC_COUNT));
+	/* weight operands: weight*, bias* */
+	const OpInfo *conv = must("conv", OPSET_IOS17);
+	assert_true(operand(conv, "weight")->is_weight);
+	assert_true(operand(conv, "bias")->is_weight);
+	assert_false(operand(conv, "x")->is_weight);
+	assert_false(operand(conv, "strides")->is_weight);
+	const OpInfo *lstm = must("lstm", OPSET_IOS15);
+	assert_true(operand(lstm, "weight_ih")->is_weight);
+	assert_false(operand(must("batch_norm", OPSET_IOS15), "gamma")->is_weight);
+	/* const-ness */
+	assert_true(must("const", OPSET_IOS15)->flags & OPF_CONSTEXPR);
+	assert_true(must("constexpr_lut_to_dense", OPSET_IOS18)->flags & OPF_CONSTEXPR);
+	assert_false(must("cast", OPSET_IOS15)->flags & OPF_CONSTEXPR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_op_catalogue_outputs_and_blocks),
 		cmocka_unit_test(test_op_catalogue_opset_level_spellings),
 		cmocka_unit_test(test_op_catalogue_matches_ops_tsv),
+		cmocka_unit_test(test_op_catalogue_property_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
