@@ -10,14 +10,10 @@
 
 typedef enum GeluMode { GELU_EXACT, GELU_TANH, GELU_SIGMOID } GeluMode;
 
+/* The less common activations (the hot ones are loops in rt_exec_activation). */
 static float activate(OpId id, float x, float a, float b, GeluMode mode)
 {
 	switch (id) {
-	case OPID_relu: return x > 0 ? x : 0;
-	case OPID_relu6: return fminf(fmaxf(x, 0), 6);
-	case OPID_sigmoid: return 1.0f / (1.0f + expf(-x));
-	case OPID_sigmoid_hard: return fminf(fmaxf(a * x + b, 0), 1);
-	case OPID_silu: return x / (1.0f + expf(-x));
 	case OPID_elu: return x > 0 ? x : a * (expf(x) - 1);
 	case OPID_leaky_relu: return x >= 0 ? x : a * x;
 	case OPID_softplus: return log1pf(expf(-fabsf(x))) + fmaxf(x, 0);
@@ -57,14 +53,22 @@ int rt_exec_activation(RtCtx *c, RtOp *o)
 		return -1;
 	const float *xs = x->data;
 	float *ys = y->data;
-	if (o->id == OPID_relu) {       /* the common case, vectorisable */
-		for (int64_t i = 0; i < x->numel; i++)
-			ys[i] = xs[i] > 0 ? xs[i] : 0;
+	int64_t n = x->numel;
+	/* The common ones with the op switch outside the loop. */
+#define MAP_F32(expr) do { for (int64_t i = 0; i < n; i++) { float v = xs[i]; ys[i] = (expr); } \
+	return 0; } while (0)
+	switch (o->id) {
+	case OPID_relu: MAP_F32(v > 0 ? v : 0);
+	case OPID_relu6: MAP_F32(v < 0 ? 0 : v > 6 ? 6 : v);
+	case OPID_sigmoid: MAP_F32(1.0f / (1.0f + expf(-v)));
+	case OPID_silu: MAP_F32(v / (1.0f + expf(-v)));
+	case OPID_sigmoid_hard: MAP_F32(fminf(fmaxf(a * v + b, 0), 1));
+	default:
+		for (int64_t i = 0; i < n; i++)
+			ys[i] = activate(o->id, xs[i], a, b, mode);
 		return 0;
 	}
-	for (int64_t i = 0; i < x->numel; i++)
-		ys[i] = activate(o->id, xs[i], a, b, mode);
-	return 0;
+#undef MAP_F32
 }
 
 /* Outer x axis x inner decomposition of a shape around one axis. */

@@ -39,26 +39,34 @@ static void im2col(const float *x, const Geom *g, int64_t cig, float *col)
 			}
 }
 
+/* One filter per channel: each output reads the window's rows and columns
+ * that fall inside the input (bounds clamped once per row and column). */
 static void depthwise(const float *x, const float *wt, const Geom *g, float *y)
 {
 	for (int64_t c = 0; c < g->cout; c++) {
 		const float *xc = x + c * g->h * g->w, *wc = wt + c * g->kh * g->kw;
 		float *yc = y + c * g->ho * g->wo;
-		for (int64_t oy = 0; oy < g->ho; oy++)
+		for (int64_t oy = 0; oy < g->ho; oy++) {
+			int64_t base_y = oy * g->sh - g->ph;
 			for (int64_t ox = 0; ox < g->wo; ox++) {
+				int64_t base_x = ox * g->sw - g->pw;
 				float acc = 0;
 				for (int64_t ky = 0; ky < g->kh; ky++) {
-					int64_t iy = oy * g->sh - g->ph + ky * g->dh;
+					int64_t iy = base_y + ky * g->dh;
 					if (iy < 0 || iy >= g->h)
 						continue;
-					for (int64_t kx = 0; kx < g->kw; kx++) {
-						int64_t ix = ox * g->sw - g->pw + kx * g->dw;
-						if (ix >= 0 && ix < g->w)
-							acc += xc[iy * g->w + ix] * wc[ky * g->kw + kx];
-					}
+					const float *row = xc + iy * g->w, *wr = wc + ky * g->kw;
+					int64_t kx = 0, kend = g->kw;
+					while (kx < kend && base_x + kx * g->dw < 0)
+						kx++;
+					while (kend > kx && base_x + (kend - 1) * g->dw >= g->w)
+						kend--;
+					for (; kx < kend; kx++)
+						acc += row[base_x + kx * g->dw] * wr[kx];
 				}
 				yc[oy * g->wo + ox] = acc;
 			}
+		}
 	}
 }
 

@@ -37,8 +37,39 @@ static double unary(OpId id, double x, double a, double b)
 	case OPID_tan: return tan(x);
 	case OPID_tanh: return tanh(x);
 	case OPID_threshold: return x > a ? x : a;
-	case OPID_clip: return fmin(fmax(x, a), b);     /* lower bound first (ops.md clip) */
+	case OPID_clip: return x < a ? a : x > b ? b : x;  /* lower bound first (ops.md clip) */
 	default: return NAN;
+	}
+}
+
+/* The op's output dtype from its catalogue row: comparisons and logical
+ * ops give bool (OUT_DT(BOOL)); the rest keep x's. */
+static DType output_dtype(const RtOp *o, DType x)
+{
+	const OpInfo *info = o->info;
+	bool fixed_bool = info && info->noutputs && info->outputs[0].rule == OUTDT_FIXED &&
+	                  info->outputs[0].dt == DT_BOOL;
+	return fixed_bool ? DT_BOOL : x;
+}
+
+/* The common fp32 ops with the op switch outside the loop (one switch per
+ * element costs more than the math).  False for the others. */
+#define MAP_F32(expr) do { for (int64_t i = 0; i < n; i++) { float x = xs[i]; ys[i] = (expr); } \
+	return true; } while (0)
+static bool unary_f32(OpId id, const float *xs, float *ys, int64_t n, float a, float b)
+{
+	switch (id) {
+	case OPID_clip: MAP_F32(x < a ? a : x > b ? b : x);   /* NaN stays NaN, as numpy.clip */
+	case OPID_threshold: MAP_F32(x > a ? x : a);
+	case OPID_exp: MAP_F32(expf(x));
+	case OPID_sqrt: MAP_F32(sqrtf(x));
+	case OPID_rsqrt: MAP_F32(1.0f / sqrtf(x + a));
+	case OPID_tanh: MAP_F32(tanhf(x));
+	case OPID_abs: MAP_F32(fabsf(x));
+	case OPID_square: MAP_F32(x * x);
+	case OPID_inverse: MAP_F32(1.0f / (x + a));
+	case OPID_erf: MAP_F32(erff(x));
+	default: return false;
 	}
 }
 
@@ -56,27 +87,16 @@ int rt_exec_unary(RtCtx *c, RtOp *o)
 	} else if (o->id == OPID_inverse || o->id == OPID_log || o->id == OPID_rsqrt) {
 		a = rt_in_float(o, "epsilon", 0);
 	}
-	DType dt = o->id == OPID_logical_not ? DT_BOOL : x->dt;
+	DType dt = output_dtype(o, x->dt);
 	RtTensor *y = rt_out(c, o, 0, dt, x->rank, x->dims);
 	if (!y)
 		return -1;
-	if (x->dt == DT_FP32) {
-		const float *xs = x->data;
-		float *ys = y->data;
-		for (int64_t i = 0; i < x->numel; i++)
-			ys[i] = (float)unary(o->id, xs[i], a, b);
+	if (x->dt == DT_FP32 && dt == DT_FP32 && unary_f32(o->id, x->data, y->data, x->numel,
+	                                                   (float)a, (float)b))
 		return 0;
-	}
 	for (int64_t i = 0; i < x->numel; i++)
 		rt_tensor_set(y, i, unary(o->id, rt_tensor_get(x, i), a, b));
 	return 0;
-}
-
-static bool is_comparison(OpId id)
-{
-	return id == OPID_equal || id == OPID_not_equal || id == OPID_greater ||
-	       id == OPID_greater_equal || id == OPID_less || id == OPID_less_equal ||
-	       id == OPID_logical_and || id == OPID_logical_or || id == OPID_logical_xor;
 }
 
 static double binary(OpId id, double x, double y)
@@ -160,7 +180,7 @@ int rt_exec_binary(RtCtx *c, RtOp *o)
 	int64_t dims[RT_MAX_RANK], sx[RT_MAX_RANK], sy[RT_MAX_RANK], idx[RT_MAX_RANK] = { 0 };
 	if (rt_broadcast_shape(c, x, y, &rank, dims) < 0)
 		return -1;
-	DType dt = is_comparison(o->id) ? DT_BOOL : x->dt;
+	DType dt = output_dtype(o, x->dt);
 	RtTensor *z = rt_out(c, o, 0, dt, rank, dims);
 	if (!z)
 		return -1;

@@ -43,29 +43,24 @@ int rt_exec_pool(RtCtx *c, RtOp *o)
 	for (int64_t p = 0; p < planes; p++) {
 		const float *xp = xs + p * h * w;
 		float *yp = ys + p * ho * wo;
-		for (int64_t oy = 0; oy < ho; oy++)
+		for (int64_t oy = 0; oy < ho; oy++) {
+			/* Window rows inside the padded extent, and inside the input. */
+			int64_t py0 = oy * sh, py1 = py0 + kh < hpad ? py0 + kh : hpad;
+			int64_t y0 = py0 - ph > 0 ? py0 - ph : 0, y1 = py1 - ph < h ? py1 - ph : h;
 			for (int64_t ox = 0; ox < wo; ox++) {
+				int64_t px0 = ox * sw, px1 = px0 + kw < wpad ? px0 + kw : wpad;
+				int64_t x0 = px0 - pw > 0 ? px0 - pw : 0, x1 = px1 - pw < w ? px1 - pw : w;
 				float acc = is_max ? -INFINITY : 0.0f;
-				int64_t counted = 0, inside = 0;
-				for (int64_t ky = 0; ky < kh; ky++) {
-					int64_t py = oy * sh + ky, iy = py - ph;
-					if (py >= hpad && two)
-						break;
-					for (int64_t kx = 0; kx < kw; kx++) {
-						int64_t px = ox * sw + kx, ix = px - pw;
-						if (px >= wpad)
-							break;
-						counted++;
-						if (iy < 0 || iy >= h || ix < 0 || ix >= w)
-							continue;
-						inside++;
+				for (int64_t iy = y0; iy < y1; iy++)
+					for (int64_t ix = x0; ix < x1; ix++) {
 						float v = xp[iy * w + ix];
 						acc = is_max ? (v > acc || v != v ? v : acc) : acc + v;
 					}
-				}
-				int64_t div = exclude ? inside : counted;
-				yp[oy * wo + ox] = is_max ? acc : (div ? acc / (float)div : 0.0f);
+				int64_t inside = (y1 > y0 ? y1 - y0 : 0) * (x1 > x0 ? x1 - x0 : 0);
+				int64_t div = exclude ? inside : (py1 - py0) * (px1 - px0);
+				yp[oy * wo + ox] = is_max ? acc : (div > 0 ? acc / (float)div : 0.0f);
 			}
+		}
 	}
 	return 0;
 }

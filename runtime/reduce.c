@@ -90,8 +90,25 @@ int rt_exec_reduce(RtCtx *c, RtOp *o)
 		return rt_fail(c, RT_E_MEMORY, "%s: out of memory", o->op->kind);
 	for (int64_t i = 0; i < nout; i++)
 		acc[i] = acc0;
-	int64_t idx[RT_MAX_RANK] = { 0 }, off = 0;
 	const float *xf = rt_f32(x);
+	/* Reduced axes all trailing (global pooling, softmax-style sums): each
+	 * output reads one contiguous run. */
+	int32_t lead = x->rank;
+	while (lead > 0 && reduced[lead - 1])
+		lead--;
+	bool trailing = true;
+	for (int32_t d = 0; d < lead; d++)
+		trailing = trailing && !reduced[d];
+	if (xf && trailing && nout * n == x->numel) {
+		for (int64_t r = 0; r < nout; r++) {
+			double sum = acc0;
+			for (int64_t k = 0; k < n; k++)
+				sum = accumulate(o->id, sum, xf[r * n + k]);
+			acc[r] = sum;
+		}
+		goto done;
+	}
+	int64_t idx[RT_MAX_RANK] = { 0 }, off = 0;
 	for (int64_t i = 0; i < x->numel; i++) {
 		double v = xf ? xf[i] : rt_tensor_get(x, i);
 		acc[off] = accumulate(o->id, acc[off], v);
@@ -103,6 +120,7 @@ int rt_exec_reduce(RtCtx *c, RtOp *o)
 			idx[d] = 0;
 		}
 	}
+done:
 	for (int64_t i = 0; i < nout; i++)
 		rt_tensor_set(y, i, finish(o->id, acc[i], n));
 	free(acc);
