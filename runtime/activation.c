@@ -114,3 +114,22 @@ int rt_exec_softmax(RtCtx *c, RtOp *o)
 		}
 	return 0;
 }
+
+/* prelu: alpha per channel (axis 1). */
+int rt_exec_prelu(RtCtx *c, RtOp *o)
+{
+	const RtTensor *x = rt_in(o, "x"), *alpha = rt_in(o, "alpha");
+	if (!rt_f32(x) || x->rank < 3 || !rt_f32(alpha) || alpha->numel != x->dims[1])
+		return rt_fail(c, RT_E_OP, "prelu needs float x [B, C, ...] and alpha of length C");
+	RtTensor *y = rt_out(c, o, 0, DT_FP32, x->rank, x->dims);
+	if (!y)
+		return -1;
+	int64_t inner = x->dims[0] * x->dims[1] > 0 ? x->numel / (x->dims[0] * x->dims[1]) : 1;
+	const float *xs = x->data, *as = alpha->data;
+	float *ys = y->data;
+	for (int64_t i = 0; i < x->numel; i++) {
+		float a = as[(i / inner) % x->dims[1]];
+		ys[i] = xs[i] > 0 ? xs[i] : a * xs[i];
+	}
+	return 0;
+}

@@ -75,6 +75,20 @@ static const RtKernel kernel_table[OPID_COUNT] = {
 	[OPID_lstm] = rt_exec_lstm,
 	/* classify.c */
 	[OPID_classify] = rt_exec_classify,
+	/* layout.c */
+	[OPID_pad] = rt_exec_pad, [OPID_slice_by_size] = rt_exec_slice_by_size,
+	[OPID_reverse] = rt_exec_reverse, [OPID_flatten2d] = rt_exec_flatten2d,
+	[OPID_depth_to_space] = rt_exec_space_depth, [OPID_space_to_depth] = rt_exec_space_depth,
+	[OPID_pixel_shuffle] = rt_exec_space_depth, [OPID_pixel_unshuffle] = rt_exec_space_depth,
+	/* image.c, reduce.c, generate.c, norm.c, activation.c, attention.c */
+	[OPID_resize_nearest_neighbor] = rt_exec_resize_nearest,
+	[OPID_upsample_bilinear] = rt_exec_upsample_bilinear,
+	[OPID_reduce_argmax] = rt_exec_arg_reduce, [OPID_reduce_argmin] = rt_exec_arg_reduce,
+	[OPID_fill] = rt_exec_fill, [OPID_fill_like] = rt_exec_fill_like,
+	[OPID_range_1d] = rt_exec_range_1d,
+	[OPID_instance_norm] = rt_exec_instance_norm, [OPID_l2_norm] = rt_exec_l2_norm,
+	[OPID_prelu] = rt_exec_prelu,
+	[OPID_scaled_dot_product_attention] = rt_exec_sdpa,
 };
 
 RtKernel rt_kernel_for(OpId id)

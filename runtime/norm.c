@@ -82,3 +82,57 @@ int rt_exec_batch_norm(RtCtx *c, RtOp *o)
 	}
 	return 0;
 }
+
+/* instance_norm: per (n, c) over the spatial dims, biased variance. */
+int rt_exec_instance_norm(RtCtx *c, RtOp *o)
+{
+	const RtTensor *x = rt_in(o, "x"), *gamma = rt_in(o, "gamma"), *beta = rt_in(o, "beta");
+	if (!rt_f32(x) || x->rank < 3)
+		return rt_fail(c, RT_E_OP, "instance_norm needs a float x [N, C, ...]");
+	int64_t ch = x->dims[1], inner = x->dims[0] * ch > 0 ? x->numel / (x->dims[0] * ch) : 0;
+	if ((gamma && gamma->numel != ch) || (beta && beta->numel != ch))
+		return rt_fail(c, RT_E_OP, "instance_norm: gamma / beta not of length C = %lld",
+		               (long long)ch);
+	double eps = rt_in_float(o, "epsilon", 1e-5);
+	RtTensor *y = rt_out(c, o, 0, DT_FP32, x->rank, x->dims);
+	if (!y)
+		return -1;
+	for (int64_t r = 0; inner && r < x->numel / inner; r++) {
+		const float *xr = (const float *)x->data + r * inner;
+		float *yr = (float *)y->data + r * inner;
+		double mean = 0, var = 0;
+		for (int64_t i = 0; i < inner; i++)
+			mean += xr[i];
+		mean /= (double)inner;
+		for (int64_t i = 0; i < inner; i++)
+			var += (xr[i] - mean) * (xr[i] - mean);
+		double g = gamma ? rt_tensor_get(gamma, r % ch) : 1, b = beta ? rt_tensor_get(beta, r % ch) : 0;
+		double inv = g / sqrt(var / (double)inner + eps);
+		for (int64_t i = 0; i < inner; i++)
+			yr[i] = (float)((xr[i] - mean) * inv + b);
+	}
+	return 0;
+}
+
+/* l2_norm: the last three dims together, epsilon added to the sum. */
+int rt_exec_l2_norm(RtCtx *c, RtOp *o)
+{
+	const RtTensor *x = rt_in(o, "x");
+	if (!rt_f32(x) || x->rank < 3)
+		return rt_fail(c, RT_E_OP, "l2_norm needs a float x of rank >= 3");
+	int64_t group = x->dims[x->rank - 1] * x->dims[x->rank - 2] * x->dims[x->rank - 3];
+	double eps = rt_in_float(o, "epsilon", 1e-6);
+	RtTensor *y = rt_out(c, o, 0, DT_FP32, x->rank, x->dims);
+	if (!y)
+		return -1;
+	for (int64_t r = 0; group && r < x->numel / group; r++) {
+		const float *xr = (const float *)x->data + r * group;
+		double sum = 0;
+		for (int64_t i = 0; i < group; i++)
+			sum += (double)xr[i] * xr[i];
+		double inv = 1 / sqrt(sum + eps);
+		for (int64_t i = 0; i < group; i++)
+			((float *)y->data)[r * group + i] = (float)(xr[i] * inv);
+	}
+	return 0;
+}

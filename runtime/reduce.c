@@ -126,3 +126,43 @@ done:
 	free(acc);
 	return 0;
 }
+
+/* reduce_argmax / reduce_argmin: one axis, the first index of the extreme
+ * (numpy's choice on ties); a NaN counts as the extreme, as in numpy. */
+int rt_exec_arg_reduce(RtCtx *c, RtOp *o)
+{
+	const RtTensor *x = rt_in(o, "x");
+	if (!x || x->dt == DT_STRING || x->rank < 1)
+		return rt_fail(c, RT_E_OP, "%s needs a numeric x of rank >= 1", o->op->kind);
+	int axis = rt_axis(c, rt_in_int(o, "axis", -1), x->rank);
+	if (axis < 0)
+		return -1;
+	bool keep = rt_in_bool(o, "keep_dims", false), is_max = o->id == OPID_reduce_argmax;
+	int64_t dims[RT_MAX_RANK], outer = 1, inner = 1, n = x->dims[axis];
+	int32_t r = 0;
+	for (int32_t d = 0; d < x->rank; d++) {
+		if (d < axis)
+			outer *= x->dims[d];
+		if (d > axis)
+			inner *= x->dims[d];
+		if (d != axis || keep)
+			dims[r++] = d == axis ? 1 : x->dims[d];
+	}
+	if (n == 0)
+		return rt_fail(c, RT_E_OP, "%s over an empty axis", o->op->kind);
+	RtTensor *y = rt_out(c, o, 0, DT_INT32, r, dims);
+	if (!y)
+		return -1;
+	for (int64_t a = 0; a < outer; a++)
+		for (int64_t i = 0; i < inner; i++) {
+			int64_t best = 0;
+			double bv = rt_tensor_get(x, a * n * inner + i);
+			for (int64_t k = 1; k < n && bv == bv; k++) {
+				double v = rt_tensor_get(x, (a * n + k) * inner + i);
+				if (v != v || (is_max ? v > bv : v < bv))
+					best = k, bv = v;
+			}
+			((int32_t *)y->data)[a * inner + i] = (int32_t)best;
+		}
+	return 0;
+}

@@ -221,5 +221,20 @@ int rt_exec_const(RtCtx *c, RtOp *o);          /* constexpr.c */
 int rt_exec_constexpr(RtCtx *c, RtOp *o);
 int rt_exec_lstm(RtCtx *c, RtOp *o);           /* rnn.c */
 int rt_exec_classify(RtCtx *c, RtOp *o);       /* classify.c */
+int rt_exec_pad(RtCtx *c, RtOp *o);            /* layout.c */
+int rt_exec_slice_by_size(RtCtx *c, RtOp *o);
+int rt_exec_reverse(RtCtx *c, RtOp *o);
+int rt_exec_flatten2d(RtCtx *c, RtOp *o);
+int rt_exec_space_depth(RtCtx *c, RtOp *o);
+int rt_exec_resize_nearest(RtCtx *c, RtOp *o); /* image.c */
+int rt_exec_upsample_bilinear(RtCtx *c, RtOp *o);
+int rt_exec_arg_reduce(RtCtx *c, RtOp *o);     /* reduce.c */
+int rt_exec_fill(RtCtx *c, RtOp *o);           /* generate.c */
+int rt_exec_fill_like(RtCtx *c, RtOp *o);
+int rt_exec_range_1d(RtCtx *c, RtOp *o);
+int rt_exec_instance_norm(RtCtx *c, RtOp *o);  /* norm.c */
+int rt_exec_l2_norm(RtCtx *c, RtOp *o);
+int rt_exec_prelu(RtCtx *c, RtOp *o);          /* activation.c */
+int rt_exec_sdpa(RtCtx *c, RtOp *o);           /* attention.c */
 
 #endif

@@ -288,12 +288,12 @@ static void test_kernels_op_without_kernel_refused_at_load(void **state)
 	Prog g;
 	char buf[512];
 	assert_false(load(&g, "ios17", "tensor<fp32, [1, 2, 4]> x",
-	                  "            tensor<fp32, [1, 2, 4]> y = instance_norm(x = x)[name = string(\"norm_7\")];\n",
+	                  "            tensor<fp32, [1, 2, 4]> y = cumsum(x = x)[name = string(\"norm_7\")];\n",
 	                  "y", NULL));
 	first_error(&g.dl, buf, sizeof buf);
 	assert_non_null(strstr(buf, "R001"));
 	assert_non_null(strstr(buf, "norm_7"));
-	assert_non_null(strstr(buf, "instance_norm"));
+	assert_non_null(strstr(buf, "cumsum"));
 	assert_non_null(strstr(buf, "ios17"));
 	assert_non_null(strstr(buf, "k.mil:4"));
 	done(&g);
@@ -315,6 +315,61 @@ static void test_kernels_constexpr_folded_at_load(void **state)
 	const RtStats *st = rt_stats(g.p);
 	assert_int_equal(st->nops, 1);
 	assert_int_equal(st->ops[0].calls, 1);
+	done(&g);
+}
+
+static void test_kernels_layout_resampling_and_more(void **state)
+{
+	(void)state;
+	Prog g;
+	assert_true(load(&g, "ios17", "tensor<fp32, [1, 3]> x, tensor<fp32, [1, 8, 1, 1]> d",
+	                 "            tensor<fp32, [1, 6]> pr = pad(x = x, pad = tensor<int32, [2]>([2, 1]), mode = string(\"reflect\"))[name = string(\"pr\")];\n"
+	                 "            tensor<fp32, [1, 6]> pc = pad(x = x, pad = tensor<int32, [2]>([2, 1]), constant_val = fp32(9.0))[name = string(\"pc\")];\n"
+	                 "            tensor<fp32, [1, 2]> sz = slice_by_size(x = x, begin = tensor<int32, [2]>([0, 1]), size = tensor<int32, [2]>([1, -1]))[name = string(\"sz\")];\n"
+	                 "            tensor<fp32, [1, 3]> rv = reverse(x = x, axes = tensor<int32, [1]>([-1]))[name = string(\"rv\")];\n"
+	                 "            tensor<fp32, [1, 2, 2, 2]> ds = depth_to_space(x = d, block_size = int32(2))[name = string(\"ds\")];\n"
+	                 "            tensor<fp32, [1, 2, 2, 2]> ps = pixel_shuffle(x = d, upscale_factor = int32(2))[name = string(\"ps\")];\n"
+	                 "            tensor<fp32, [1, 8, 1, 1]> sd = space_to_depth(x = ds, block_size = int32(2))[name = string(\"sd\")];\n"
+	                 "            tensor<fp32, [1, 8, 1, 1]> pu = pixel_unshuffle(x = ps, downscale_factor = int32(2))[name = string(\"pu\")];\n",
+	                 "pr, pc, sz, rv, ds, ps, sd, pu", NULL));
+	set(&g, "x", DT_FP32, 2, (int64_t[]){ 1, 3 }, (double[]){ 1, 2, 3 });
+	double seq[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	set(&g, "d", DT_FP32, 4, (int64_t[]){ 1, 8, 1, 1 }, seq);
+	expect(run_ok(&g), 2, (int64_t[]){ 1, 6 }, (double[]){ 3, 2, 1, 2, 3, 2 });
+	expect(rt_output(g.p, 1), 2, (int64_t[]){ 1, 6 }, (double[]){ 9, 9, 1, 2, 3, 9 });
+	expect(rt_output(g.p, 2), 2, (int64_t[]){ 1, 2 }, (double[]){ 2, 3 });
+	expect(rt_output(g.p, 3), 2, (int64_t[]){ 1, 3 }, (double[]){ 3, 2, 1 });
+	/* DCR (depth_to_space) and CRD (pixel_shuffle) orderings, and their inverses */
+	expect(rt_output(g.p, 4), 4, (int64_t[]){ 1, 2, 2, 2 }, (double[]){ 0, 2, 4, 6, 1, 3, 5, 7 });
+	expect(rt_output(g.p, 5), 4, (int64_t[]){ 1, 2, 2, 2 }, seq);
+	expect(rt_output(g.p, 6), 4, (int64_t[]){ 1, 8, 1, 1 }, seq);
+	expect(rt_output(g.p, 7), 4, (int64_t[]){ 1, 8, 1, 1 }, seq);
+	done(&g);
+	assert_true(load(&g, "ios17", "tensor<fp32, [1, 1, 1, 2]> x, tensor<fp32, [2, 3]> m",
+	                 "            tensor<fp32, [1, 1, 1, 4]> ac = upsample_bilinear(x = x, scale_factor_width = fp32(2.0), align_corners = bool(true))[name = string(\"ac\")];\n"
+	                 "            tensor<fp32, [1, 1, 1, 4]> hp = upsample_bilinear(x = x, scale_factor_width = fp32(2.0), align_corners = bool(false))[name = string(\"hp\")];\n"
+	                 "            tensor<int32, [2]> am = reduce_argmax(x = m, axis = int32(-1))[name = string(\"am\")];\n"
+	                 "            tensor<int32, [2]> an = reduce_argmin(x = m, axis = int32(1))[name = string(\"an\")];\n"
+	                 "            tensor<int32, [2]> r = range_1d(end = int32(5), start = int32(1), step = int32(2))[name = string(\"r\")];\n",
+	                 "ac, hp, am, an, r", NULL));
+	set(&g, "x", DT_FP32, 4, (int64_t[]){ 1, 1, 1, 2 }, (double[]){ 0, 1 });
+	set(&g, "m", DT_FP32, 2, (int64_t[]){ 2, 3 }, (double[]){ 1, 3, 3, 5, 0, 2 });
+	expect(run_ok(&g), 4, (int64_t[]){ 1, 1, 1, 4 }, (double[]){ 0, 1.0 / 3, 2.0 / 3, 1 });
+	expect(rt_output(g.p, 1), 4, (int64_t[]){ 1, 1, 1, 4 }, (double[]){ 0, 0.25, 0.75, 1 });
+	expect(rt_output(g.p, 2), 1, (int64_t[]){ 2 }, (double[]){ 1, 0 });
+	expect(rt_output(g.p, 3), 1, (int64_t[]){ 2 }, (double[]){ 0, 1 });
+	expect(rt_output(g.p, 4), 1, (int64_t[]){ 2 }, (double[]){ 1, 3 });
+	done(&g);
+	/* attention: equal scores average the values; a false mask bit removes one */
+	assert_true(load(&g, "ios18", "tensor<fp32, [1, 1, 1]> q, tensor<fp32, [1, 2, 1]> k, tensor<fp32, [1, 2, 2]> v",
+	                 "            tensor<fp32, [1, 1, 2]> a = scaled_dot_product_attention(query = q, key = k, value = v)[name = string(\"a\")];\n"
+	                 "            tensor<fp32, [1, 1, 2]> b = scaled_dot_product_attention(query = q, key = k, value = v, attn_mask = tensor<bool, [2]>([true, false]))[name = string(\"b\")];\n",
+	                 "a, b", NULL));
+	set(&g, "q", DT_FP32, 3, (int64_t[]){ 1, 1, 1 }, (double[]){ 1 });
+	set(&g, "k", DT_FP32, 3, (int64_t[]){ 1, 2, 1 }, (double[]){ 0, 0 });
+	set(&g, "v", DT_FP32, 3, (int64_t[]){ 1, 2, 2 }, (double[]){ 1, 2, 3, 4 });
+	expect(run_ok(&g), 3, (int64_t[]){ 1, 1, 2 }, (double[]){ 2, 3 });
+	expect(rt_output(g.p, 1), 3, (int64_t[]){ 1, 1, 2 }, (double[]){ 1, 2 });
 	done(&g);
 }
 
@@ -372,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_kernels_control_flow_and_loop_cap),
 		cmocka_unit_test(test_kernels_op_without_kernel_refused_at_load),
 		cmocka_unit_test(test_kernels_constexpr_folded_at_load),
+		cmocka_unit_test(test_kernels_layout_resampling_and_more),
 		cmocka_unit_test(test_kernels_docs_list_matches_the_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
