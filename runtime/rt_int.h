@@ -165,6 +165,11 @@ static inline const float *rt_f32(const RtTensor *t)
 	return t && t->dt == DT_FP32 ? (const float *)t->data : NULL;
 }
 
+/* Row-major strides (in elements) of dims. */
+void rt_row_strides(int32_t rank, const int64_t *dims, int64_t *strides);
+/* The next multi-index over dims in row-major order (wraps to zeros). */
+void rt_next_index(int32_t rank, const int64_t *dims, int64_t *idx);
+
 /* numpy broadcasting of a and b into out dims; -1 (after rt_fail) when
  * they do not broadcast. */
 int rt_broadcast_shape(RtCtx *c, const RtTensor *a, const RtTensor *b, int32_t *rank,
