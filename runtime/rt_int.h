@@ -217,6 +217,10 @@ int rt_exec_shape(RtCtx *c, RtOp *o);
 int rt_exec_gather(RtCtx *c, RtOp *o);         /* gather.c */
 int rt_exec_gather_along_axis(RtCtx *c, RtOp *o);
 int rt_exec_slice_update(RtCtx *c, RtOp *o);
+int rt_exec_gather_nd(RtCtx *c, RtOp *o);
+int rt_exec_scatter(RtCtx *c, RtOp *o);
+int rt_exec_scatter_along_axis(RtCtx *c, RtOp *o);
+int rt_exec_scatter_nd(RtCtx *c, RtOp *o);
 int rt_exec_upsample_nearest(RtCtx *c, RtOp *o);   /* image.c */
 int rt_exec_cond(RtCtx *c, RtOp *o);           /* control.c */
 int rt_exec_while_loop(RtCtx *c, RtOp *o);
