@@ -32,6 +32,7 @@ int cmd_compat(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_costs(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Print "anelint: <msg>" on stderr; returns EXIT_UNUSABLE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -178,6 +178,18 @@ const Command commands[] = {
 	  "  -f html            the only format (the default)\n"
 	  "\n"
 	  "exit status: 0 written, 2 unusable input, bad options or a write error\n" },
+	{ "run", cmd_run, "execute a model on the CPU and summarise its outputs",
+	  "usage: anelint run MODEL [--input NAME=FILE.npy]... [--state NAME=FILE.npy]...\n"
+	  "       [--function F] [--random-inputs SEED] [--threads N] [--out DIR]\n"
+	  "       [--max-memory BYTES] [--loop-cap N] [-f text|json]\n"
+	  "\n"
+	  "Run one function of MODEL on the cpu device (fp32 math; docs/runtime.md)\n"
+	  "and print each output's shape, dtype, min, max, mean and NaN / Inf counts,\n"
+	  "the first op that produced a NaN or Inf, and the time of each stage.\n"
+	  "With --out, write DIR/<output>.npy in the declared dtype (only when the\n"
+	  "run succeeded).  Inputs not given come from --random-inputs.\n"
+	  "\n"
+	  "exit status: 0 ran, 2 unusable model, input or options, or a failed run\n" },
 	{ "help", cmd_help, "show help for a command",
 	  "usage: anelint help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },
