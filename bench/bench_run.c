@@ -20,11 +20,7 @@
 
 #include "anelint.h"
 #include "common.h"
-#if __has_include("passes/cost/cost.h")     /* the passes' layout of issue 9 */
 #include "passes/cost/cost.h"
-#else
-#include "passes/cost.h"
-#endif
 #include "runtime/npy.h"
 #include "runtime/runtime.h"
 

@@ -12,13 +12,7 @@
 
 #include <cblas.h>
 
-/* The partition's header moves to passes/ane/ with the passes' new layout
- * (issue 9); either spelling builds until that lands. */
-#if __has_include("passes/ane/ane.h")
 #include "passes/ane/ane.h"
-#else
-#include "passes/ane.h"
-#endif
 #include "runtime/rt_int.h"
 #include "runtime/rt_weights.h"
 
