@@ -14,15 +14,21 @@ enum {
 	EXIT_UNUSABLE = 2,      /* bad input, bad flags, I/O errors */
 };
 
+/* A command's name and its run function: main.c's dispatch table. */
 typedef struct Command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *summary;
-	const char *usage;      /* full help text for `anelint help NAME` */
 } Command;
 
-extern const Command commands[];
-const Command *cli_find_command(const char *name);
+/* A command's help (usage.c): the --help list and `anelint help NAME`. */
+typedef struct CliUsage {
+	const char *name;
+	const char *summary;
+	const char *usage;      /* full help text for `anelint help NAME` */
+} CliUsage;
+
+extern const CliUsage cli_usages[];     /* in --help order, NULL-terminated */
+const CliUsage *cli_usage_find(const char *name);
 
 int cmd_dump(int argc, char **argv);
 int cmd_lint(int argc, char **argv);

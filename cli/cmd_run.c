@@ -396,7 +396,7 @@ int cmd_run(int argc, char **argv)
 	RunArgs a = { 0 };
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(cli_find_command("run")->usage, stdout);
+			fputs(cli_usage_find("run")->usage, stdout);
 			return EXIT_OK;
 		}
 	int rc = parse_args(argc, argv, &a);
