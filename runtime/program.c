@@ -217,12 +217,35 @@ static int32_t plan_segment(const AneFuncPlan *plan, uint32_t index)
 	return -1;
 }
 
-/* Group the executable top-level ops into runs of one plan segment; each
- * run is compiled by its device (only `cpu` in this version). */
+/* The device a plan segment runs on (RtOptions.compute_units). */
+static const RtDevice *segment_device(const AneFuncPlan *plan, int32_t seg)
+{
+	Device d = plan && seg >= 0 ? plan->segments[seg].device : DEV_CPU;
+	return d == DEV_ANE ? &rt_device_ane : d == DEV_GPU ? &rt_device_gpu : &rt_device_cpu;
+}
+
+/* Compile and load one run of ops on its device, timing both. */
+static int compile_segment(Builder *bd, RtSeg *s, RtOp **run, uint32_t n)
+{
+	RtCompileEnv env = { .p = bd->p, .ctx = bd->ctx };
+	double t0 = rt_now_seconds();
+	s->prog = s->dev->compile(run, n, &env, bd->dl);
+	double t1 = rt_now_seconds();
+	if (!s->prog || s->dev->load(s->prog, bd->dl) < 0)
+		return -1;
+	s->stat.compile_seconds = t1 - t0;
+	s->stat.load_seconds = rt_now_seconds() - t1;
+	return 0;
+}
+
+/* Group the executable top-level ops into runs of one plan segment (the
+ * placement of RtOptions.compute_units); each run is compiled by the
+ * device its segment is placed on. */
 static int build_segments(Builder *bd)
 {
 	RtProgram *p = bd->p;
-	const AneFuncPlan *plan = bd->ctx ? ane_func_plan(bd->ctx, p->f, CU_CPU_ONLY) : NULL;
+	const AneFuncPlan *plan =
+	        bd->ctx ? ane_func_plan(bd->ctx, p->f, (ComputeUnits)p->opts.compute_units) : NULL;
 	RtBlock *body = &p->body;
 	RtOp **run = xcalloc(body->nops, sizeof *run);
 	p->segs = xcalloc(body->nops, sizeof *p->segs);
@@ -249,16 +272,16 @@ static int build_segments(Builder *bd)
 			last = o->op->index;
 		}
 		RtSeg *s = &p->segs[p->nsegs];
-		s->dev = &rt_device_cpu;
-		s->prog = s->dev->compile(run, n, bd->dl);
-		if (!s->prog || s->dev->load(s->prog, bd->dl) < 0) {
+		s->dev = segment_device(plan, seg);
+		if (compile_segment(bd, s, run, n) < 0) {
 			free(run);
 			return -1;
 		}
 		s->stat.device = s->dev->name;
 		s->stat.first = first;
 		s->stat.last = last;
-		p->nsegs++;
+		s->dev->stats(s->prog, &s->stat);       /* modelled figures before any run */
+		p->segstats[p->nsegs++] = s->stat;
 	}
 	free(run);
 	return 0;
@@ -364,12 +387,25 @@ static void free_block(RtBlock *rb)
 	free(rb->outs);
 }
 
+void rt_program_unload(RtProgram *p)
+{
+	for (uint32_t i = 0; i < p->nsegs; i++) {
+		RtSeg *s = &p->segs[i];
+		if (!s->prog)
+			continue;
+		double t0 = rt_now_seconds();
+		s->dev->unload(s->prog);
+		s->prog = NULL;
+		s->stat.unload_seconds = rt_now_seconds() - t0;
+		p->segstats[i] = s->stat;
+	}
+}
+
 void rt_program_free(RtProgram *p)
 {
 	if (!p)
 		return;
-	for (uint32_t i = 0; i < p->nsegs; i++)
-		p->segs[i].dev->unload(p->segs[i].prog);
+	rt_program_unload(p);
 	free_block(&p->body);
 	for (uint32_t i = 0; i < p->nconsts; i++) {
 		rt_tensor_free(p->consts[i]);
