@@ -217,10 +217,25 @@ static int32_t plan_segment(const AneFuncPlan *plan, uint32_t index)
 	return -1;
 }
 
-/* The device a plan segment runs on (RtOptions.compute_units). */
-static const RtDevice *segment_device(const AneFuncPlan *plan, int32_t seg)
+/* Where top-level op o runs under RtOptions.compute_units and .placement:
+ * its device, and a key equal for ops of one segment. */
+static Device op_device(const Builder *bd, const AneFuncPlan *plan, const RtOp *o, int32_t *key)
 {
-	Device d = plan && seg >= 0 ? plan->segments[seg].device : DEV_CPU;
+	const RtProgram *p = bd->p;
+	if (p->opts.placement == RT_PLACE_PREDICTED || !bd->ctx) {
+		*key = plan_segment(plan, o->op->index);
+		return plan && *key >= 0 ? plan->segments[*key].device : DEV_CPU;
+	}
+	const OpPlacement *pl = ane_op_placement(bd->ctx, p->f, o->op);
+	uint32_t can = compute_units_devices((ComputeUnits)p->opts.compute_units) &
+	               (pl ? pl->supported : DEVM(DEV_CPU));
+	Device d = can & DEVM(DEV_ANE) ? DEV_ANE : can & DEVM(DEV_GPU) ? DEV_GPU : DEV_CPU;
+	*key = (int32_t)d;
+	return d;
+}
+
+static const RtDevice *runtime_device(Device d)
+{
 	return d == DEV_ANE ? &rt_device_ane : d == DEV_GPU ? &rt_device_gpu : &rt_device_cpu;
 }
 
@@ -260,19 +275,20 @@ static int build_segments(Builder *bd)
 			i++;
 			continue;
 		}
-		int32_t seg = plan_segment(plan, body->ops[i].op->index);
+		int32_t seg, key;
+		Device dev = op_device(bd, plan, &body->ops[i], &seg);
 		uint32_t n = 0, first = body->ops[i].op->index, last = first;
 		for (; i < body->nops; i++) {
 			RtOp *o = &body->ops[i];
 			if (o->folded)
 				continue;
-			if (plan_segment(plan, o->op->index) != seg)
+			if (op_device(bd, plan, o, &key) != dev || key != seg)
 				break;
 			run[n++] = o;
 			last = o->op->index;
 		}
 		RtSeg *s = &p->segs[p->nsegs];
-		s->dev = segment_device(plan, seg);
+		s->dev = runtime_device(dev);
 		if (compile_segment(bd, s, run, n) < 0) {
 			free(run);
 			return -1;

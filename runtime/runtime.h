@@ -72,6 +72,12 @@ typedef struct RtOptions {
 	 * cpu device, the fp32 reference).  ANE segments run on the `ane`
 	 * device (fp16 emulation, device_ane.c), GPU ones on `gpu`. */
 	int compute_units;
+	/* RT_PLACE_PREDICTED: the partition's segments (Core ML's cost-based
+	 * choice).  RT_PLACE_LEGAL: every top-level op on the most specialised
+	 * device of the setting that can run it (ANE, then GPU, then CPU), as
+	 * the ANE would get it if the cost model chose it: the numerics check of
+	 * `compare` and `test`, which must not depend on a close cost call. */
+	enum { RT_PLACE_PREDICTED, RT_PLACE_LEGAL } placement;
 	Fp16Numerics fp16;      /* the ANE device's switchable numerics (fp16.h) */
 } RtOptions;
 

@@ -172,7 +172,8 @@ static RtProgram *prepare(Model *md, const char *func)
 	/* ANELINT_TEST_COMPUTE_UNITS=cpu_and_ne: the same checks with the ANE
 	 * device's fp16 numerics (the test_runtime_corpus_ane variant) */
 	const char *cu = getenv("ANELINT_TEST_COMPUTE_UNITS");
-	RtOptions opts = { .compute_units = cu ? compute_units_from_name(cu) : CU_CPU_ONLY };
+	RtOptions opts = { .compute_units = cu ? compute_units_from_name(cu) : CU_CPU_ONLY,
+	                   .placement = cu ? RT_PLACE_LEGAL : RT_PLACE_PREDICTED };
 	RtProgram *p = rt_program_new(md->m, md->ctx, f, &opts, &dl);
 	if (!p)
 		diag_print_all(&dl, stderr);
