@@ -10,7 +10,8 @@
  *            before the multiplier), and models the device's compile and
  *            load time
  *   eval     the reference kernels, every op's output rounded to fp16
- *            (fp16_device.c)
+ *            (fp16_device.c); two functions the engine computes through an
+ *            fp16 intermediate get the engine's result (fixups below)
  *
  * Modelled figures (labelled so by every printer):
  *   compile  11 ms for the first kernel ([MDX-M5]: one 256x256 conv) and
@@ -21,6 +22,7 @@
  *   eval     hw_execution_ms: the cost model's ANE time of the segment's
  *            ops (OpPlacement.est_ms) plus the chip's dispatch overhead
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "passes/ane.h"
@@ -31,6 +33,50 @@ enum { ANE_REASON_TEXT = 512 };
 static const double ANE_COMPILE_FIRST_MS = 11.0;
 static const double ANE_COMPILE_PER_OP_MS = 44.0;
 static const double ANE_LOAD_MS = 1.7;
+
+/* softplus drops to 0 past x ~ 10.4 on the ANE (ane-numerics.md, field
+ * reports, coremltools#2687): 10.4 is ln 2^15, where the engine's internal
+ * exp(x) passes the 2^15 limit of its intermediate (the same section: the
+ * accumulator output overflowed at 2^15).  The exact result is kept below. */
+static const float ANE_SOFTPLUS_LIMIT = 10.3972077f;    /* ln 32768 */
+
+static void softplus_fixup(RtOp *o)
+{
+	const RtTensor *x = rt_in(o, "x");
+	RtTensor *y = o->outs[0];
+	const float *xv = rt_f32(x);
+	if (!xv || !y || y->dt != DT_FP32 || x->numel != y->numel)
+		return;
+	float *yv = y->data;
+	for (int64_t i = 0; i < y->numel; i++)
+		if (xv[i] > ANE_SOFTPLUS_LIMIT)
+			yv[i] = 0.0f;
+}
+
+/* logsumexp has no max subtraction on the ANE: the fp16 sum of the
+ * exponentials overflows, and the result is +inf, once log(sum) reaches
+ * ln 65520 (the sum rounds to inf), i.e. past ln(65504 / C) for C equal
+ * inputs: 7.63 for 32 channels (coremltools#2690).  The exact result says
+ * when: sum > 65504 exactly when log(sum) > ln 65520. */
+static const float ANE_LSE_LIMIT = 11.0901107f;         /* ln 65520 */
+
+static void logsumexp_fixup(RtOp *o)
+{
+	RtTensor *y = o->outs[0];
+	if (!y || y->dt != DT_FP32)
+		return;
+	float *yv = y->data;
+	for (int64_t i = 0; i < y->numel; i++)
+		if (yv[i] >= ANE_LSE_LIMIT)
+			yv[i] = INFINITY;
+}
+
+static Fp16Fixup ane_fixup_for(const RtOp *o)
+{
+	return o->id == OPID_softplus ? softplus_fixup
+	       : o->id == OPID_reduce_log_sum_exp ? logsumexp_fixup
+	                                          : NULL;
+}
 
 static bool ane_supports(const RtOp *o)
 {
@@ -80,7 +126,7 @@ static RtSegProgram *ane_compile(RtOp **ops, uint32_t nops, const RtCompileEnv *
 		         op->kind, why);
 		return NULL;
 	}
-	RtSegProgram *sp = fp16_seg_compile(ops, nops, env, FP16_SCOPE_ALL, "ane");
+	RtSegProgram *sp = fp16_seg_compile(ops, nops, env, FP16_SCOPE_ALL, ane_fixup_for, "ane");
 	if (sp)
 		fp16_seg_set_model(sp, ane_model(env, ops, nops, fp16_seg_weight_bytes(sp)));
 	return sp;

@@ -19,7 +19,7 @@ static RtSegProgram *gpu_compile(RtOp **ops, uint32_t nops, const RtCompileEnv *
                                  DiagList *dl)
 {
 	(void)dl;
-	RtSegProgram *sp = fp16_seg_compile(ops, nops, env, FP16_SCOPE_DECLARED, "gpu");
+	RtSegProgram *sp = fp16_seg_compile(ops, nops, env, FP16_SCOPE_DECLARED, NULL, "gpu");
 	Fp16Model m = { 0 };
 	for (uint32_t i = 0; sp && env->ctx && i < nops; i++) {
 		const OpPlacement *pl = ane_op_placement(env->ctx, env->p->f, ops[i]->op);

@@ -27,6 +27,7 @@ struct RtSegProgram {
 	uint32_t nops;
 	RtOp **ops;
 	bool *mac;              /* per op */
+	Fp16Fixup *fixup;       /* per op, or NULL */
 	uint32_t *out_at;       /* per op: its first entry in round_out */
 	bool *round_out;        /* per op output: rounded after the op */
 	uint32_t nbaked;
@@ -127,7 +128,7 @@ static int bind_operands(RtSegProgram *sp, RtOp *o, uint32_t cap)
 }
 
 RtSegProgram *fp16_seg_compile(RtOp **ops, uint32_t nops, const RtCompileEnv *env,
-                               Fp16Scope scope, const char *device)
+                               Fp16Scope scope, Fp16FixupFor fixup_for, const char *device)
 {
 	uint32_t nouts, noperands = count_operands(ops, nops, &nouts);
 	RtSegProgram *sp = calloc(1, sizeof *sp);
@@ -140,11 +141,12 @@ RtSegProgram *fp16_seg_compile(RtOp **ops, uint32_t nops, const RtCompileEnv *en
 	sp->nops = nops;
 	sp->ops = calloc(nops + 1, sizeof *sp->ops);
 	sp->mac = calloc(nops + 1, sizeof *sp->mac);
+	sp->fixup = calloc(nops + 1, sizeof *sp->fixup);
 	sp->out_at = calloc(nops + 1, sizeof *sp->out_at);
 	sp->round_out = calloc(nouts + 1, sizeof *sp->round_out);
 	sp->baked = calloc(noperands + 1, sizeof *sp->baked);
 	sp->ins = calloc(noperands + 1, sizeof *sp->ins);
-	if (!sp->ops || !sp->mac || !sp->out_at || !sp->round_out || !sp->baked || !sp->ins) {
+	if (!sp->ops || !sp->mac || !sp->fixup || !sp->out_at || !sp->round_out || !sp->baked || !sp->ins) {
 		fp16_seg_unload(sp);
 		return NULL;
 	}
@@ -153,6 +155,7 @@ RtSegProgram *fp16_seg_compile(RtOp **ops, uint32_t nops, const RtCompileEnv *en
 	for (uint32_t i = 0; i < nops; i++) {
 		RtOp *o = ops[i];
 		sp->mac[i] = fp16_op_is_mac(o);
+		sp->fixup[i] = fixup_for ? fixup_for(o) : NULL;
 		sp->out_at[i] = at;
 		for (uint32_t k = 0; k < o->nouts; k++)
 			sp->round_out[at++] = scope == FP16_SCOPE_ALL ||
@@ -204,6 +207,8 @@ int fp16_seg_eval(RtSegProgram *sp, RtCtx *c)
 		RtOp *o = sp->ops[i];
 		if (rt_op_run(c, o) < 0)
 			return -1;
+		if (sp->fixup[i])
+			sp->fixup[i](o);
 		/* an fp32 value past 65504 becomes Inf only here: the first
 		 * non-finite op is the one whose rounded output overflowed */
 		for (uint32_t k = 0; k < o->nouts; k++)
@@ -226,6 +231,7 @@ void fp16_seg_unload(RtSegProgram *sp)
 	}
 	free(sp->ops);
 	free(sp->mac);
+	free(sp->fixup);
 	free(sp->out_at);
 	free(sp->round_out);
 	free(sp->baked);

@@ -22,12 +22,19 @@ typedef struct Fp16Model {
 	double compile_ms, load_ms, hw_execution_ms;
 } Fp16Model;
 
+/* A device's own result for an op, applied to the exact fp32 result
+ * before it is rounded (device_ane.c: the field failures of functions the
+ * ANE computes through an fp16 intermediate). */
+typedef void (*Fp16Fixup)(RtOp *o);
+/* The fixup of an op, or NULL. */
+typedef Fp16Fixup (*Fp16FixupFor)(const RtOp *o);
+
 /* Build the segment program: bake the float constants the ops read into
  * fp16 copies owned by the program (the ops are rebound to them until
  * unload), find the values entering the segment, and note which outputs
  * get rounded.  NULL when out of memory. */
 RtSegProgram *fp16_seg_compile(RtOp **ops, uint32_t nops, const RtCompileEnv *env,
-                               Fp16Scope scope, const char *device);
+                               Fp16Scope scope, Fp16FixupFor fixup_for, const char *device);
 void fp16_seg_set_model(RtSegProgram *sp, Fp16Model model);
 /* Bytes of the baked weights (stored as fp16 on the device). */
 uint64_t fp16_seg_weight_bytes(const RtSegProgram *sp);
