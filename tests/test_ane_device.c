@@ -309,7 +309,7 @@ static void test_compare_catches_field_failures(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char args[1024], *out = NULL;
-		snprintf(args, sizeof args, "compare tests/golden/numerics/%s.mil --random-inputs 1 "
+		snprintf(args, sizeof args, "compare tests/fixtures/numerics/%s.mil --random-inputs 1 "
 		         "--compute-units cpu_and_ne", cases[i].model);
 		assert_int_equal(anelint(args, &out), 1);
 		if (!strstr(out, cases[i].op))
@@ -317,7 +317,7 @@ static void test_compare_catches_field_failures(void **state)
 		assert_non_null(strstr(out, cases[i].op));
 		free(out);
 		/* the cpu alone is the reference: within tolerance */
-		snprintf(args, sizeof args, "compare tests/golden/numerics/%s.mil --random-inputs 1 "
+		snprintf(args, sizeof args, "compare tests/fixtures/numerics/%s.mil --random-inputs 1 "
 		         "--compute-units cpu_only -f json", cases[i].model);
 		assert_int_equal(anelint(args, &out), 0);
 		assert_non_null(strstr(out, "\"within_tolerance\": true"));
@@ -329,18 +329,18 @@ static void test_test_command(void **state)
 {
 	(void)state;
 	char *out = NULL;
-	assert_int_equal(anelint("test tests/golden/numerics/softplus_past_10_4.mil "
+	assert_int_equal(anelint("test tests/fixtures/numerics/softplus_past_10_4.mil "
 	                         "--compute-units cpu_only", &out), 0);
 	assert_non_null(strstr(out, "PASS"));
 	free(out);
-	assert_int_equal(anelint("test tests/golden/numerics/softplus_past_10_4.mil "
+	assert_int_equal(anelint("test tests/fixtures/numerics/softplus_past_10_4.mil "
 	                         "--compute-units cpu_and_ne", &out), 1);
 	assert_non_null(strstr(out, "FAIL"));
 	assert_non_null(strstr(out, "sp on ane"));
 	free(out);
-	assert_int_equal(anelint("test tests/golden/numerics/softplus_past_10_4.mil", &out), 2);
+	assert_int_equal(anelint("test tests/fixtures/numerics/softplus_past_10_4.mil", &out), 2);
 	free(out);
-	assert_int_equal(anelint("compare tests/golden/numerics/softplus_past_10_4.mil", &out), 2);
+	assert_int_equal(anelint("compare tests/fixtures/numerics/softplus_past_10_4.mil", &out), 2);
 	free(out);                  /* no input given, none random */
 }
 
