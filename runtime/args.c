@@ -152,3 +152,21 @@ void rt_broadcast_strides(const RtTensor *t, int32_t rank, const int64_t *dims,
 		s *= d;
 	}
 }
+
+void rt_row_strides(int32_t rank, const int64_t *dims, int64_t *strides)
+{
+	int64_t s = 1;
+	for (int32_t i = rank - 1; i >= 0; i--) {
+		strides[i] = s;
+		s *= dims[i];
+	}
+}
+
+void rt_next_index(int32_t rank, const int64_t *dims, int64_t *idx)
+{
+	for (int32_t d = rank - 1; d >= 0; d--) {
+		if (++idx[d] < dims[d])
+			return;
+		idx[d] = 0;
+	}
+}

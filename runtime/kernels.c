@@ -57,7 +57,9 @@ static const RtKernel kernel_table[OPID_COUNT] = {
 	[OPID_shape] = rt_exec_shape,
 	/* gather.c */
 	[OPID_gather] = rt_exec_gather, [OPID_gather_along_axis] = rt_exec_gather_along_axis,
-	[OPID_slice_update] = rt_exec_slice_update,
+	[OPID_slice_update] = rt_exec_slice_update, [OPID_gather_nd] = rt_exec_gather_nd,
+	[OPID_scatter] = rt_exec_scatter, [OPID_scatter_along_axis] = rt_exec_scatter_along_axis,
+	[OPID_scatter_nd] = rt_exec_scatter_nd,
 	/* image.c */
 	[OPID_upsample_nearest_neighbor] = rt_exec_upsample_nearest,
 	/* control.c */

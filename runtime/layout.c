@@ -7,15 +7,6 @@
 
 #include "runtime/rt_int.h"
 
-static void row_strides(int32_t rank, const int64_t *dims, int64_t *strides)
-{
-	int64_t s = 1;
-	for (int32_t i = rank - 1; i >= 0; i--) {
-		strides[i] = s;
-		s *= dims[i];
-	}
-}
-
 /* Copy element src_off of x into element i of y. */
 static void move1(RtTensor *y, int64_t i, const RtTensor *x, int64_t src_off)
 {
@@ -62,7 +53,7 @@ int rt_exec_pad(RtCtx *c, RtOp *o)
 	if (!y)
 		return -1;
 	float value = (float)rt_in_float(o, "constant_val", 0);
-	row_strides(x->rank, x->dims, xs);
+	rt_row_strides(x->rank, x->dims, xs);
 	int64_t idx[RT_MAX_RANK] = { 0 };
 	for (int64_t i = 0; i < y->numel; i++) {
 		int64_t off = 0;
@@ -71,11 +62,7 @@ int rt_exec_pad(RtCtx *c, RtOp *o)
 			off = s < 0 ? -1 : off + s * xs[d];
 		}
 		((float *)y->data)[i] = off < 0 ? value : ((const float *)x->data)[off];
-		for (int32_t d = x->rank - 1; d >= 0; d--) {
-			if (++idx[d] < dims[d])
-				break;
-			idx[d] = 0;
-		}
+		rt_next_index(x->rank, dims, idx);
 	}
 	return 0;
 }
@@ -99,18 +86,14 @@ int rt_exec_slice_by_size(RtCtx *c, RtOp *o)
 	RtTensor *y = rt_out(c, o, 0, x->dt, x->rank, size);
 	if (!y)
 		return -1;
-	row_strides(x->rank, x->dims, xs);
+	rt_row_strides(x->rank, x->dims, xs);
 	int64_t idx[RT_MAX_RANK] = { 0 };
 	for (int64_t i = 0; i < y->numel; i++) {
 		int64_t off = 0;
 		for (int32_t d = 0; d < x->rank; d++)
 			off += (begin[d] + idx[d]) * xs[d];
 		move1(y, i, x, off);
-		for (int32_t d = x->rank - 1; d >= 0; d--) {
-			if (++idx[d] < size[d])
-				break;
-			idx[d] = 0;
-		}
+		rt_next_index(x->rank, size, idx);
 	}
 	return 0;
 }
@@ -132,18 +115,14 @@ int rt_exec_reverse(RtCtx *c, RtOp *o)
 	RtTensor *y = rt_out(c, o, 0, x->dt, x->rank, x->dims);
 	if (!y)
 		return -1;
-	row_strides(x->rank, x->dims, xs);
+	rt_row_strides(x->rank, x->dims, xs);
 	int64_t idx[RT_MAX_RANK] = { 0 };
 	for (int64_t i = 0; i < y->numel; i++) {
 		int64_t off = 0;
 		for (int32_t d = 0; d < x->rank; d++)
 			off += (flip[d] ? x->dims[d] - 1 - idx[d] : idx[d]) * xs[d];
 		move1(y, i, x, off);
-		for (int32_t d = x->rank - 1; d >= 0; d--) {
-			if (++idx[d] < x->dims[d])
-				break;
-			idx[d] = 0;
-		}
+		rt_next_index(x->rank, x->dims, idx);
 	}
 	return 0;
 }

@@ -12,7 +12,13 @@
 
 #include <cblas.h>
 
+/* The partition's header moves to passes/ane/ with the passes' new layout
+ * (issue 9); either spelling builds until that lands. */
+#if __has_include("passes/ane/ane.h")
+#include "passes/ane/ane.h"
+#else
 #include "passes/ane.h"
+#endif
 #include "runtime/rt_int.h"
 #include "runtime/rt_weights.h"
 
@@ -134,8 +140,21 @@ static int fold(Builder *bd, RtOp *o)
 	o->folded = true;
 	for (uint32_t i = 0; i < o->nouts; i++) {
 		bd->p->is_const[o->out_ids[i]] = true;
-		bd->p->stats.weight_bytes += o->outs[i]->cap;
+		bd->p->stats.weight_bytes += (uint64_t)o->outs[i]->numel * rt_dtype_size(o->outs[i]->dt);
 	}
+	return 0;
+}
+
+/* A const op's literal decoded straight into its value: one copy of each
+ * weight, not a constant plus its copy. */
+static int decode_const(Builder *bd, RtOp *o, const Op *op, const Lit *val)
+{
+	ValueId out = op->outs[0];
+	if (out >= bd->p->nvals || rt_decode_lit(bd->p->m, val, &bd->p->vals[out], bd->dl, op->loc) < 0)
+		return -1;
+	o->folded = true;
+	bd->p->is_const[out] = true;
+	bd->p->stats.weight_bytes += (uint64_t)bd->p->vals[out].numel * rt_dtype_size(bd->p->vals[out].dt);
 	return 0;
 }
 
@@ -150,6 +169,12 @@ static int build_op(Builder *bd, RtOp *o, const Op *op)
 	}
 	o->info = info;
 	o->id = info->id;
+	const Operand *val_arg = ir_op_operand(op, "val");
+	const Lit *val = ir_attr_find(op->nattrs, op->attrs, "val");
+	if (!val && val_arg && val_arg->n == 1 && val_arg->b[0].kind == BIND_LIT)
+		val = val_arg->b[0].lit;
+	if (info->id == OPID_const && op->nouts == 1 && val)
+		return decode_const(bd, o, op, val);
 	o->fn = rt_kernel_for(info->id);
 	if (!o->fn) {
 		refuse(bd, op, "op %s (%s, opset %s) has no kernel on the %s device", rt_device_cpu.name);

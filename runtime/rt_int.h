@@ -175,6 +175,11 @@ static inline const float *rt_f32(const RtTensor *t)
 	return t && t->dt == DT_FP32 ? (const float *)t->data : NULL;
 }
 
+/* Row-major strides (in elements) of dims. */
+void rt_row_strides(int32_t rank, const int64_t *dims, int64_t *strides);
+/* The next multi-index over dims in row-major order (wraps to zeros). */
+void rt_next_index(int32_t rank, const int64_t *dims, int64_t *idx);
+
 /* numpy broadcasting of a and b into out dims; -1 (after rt_fail) when
  * they do not broadcast. */
 int rt_broadcast_shape(RtCtx *c, const RtTensor *a, const RtTensor *b, int32_t *rank,
@@ -222,6 +227,10 @@ int rt_exec_shape(RtCtx *c, RtOp *o);
 int rt_exec_gather(RtCtx *c, RtOp *o);         /* gather.c */
 int rt_exec_gather_along_axis(RtCtx *c, RtOp *o);
 int rt_exec_slice_update(RtCtx *c, RtOp *o);
+int rt_exec_gather_nd(RtCtx *c, RtOp *o);
+int rt_exec_scatter(RtCtx *c, RtOp *o);
+int rt_exec_scatter_along_axis(RtCtx *c, RtOp *o);
+int rt_exec_scatter_nd(RtCtx *c, RtOp *o);
 int rt_exec_upsample_nearest(RtCtx *c, RtOp *o);   /* image.c */
 int rt_exec_cond(RtCtx *c, RtOp *o);           /* control.c */
 int rt_exec_while_loop(RtCtx *c, RtOp *o);

@@ -47,8 +47,11 @@ typedef struct RtTensor {
 	int32_t rank;
 	int64_t dims[RT_MAX_RANK];
 	int64_t numel;
-	void *data;             /* malloc'd, owned by the tensor */
+	void *data;             /* malloc'd and owned, unless borrowed */
 	size_t cap;             /* bytes allocated (buffers are reused when they fit) */
+	/* data points into memory the tensor does not own (an fp32 weight read
+	 * in place from the mapped weight file): never written, never freed. */
+	bool borrowed;
 } RtTensor;
 
 /* Allocate (or reuse) storage for dt x dims; 0, or -1 when the size

@@ -104,15 +104,6 @@ int rt_exec_reshape(RtCtx *c, RtOp *o)
 	return copy_as(c, o, x, rank, dims);
 }
 
-static void row_strides(int32_t rank, const int64_t *dims, int64_t *strides)
-{
-	int64_t s = 1;
-	for (int32_t i = rank - 1; i >= 0; i--) {
-		strides[i] = s;
-		s *= dims[i];
-	}
-}
-
 /* dst[idx] = src[base + sum idx[d] * sstride[d]] over dims, row-major. */
 static void gather_strided(const char *src, int64_t base, const int64_t *sstride, int32_t rank,
                            const int64_t *dims, int64_t n, size_t es, char *dst)
@@ -137,7 +128,7 @@ int rt_exec_transpose(RtCtx *c, RtOp *o)
 	if (!x || rt_in_ints(o, "perm", perm, RT_MAX_RANK) != x->rank)
 		return rt_fail(c, RT_E_OP, "transpose needs a perm of length rank(x)");
 	bool seen[RT_MAX_RANK] = { false };
-	row_strides(x->rank, x->dims, xs);
+	rt_row_strides(x->rank, x->dims, xs);
 	for (int32_t i = 0; i < x->rank; i++) {
 		int ax = rt_axis(c, perm[i], x->rank);
 		if (ax < 0)
@@ -300,7 +291,7 @@ int rt_exec_tile(RtCtx *c, RtOp *o)
 	RtTensor *y = rt_out(c, o, 0, x->dt, x->rank, dims);
 	if (!y)
 		return -1;
-	row_strides(x->rank, x->dims, xs);
+	rt_row_strides(x->rank, x->dims, xs);
 	size_t es = esize(x);
 	int64_t idx[RT_MAX_RANK] = { 0 };
 	for (int64_t i = 0; i < y->numel; i++) {
@@ -308,11 +299,7 @@ int rt_exec_tile(RtCtx *c, RtOp *o)
 		for (int32_t d = 0; d < x->rank; d++)
 			off += (idx[d] % x->dims[d]) * xs[d];
 		memcpy((char *)y->data + (size_t)i * es, (const char *)x->data + (size_t)off * es, es);
-		for (int32_t d = x->rank - 1; d >= 0; d--) {
-			if (++idx[d] < dims[d])
-				break;
-			idx[d] = 0;
-		}
+		rt_next_index(x->rank, dims, idx);
 	}
 	return 0;
 }
@@ -353,7 +340,7 @@ int rt_slice_geometry(RtCtx *c, const RtOp *o, const RtTensor *x, RtSlice *s)
 	rt_in_ints(o, "end_mask", em, RT_MAX_RANK);
 	rt_in_ints(o, "squeeze_mask", sq, RT_MAX_RANK);
 	int64_t xs[RT_MAX_RANK];
-	row_strides(r, x->dims, xs);
+	rt_row_strides(r, x->dims, xs);
 	s->base = 0;
 	s->rank = r;
 	s->orank = 0;

@@ -43,6 +43,11 @@ int rt_tensor_alloc(RtTensor *t, DType dt, int32_t rank, const int64_t *dims)
 	if ((uint64_t)n > SIZE_MAX / es)
 		return -1;
 	size_t bytes = (size_t)n * es;
+	if (t->borrowed) {          /* never write into memory we do not own */
+		t->data = NULL;
+		t->cap = 0;
+		t->borrowed = false;
+	}
 	if (bytes > t->cap || !t->data) {
 		void *d = malloc(bytes ? bytes : 1);
 		if (!d)
@@ -61,7 +66,8 @@ int rt_tensor_alloc(RtTensor *t, DType dt, int32_t rank, const int64_t *dims)
 
 void rt_tensor_free(RtTensor *t)
 {
-	free(t->data);
+	if (!t->borrowed)
+		free(t->data);
 	memset(t, 0, sizeof *t);
 }
 

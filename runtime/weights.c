@@ -5,6 +5,7 @@
  * integers are unpacked LSB-first (spec/bundles-and-blobs.md "Sub-byte
  * packing"), one element per int32.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "runtime/rt_int.h"
@@ -131,8 +132,13 @@ int rt_decode_lit(Module *m, const Lit *l, RtTensor *out, DiagList *dl, SrcLoc l
 		return -1;
 	}
 	diag_fini(&why);
-	if (dt == DT_FP32) {
-		memcpy(out->data, bytes, (size_t)out->numel * 4);
+	if (dt == DT_FP32 && (uintptr_t)bytes % _Alignof(float) == 0) {
+		/* fp32 weights are read in place from the mapped file: no copy, and
+		 * pages are read as the kernels first touch them. */
+		free(out->data);
+		out->data = (void *)bytes;
+		out->cap = 0;
+		out->borrowed = true;
 		return 0;
 	}
 	for (int64_t i = 0; i < out->numel; i++)

@@ -226,6 +226,33 @@ static void test_kernels_gather_index_out_of_range_is_an_error(void **state)
 	done(&g);
 }
 
+static void test_kernels_scatter_and_gather_nd(void **state)
+{
+	(void)state;
+	Prog g;
+	char buf[512];
+	assert_true(load(&g, "ios17", "tensor<fp32, [2, 3]> d, tensor<int32, [2]> i, tensor<int32, [2, 2]> n",
+	                 "            tensor<fp32, [2, 2]> u = const()[val = tensor<fp32, [2, 2]>([10.0, 20.0, 30.0, 40.0])];\n"
+	                 "            tensor<fp32, [2, 3]> s = scatter(data = d, indices = i, updates = u, axis = int32(1), mode = string(\"add\"))[name = string(\"s\")];\n"
+	                 "            tensor<fp32, [2, 3]> a = scatter_along_axis(data = d, indices = n, updates = u, axis = int32(1), mode = string(\"update\"))[name = string(\"a\")];\n"
+	                 "            tensor<fp32, [2]> gn = gather_nd(x = d, indices = n)[name = string(\"gn\")];\n"
+	                 "            tensor<fp32, [2, 3]> sn = scatter_nd(data = d, indices = n, updates = tensor<fp32, [2]>([5.0, 6.0]), mode = string(\"max\"))[name = string(\"sn\")];\n",
+	                 "s, a, gn, sn", NULL));
+	set(&g, "d", DT_FP32, 2, (int64_t[]){ 2, 3 }, (double[]){ 1, 2, 3, 4, 5, 6 });
+	set(&g, "i", DT_INT32, 1, (int64_t[]){ 2 }, (double[]){ 2, 0 });
+	set(&g, "n", DT_INT32, 2, (int64_t[]){ 2, 2 }, (double[]){ 0, 1, 1, 2 });
+	expect(run_ok(&g), 2, (int64_t[]){ 2, 3 }, (double[]){ 21, 2, 13, 44, 5, 36 });
+	expect(rt_output(g.p, 1), 2, (int64_t[]){ 2, 3 }, (double[]){ 10, 20, 3, 4, 30, 40 });
+	expect(rt_output(g.p, 2), 1, (int64_t[]){ 2 }, (double[]){ 2, 6 });
+	expect(rt_output(g.p, 3), 2, (int64_t[]){ 2, 3 }, (double[]){ 1, 5, 3, 4, 5, 6 });
+	/* an index past the dim: an error, never a write out of bounds */
+	set(&g, "i", DT_INT32, 1, (int64_t[]){ 2 }, (double[]){ 3, 0 });
+	assert_int_equal(rt_run(g.p, &g.dl), -1);
+	assert_non_null(strstr(first_error(&g.dl, buf, sizeof buf), "R005"));
+	assert_non_null(strstr(buf, "scatter"));
+	done(&g);
+}
+
 static void test_kernels_slice_matmul_softmax_transpose(void **state)
 {
 	(void)state;
@@ -423,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_kernels_reduce_empty_negative_axes_keep_dims),
 		cmocka_unit_test(test_kernels_rank0_broadcast_and_exact_ints),
 		cmocka_unit_test(test_kernels_gather_index_out_of_range_is_an_error),
+		cmocka_unit_test(test_kernels_scatter_and_gather_nd),
 		cmocka_unit_test(test_kernels_slice_matmul_softmax_transpose),
 		cmocka_unit_test(test_kernels_control_flow_and_loop_cap),
 		cmocka_unit_test(test_kernels_op_without_kernel_refused_at_load),
