@@ -33,15 +33,14 @@ static int add_binding(CmpRequest *r, CmpBinding *list, int *n, const char *flag
                        const char *arg)
 {
 	const char *eq = arg ? strchr(arg, '=') : NULL;
-	if (!eq || eq == arg || !eq[1])
+	size_t len = eq ? (size_t)(eq - arg) : 0;
+	if (!len || !eq[1] || len >= sizeof list->name)
 		return cli_usage_error(r->cmd, "%s wants NAME=FILE.npy, not '%s'", flag,
 		                       arg ? arg : "");
 	if (*n == CMP_MAX_BINDINGS)
 		return cli_usage_error(r->cmd, "more than %d %s flags", CMP_MAX_BINDINGS, flag);
-	char *name = strndup(arg, (size_t)(eq - arg));
-	if (!name)
-		return EXIT_UNUSABLE;
-	list[*n].name = name;
+	memcpy(list[*n].name, arg, len);
+	list[*n].name[len] = 0;
 	list[(*n)++].path = eq + 1;
 	return EXIT_OK;
 }
@@ -108,6 +107,15 @@ int cmp_parse_flag(CmpRequest *r, int argc, char **argv, int *i)
 	} else if (strcmp(arg, "--fp16-subnormal") == 0) {
 		rc = parse_mode(r, arg, val, val ? fp16_subnormal_mode_from_name(val) : -1, &mode);
 		r->rt.fp16.subnormal = (Fp16SubnormalMode)mode;
+	} else if (r->quiet) {
+		return 0;       /* test: no report to shape */
+	} else if (strcmp(arg, "--all-units") == 0) {
+		r->all_units = true;
+		return 1;
+	} else if ((strcmp(arg, "-f") == 0 || strcmp(arg, "--format") == 0) && val) {
+		r->format = val;
+	} else if (strcmp(arg, "-o") == 0 && val) {
+		r->out = val;
 	} else
 		return 0;
 	if (rc != EXIT_OK)
@@ -361,7 +369,10 @@ static void print_text(FILE *o, const CmpRequest *r, const CmpInputs *in, const 
 		        d->within ? "within tolerance" : "BEYOND tolerance");
 	}
 	print_finding_text(o, "first divergent op", &s->divergent, ctx, f);
-	print_finding_text(o, "first non-finite op", &s->nonfinite, ctx, f);
+	if (s->nonfinite.op && s->nonfinite.op == s->divergent.op)
+		fprintf(o, "  first non-finite op: the same op (%s)\n", s->nonfinite.op->name);
+	else
+		print_finding_text(o, "first non-finite op", &s->nonfinite, ctx, f);
 	print_lifecycle_text(o, s->p);
 	fprintf(o, "  verdict: %s (rtol %g, atol %g)\n",
 	        s->within ? "within tolerance" : "beyond tolerance", r->tol.rtol, r->tol.atol);
@@ -569,54 +580,49 @@ int cmp_run(CmpRequest *r, char *why, size_t nwhy)
 	if (m)
 		ir_module_free(m);
 	diag_fini(&dl);
-	for (int k = 0; k < r->ninputs; k++)
-		free((char *)r->inputs[k].name);
-	for (int k = 0; k < r->nstates; k++)
-		free((char *)r->states[k].name);
 	return rc;
+}
+
+int cmp_parse_args(CmpRequest *r, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		int got = cmp_parse_flag(r, argc, argv, &i);
+		if (got < 0)
+			return EXIT_UNUSABLE;
+		if (got)
+			continue;
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			fputs(cli_find_command(r->cmd)->usage, stdout);
+			return CMP_HELP;
+		} else if (arg[0] == '-' && arg[1]) {
+			return cli_usage_error(r->cmd, "unknown or incomplete option '%s'", arg);
+		} else if (r->model) {
+			return cli_usage_error(r->cmd, "one model at a time ('%s' and '%s')", r->model, arg);
+		}
+		r->model = arg;
+	}
+	if (!r->model)
+		return cli_usage_error(r->cmd, "no model given (anelint help %s)", r->cmd);
+	if (strcmp(r->format, "text") && strcmp(r->format, "json"))
+		return cli_usage_error(r->cmd, "-f wants text or json, not '%s'", r->format);
+	return EXIT_OK;
 }
 
 int cmd_compare(int argc, char **argv)
 {
 	CmpRequest r;
 	cmp_request_init(&r, "compare");
-	bool all = false;
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		int got = cmp_parse_flag(&r, argc, argv, &i);
-		if (got < 0)
-			return EXIT_UNUSABLE;
-		if (got)
-			continue;
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-			fputs(cli_find_command("compare")->usage, stdout);
-			return EXIT_OK;
-		} else if (strcmp(arg, "--all-units") == 0) {
-			all = true;
-		} else if ((strcmp(arg, "-f") == 0 || strcmp(arg, "--format") == 0) && val) {
-			r.format = val, i++;
-		} else if (strcmp(arg, "-o") == 0 && val) {
-			r.out = val, i++;
-		} else if (arg[0] == '-' && arg[1]) {
-			return cli_usage_error("compare", "unknown or incomplete option '%s'", arg);
-		} else if (r.model) {
-			return cli_usage_error("compare", "one model at a time ('%s' and '%s')", r.model,
-			                       arg);
-		} else {
-			r.model = arg;
-		}
-	}
-	if (!r.model)
-		return cli_usage_error("compare", "no model given (anelint help compare)");
-	if (strcmp(r.format, "text") && strcmp(r.format, "json"))
-		return cli_usage_error("compare", "-f wants text or json, not '%s'", r.format);
+	int rc = cmp_parse_args(&r, argc, argv);
+	if (rc != EXIT_OK)
+		return rc == CMP_HELP ? EXIT_OK : rc;
 	bool any = false;
 	for (int cu = 0; cu < CU_COUNT; cu++)
 		any |= r.units[cu];
-	if (all && any)
+	if (r.all_units && any)
 		return cli_usage_error("compare", "--compute-units and --all-units exclude each other");
 	for (int cu = 0; cu < CU_COUNT; cu++)
-		r.units[cu] = r.units[cu] || all || (!any && cu == CU_ALL);
+		r.units[cu] = r.units[cu] || r.all_units || (!any && cu == CU_ALL);
 	char why[CMP_LINE];
 	return cmp_run(&r, why, sizeof why);
 }

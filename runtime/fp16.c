@@ -73,19 +73,42 @@ float fp16_to_f32(uint16_t h)
 	return float_of(sign | ((e + 112u) << 23) | (m << 13));
 }
 
+/* The normal-range rounding of fp16_round as straight-line integer code
+ * the compiler vectorises: Inf from 65520 up, NaN kept, and values below
+ * the normal range left as they are for the second pass. */
+static inline uint32_t round_normal_bits(uint32_t u)
+{
+	uint32_t a = u & 0x7fffffffu;
+	uint32_t r = (a + 0x0fffu + ((a >> 13) & 1u)) & ~0x1fffu;
+	r = a >= F32_ROUNDS_TO_INF ? F32_INF : r;
+	r = a > F32_INF || a < F32_FP16_MIN_NORMAL ? a : r;
+	return (u & 0x80000000u) | r;
+}
+
 bool fp16_round_array(float *v, int64_t n, bool flush_subnormal, bool nan_zero)
 {
-	bool nonfinite = false;
+	uint32_t small = 0, nonfinite = 0;
 	for (int64_t i = 0; i < n; i++) {
-		float r = fp16_round(v[i]);
-		if (flush_subnormal && fabsf(r) < FP16_MIN_NORMAL)
-			r = copysignf(0.0f, r);
+		uint32_t u = bits_of(v[i]), a = u & 0x7fffffffu;
+		small |= a - 1u < F32_FP16_MIN_NORMAL - 1u;     /* non-zero, below 2^-14 */
+		uint32_t r = round_normal_bits(u);
+		nonfinite |= (r & 0x7fffffffu) >= F32_INF;
+		v[i] = float_of(r);
+	}
+	if (!small && !nan_zero)
+		return nonfinite != 0;
+	for (int64_t i = 0; i < n; i++) {
+		float r = v[i];
+		if (fabsf(r) < FP16_MIN_NORMAL)
+			r = flush_subnormal ? copysignf(0.0f, r) : fp16_round(r);
 		if (nan_zero && isnan(r))
 			r = 0.0f;
 		v[i] = r;
-		nonfinite |= !isfinite(r);
 	}
-	return nonfinite;
+	if (nan_zero)
+		for (int64_t i = 0; i < n; i++)
+			nonfinite |= isinf(v[i]) ? 1u : 0u;
+	return nonfinite != 0;
 }
 
 int fp16_nan_mode_from_name(const char *s)

@@ -61,6 +61,26 @@ static void test_fp16_every_pattern_round_trips(void **state)
 	}
 }
 
+/* The array rounding (two passes) agrees with the scalar one everywhere:
+ * normals, ties, the subnormal range, overflow, zeros of both signs. */
+static void test_fp16_array_matches_scalar(void **state)
+{
+	(void)state;
+	enum { N = 4096 };
+	float v[N], want[N];
+	uint32_t s = 12345;
+	for (int i = 0; i < N; i++) {
+		s = s * 1664525u + 1013904223u;
+		float x = ldexpf((float)(s >> 8) / 16777216.0f, (int)(s % 64) - 30);
+		v[i] = i % 7 == 0 ? -x : i % 11 == 0 ? 0x1p-25f * (float)(i % 5) : x;
+		want[i] = fp16_round(v[i]);
+	}
+	v[0] = -0.0f, want[0] = -0.0f;
+	fp16_round_array(v, N, false, false);
+	for (int i = 0; i < N; i++)
+		assert_memory_equal(&v[i], &want[i], sizeof v[i]);
+}
+
 static void test_fp16_modes(void **state)
 {
 	(void)state;
@@ -349,6 +369,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fp16_bit_patterns),
 		cmocka_unit_test(test_fp16_every_pattern_round_trips),
+		cmocka_unit_test(test_fp16_array_matches_scalar),
 		cmocka_unit_test(test_fp16_modes),
 		cmocka_unit_test(test_overflow_model_first_nonfinite_is_exp),
 		cmocka_unit_test(test_ane_compile_refuses_fp32_ops),
