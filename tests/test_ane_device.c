@@ -321,11 +321,14 @@ static void test_compare_catches_field_failures(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *model, *op;
+		const char *model, *op, *nonfinite;
 	} cases[] = {
-		{ "softplus_past_10_4", "first divergent op: sp (softplus) on ane" },
-		{ "logsumexp_32_channels", "first non-finite op: lse (reduce_log_sum_exp) on ane" },
-		{ "large_activation", "first non-finite op: square (mul) on ane" },
+		{ "softplus_past_10_4", "first divergent op: sp (softplus) on ane",
+		  "first non-finite op: none" },
+		{ "logsumexp_32_channels", "first divergent op: lse (reduce_log_sum_exp) on ane",
+		  "first non-finite op: the same op (lse)" },
+		{ "large_activation", "first divergent op: square (mul) on ane",
+		  "first non-finite op: the same op (square)" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char args[1024], *out = NULL;
@@ -335,6 +338,7 @@ static void test_compare_catches_field_failures(void **state)
 		if (!strstr(out, cases[i].op))
 			print_message("%s\n", out);
 		assert_non_null(strstr(out, cases[i].op));
+		assert_non_null(strstr(out, cases[i].nonfinite));
 		free(out);
 		/* the cpu alone is the reference: within tolerance */
 		snprintf(args, sizeof args, "compare tests/fixtures/numerics/%s.mil --random-inputs 1 "
