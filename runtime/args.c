@@ -170,3 +170,19 @@ void rt_next_index(int32_t rank, const int64_t *dims, int64_t *idx)
 		idx[d] = 0;
 	}
 }
+
+void rt_gather_strided(const char *src, int64_t base, const int64_t *sstride, int32_t rank,
+                           const int64_t *dims, int64_t n, size_t es, char *dst)
+{
+	int64_t idx[RT_MAX_RANK] = { 0 }, off = base;
+	for (int64_t i = 0; i < n; i++) {
+		memcpy(dst + (size_t)i * es, src + (size_t)off * es, es);
+		for (int32_t d = rank - 1; d >= 0; d--) {
+			off += sstride[d];
+			if (++idx[d] < dims[d])
+				break;
+			off -= sstride[d] * dims[d];
+			idx[d] = 0;
+		}
+	}
+}

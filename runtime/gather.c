@@ -200,14 +200,16 @@ static void combine(RtTensor *y, int64_t at, ScatterMode m, double u)
 	rt_tensor_set(y, at, v);
 }
 
-/* A copy of data to scatter into, and the mode. */
+/* A copy of data to scatter into, the mode, and (axis not NULL) the axis. */
 static RtTensor *scatter_start(RtCtx *c, RtOp *o, const RtTensor *data, const RtTensor *ix,
-                               const RtTensor *up, ScatterMode *m)
+                               const RtTensor *up, ScatterMode *m, int *axis)
 {
 	if (!data || !ix || !up || ix->dt != DT_INT32 || up->dt != data->dt ||
 	    data->dt == DT_STRING || scatter_mode(c, o, m) < 0)
 		return rt_fail(c, RT_E_OP, "%s needs data, integer indices and updates of data's dtype",
 		               o->op->kind), NULL;
+	if (axis && (*axis = rt_axis(c, rt_in_int(o, "axis", 0), data->rank)) < 0)
+		return NULL;
 	RtTensor *y = rt_out(c, o, 0, data->dt, data->rank, data->dims);
 	if (y)
 		memcpy(y->data, data->data, (size_t)data->numel * rt_dtype_size(data->dt));
@@ -218,11 +220,9 @@ int rt_exec_scatter(RtCtx *c, RtOp *o)
 {
 	const RtTensor *data = rt_in(o, "data"), *ix = rt_in(o, "indices"), *up = rt_in(o, "updates");
 	ScatterMode m;
-	RtTensor *y = scatter_start(c, o, data, ix, up, &m);
+	int axis;
+	RtTensor *y = scatter_start(c, o, data, ix, up, &m, &axis);
 	if (!y)
-		return -1;
-	int axis = rt_axis(c, rt_in_int(o, "axis", 0), data->rank);
-	if (axis < 0)
 		return -1;
 	int64_t outer = 1, inner = 1, dim = data->dims[axis], n = ix->numel;
 	bool ok = ix->rank == 1 && up->rank == data->rank;
@@ -251,11 +251,9 @@ int rt_exec_scatter_along_axis(RtCtx *c, RtOp *o)
 {
 	const RtTensor *data = rt_in(o, "data"), *ix = rt_in(o, "indices"), *up = rt_in(o, "updates");
 	ScatterMode m;
-	RtTensor *y = scatter_start(c, o, data, ix, up, &m);
+	int axis;
+	RtTensor *y = scatter_start(c, o, data, ix, up, &m, &axis);
 	if (!y)
-		return -1;
-	int axis = rt_axis(c, rt_in_int(o, "axis", 0), data->rank);
-	if (axis < 0)
 		return -1;
 	bool ok = ix->rank == data->rank && up->rank == data->rank;
 	for (int32_t d = 0; ok && d < data->rank; d++)
@@ -279,7 +277,7 @@ int rt_exec_scatter_nd(RtCtx *c, RtOp *o)
 {
 	const RtTensor *data = rt_in(o, "data"), *ix = rt_in(o, "indices"), *up = rt_in(o, "updates");
 	ScatterMode m;
-	RtTensor *y = scatter_start(c, o, data, ix, up, &m);
+	RtTensor *y = scatter_start(c, o, data, ix, up, &m, NULL);
 	if (!y)
 		return -1;
 	int64_t k = ix->rank ? ix->dims[ix->rank - 1] : 0, inner = 1;

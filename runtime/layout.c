@@ -87,14 +87,10 @@ int rt_exec_slice_by_size(RtCtx *c, RtOp *o)
 	if (!y)
 		return -1;
 	rt_row_strides(x->rank, x->dims, xs);
-	int64_t idx[RT_MAX_RANK] = { 0 };
-	for (int64_t i = 0; i < y->numel; i++) {
-		int64_t off = 0;
-		for (int32_t d = 0; d < x->rank; d++)
-			off += (begin[d] + idx[d]) * xs[d];
-		move1(y, i, x, off);
-		rt_next_index(x->rank, size, idx);
-	}
+	int64_t base = 0;
+	for (int32_t d = 0; d < x->rank; d++)
+		base += begin[d] * xs[d];
+	rt_gather_strided(x->data, base, xs, x->rank, size, y->numel, rt_dtype_size(x->dt), y->data);
 	return 0;
 }
 
@@ -115,15 +111,15 @@ int rt_exec_reverse(RtCtx *c, RtOp *o)
 	RtTensor *y = rt_out(c, o, 0, x->dt, x->rank, x->dims);
 	if (!y)
 		return -1;
+	/* A flipped axis starts at its last element and walks backwards. */
 	rt_row_strides(x->rank, x->dims, xs);
-	int64_t idx[RT_MAX_RANK] = { 0 };
-	for (int64_t i = 0; i < y->numel; i++) {
-		int64_t off = 0;
-		for (int32_t d = 0; d < x->rank; d++)
-			off += (flip[d] ? x->dims[d] - 1 - idx[d] : idx[d]) * xs[d];
-		move1(y, i, x, off);
-		rt_next_index(x->rank, x->dims, idx);
-	}
+	int64_t base = 0;
+	for (int32_t d = 0; d < x->rank; d++)
+		if (flip[d] && x->dims[d] > 0) {
+			base += (x->dims[d] - 1) * xs[d];
+			xs[d] = -xs[d];
+		}
+	rt_gather_strided(x->data, base, xs, x->rank, x->dims, y->numel, rt_dtype_size(x->dt), y->data);
 	return 0;
 }
 

@@ -179,6 +179,10 @@ static inline const float *rt_f32(const RtTensor *t)
 void rt_row_strides(int32_t rank, const int64_t *dims, int64_t *strides);
 /* The next multi-index over dims in row-major order (wraps to zeros). */
 void rt_next_index(int32_t rank, const int64_t *dims, int64_t *idx);
+/* dst[i] = src[base + idx(i) . sstride] for the n elements of dims in
+ * row-major order, es bytes each (strides may be negative). */
+void rt_gather_strided(const char *src, int64_t base, const int64_t *sstride, int32_t rank,
+                       const int64_t *dims, int64_t n, size_t es, char *dst);
 
 /* numpy broadcasting of a and b into out dims; -1 (after rt_fail) when
  * they do not broadcast. */

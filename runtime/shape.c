@@ -104,23 +104,6 @@ int rt_exec_reshape(RtCtx *c, RtOp *o)
 	return copy_as(c, o, x, rank, dims);
 }
 
-/* dst[idx] = src[base + sum idx[d] * sstride[d]] over dims, row-major. */
-static void gather_strided(const char *src, int64_t base, const int64_t *sstride, int32_t rank,
-                           const int64_t *dims, int64_t n, size_t es, char *dst)
-{
-	int64_t idx[RT_MAX_RANK] = { 0 }, off = base;
-	for (int64_t i = 0; i < n; i++) {
-		memcpy(dst + (size_t)i * es, src + (size_t)off * es, es);
-		for (int32_t d = rank - 1; d >= 0; d--) {
-			off += sstride[d];
-			if (++idx[d] < dims[d])
-				break;
-			off -= sstride[d] * dims[d];
-			idx[d] = 0;
-		}
-	}
-}
-
 int rt_exec_transpose(RtCtx *c, RtOp *o)
 {
 	const RtTensor *x = rt_in(o, "x");
@@ -142,7 +125,7 @@ int rt_exec_transpose(RtCtx *c, RtOp *o)
 	RtTensor *y = rt_out(c, o, 0, x->dt, x->rank, dims);
 	if (!y)
 		return -1;
-	gather_strided(x->data, 0, ss, x->rank, dims, y->numel, esize(x), y->data);
+	rt_gather_strided(x->data, 0, ss, x->rank, dims, y->numel, esize(x), y->data);
 	return 0;
 }
 
@@ -387,6 +370,6 @@ int rt_exec_slice_by_index(RtCtx *c, RtOp *o)
 	RtTensor *y = rt_out(c, o, 0, x->dt, s.orank, s.odims);
 	if (!y)
 		return -1;
-	gather_strided(x->data, s.base, s.strides, s.rank, s.dims, y->numel, esize(x), y->data);
+	rt_gather_strided(x->data, s.base, s.strides, s.rank, s.dims, y->numel, esize(x), y->data);
 	return 0;
 }
