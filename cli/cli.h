@@ -39,6 +39,8 @@ int cmd_check(int argc, char **argv);
 int cmd_costs(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);    /* cmd_compare.c */
+int cmd_test(int argc, char **argv);       /* cmd_test.c */
 
 /* Print "anelint: <msg>" on stderr; returns EXIT_UNUSABLE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)

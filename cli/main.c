@@ -19,6 +19,8 @@ static const Command commands[] = {
 	{ "costs", cmd_costs },
 	{ "report", cmd_report },
 	{ "run", cmd_run },
+	{ "compare", cmd_compare },
+	{ "test", cmd_test },
 	{ "help", cmd_help },
 	{ NULL, NULL },
 };

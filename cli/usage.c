@@ -188,6 +188,32 @@ const CliUsage cli_usages[] = {
 	  "run succeeded).  Inputs not given come from --random-inputs.\n"
 	  "\n"
 	  "exit status: 0 ran, 2 unusable model, input or options, or a failed run\n" },
+	{ "compare", "compare a model's outputs per compute unit with the fp32 reference",
+	  "usage: anelint compare MODEL [--input NAME=FILE.npy]... [--state NAME=FILE.npy]...\n"
+	  "       [--random-inputs SEED] [--compute-units U | --all-units] [--rtol R --atol A]\n"
+	  "       [--placement legal|predicted] [--fp16-nan ieee|zero] [--fp16-subnormal keep|flush]\n"
+	  "       [--function F] [-f text|json] [-o FILE]\n"
+	  "\n"
+	  "Run MODEL as the fp32 reference (cpu device) and under each setting with its\n"
+	  "devices' numerics (ane: fp16 emulation; docs/ane-device.md), on the same inputs.\n"
+	  "Per output: max abs and relative error, cosine, non-finite count; then the\n"
+	  "first op that diverges beyond tolerance and the first op giving Inf or NaN,\n"
+	  "with value ranges, device, location and the lint finding that predicted it;\n"
+	  "and each segment's lifecycle, measured and modelled.  Default setting: ALL;\n"
+	  "tolerance: max abs error <= atol + rtol x the reference's largest magnitude\n"
+	  "(rtol 0.02, atol 0.001).\n"
+	  "\n"
+	  "exit status: 0 within tolerance, 1 beyond it, 2 unusable input or options\n" },
+	{ "test", "check that a model runs under a compute unit (finite, within tolerance)",
+	  "usage: anelint test MODEL --compute-units U [--input NAME=FILE.npy]...\n"
+	  "       [--state NAME=FILE.npy]... [--random-inputs SEED] [--rtol R --atol A]\n"
+	  "\n"
+	  "Run MODEL under U with its devices' numerics on random inputs (seed 0 unless\n"
+	  "given; states zero unless given) and print one line: PASS, or FAIL with the\n"
+	  "reason (the output and the first op at fault).\n"
+	  "\n"
+	  "exit status: 0 runs with finite outputs within tolerance of the fp32\n"
+	  "reference, 1 otherwise, 2 unusable model or options\n" },
 	{ "help", "show help for a command",
 	  "usage: anelint help [COMMAND]\n" },
 	{ NULL, NULL, NULL },

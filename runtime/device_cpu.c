@@ -19,7 +19,8 @@ static bool cpu_supports(const RtOp *o)
 	return o->fn != NULL;
 }
 
-static RtSegProgram *cpu_compile(RtOp **ops, uint32_t nops, DiagList *dl)
+static RtSegProgram *cpu_compile(RtOp **ops, uint32_t nops, const RtCompileEnv *env,
+                                 DiagList *dl)
 {
 	RtSegProgram *sp = calloc(1, sizeof *sp);
 	if (!sp)

@@ -179,6 +179,10 @@ int rt_run(RtProgram *p, DiagList *dl)
 	double t0 = rt_now_seconds();
 	for (uint32_t s = 0; s < p->nsegs; s++) {
 		RtSeg *seg = &p->segs[s];
+		if (!seg->prog) {
+			diag_add(dl, SEV_ERROR, RT_E_OP, p->f->loc, "function %s was unloaded", p->f->name);
+			return -1;
+		}
 		if (seg->dev->eval(seg->prog, &c) < 0)
 			return -1;
 	}

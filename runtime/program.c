@@ -236,12 +236,50 @@ static int32_t plan_segment(const AneFuncPlan *plan, uint32_t index)
 	return -1;
 }
 
-/* Group the executable top-level ops into runs of one plan segment; each
- * run is compiled by its device (only `cpu` in this version). */
+/* Where top-level op o runs under RtOptions.compute_units and .placement:
+ * its device, and a key equal for ops of one segment. */
+static Device op_device(const Builder *bd, const AneFuncPlan *plan, const RtOp *o, int32_t *key)
+{
+	const RtProgram *p = bd->p;
+	if (p->opts.placement == RT_PLACE_PREDICTED || !bd->ctx) {
+		*key = plan_segment(plan, o->op->index);
+		return plan && *key >= 0 ? plan->segments[*key].device : DEV_CPU;
+	}
+	const OpPlacement *pl = ane_op_placement(bd->ctx, p->f, o->op);
+	uint32_t can = compute_units_devices((ComputeUnits)p->opts.compute_units) &
+	               (pl ? pl->supported : DEVM(DEV_CPU));
+	Device d = can & DEVM(DEV_ANE) ? DEV_ANE : can & DEVM(DEV_GPU) ? DEV_GPU : DEV_CPU;
+	*key = (int32_t)d;
+	return d;
+}
+
+static const RtDevice *runtime_device(Device d)
+{
+	return d == DEV_ANE ? &rt_device_ane : d == DEV_GPU ? &rt_device_gpu : &rt_device_cpu;
+}
+
+/* Compile and load one run of ops on its device, timing both. */
+static int compile_segment(Builder *bd, RtSeg *s, RtOp **run, uint32_t n)
+{
+	RtCompileEnv env = { .p = bd->p, .ctx = bd->ctx };
+	double t0 = rt_now_seconds();
+	s->prog = s->dev->compile(run, n, &env, bd->dl);
+	double t1 = rt_now_seconds();
+	if (!s->prog || s->dev->load(s->prog, bd->dl) < 0)
+		return -1;
+	s->stat.compile_seconds = t1 - t0;
+	s->stat.load_seconds = rt_now_seconds() - t1;
+	return 0;
+}
+
+/* Group the executable top-level ops into runs of one plan segment (the
+ * placement of RtOptions.compute_units); each run is compiled by the
+ * device its segment is placed on. */
 static int build_segments(Builder *bd)
 {
 	RtProgram *p = bd->p;
-	const AneFuncPlan *plan = bd->ctx ? ane_func_plan(bd->ctx, p->f, CU_CPU_ONLY) : NULL;
+	const AneFuncPlan *plan =
+	        bd->ctx ? ane_func_plan(bd->ctx, p->f, (ComputeUnits)p->opts.compute_units) : NULL;
 	RtBlock *body = &p->body;
 	RtOp **run = xcalloc(body->nops, sizeof *run);
 	p->segs = xcalloc(body->nops, sizeof *p->segs);
@@ -256,28 +294,29 @@ static int build_segments(Builder *bd)
 			i++;
 			continue;
 		}
-		int32_t seg = plan_segment(plan, body->ops[i].op->index);
+		int32_t seg, key;
+		Device dev = op_device(bd, plan, &body->ops[i], &seg);
 		uint32_t n = 0, first = body->ops[i].op->index, last = first;
 		for (; i < body->nops; i++) {
 			RtOp *o = &body->ops[i];
 			if (o->folded)
 				continue;
-			if (plan_segment(plan, o->op->index) != seg)
+			if (op_device(bd, plan, o, &key) != dev || key != seg)
 				break;
 			run[n++] = o;
 			last = o->op->index;
 		}
 		RtSeg *s = &p->segs[p->nsegs];
-		s->dev = &rt_device_cpu;
-		s->prog = s->dev->compile(run, n, bd->dl);
-		if (!s->prog || s->dev->load(s->prog, bd->dl) < 0) {
+		s->dev = runtime_device(dev);
+		if (compile_segment(bd, s, run, n) < 0) {
 			free(run);
 			return -1;
 		}
 		s->stat.device = s->dev->name;
 		s->stat.first = first;
 		s->stat.last = last;
-		p->nsegs++;
+		s->dev->stats(s->prog, &s->stat);       /* modelled figures before any run */
+		p->segstats[p->nsegs++] = s->stat;
 	}
 	free(run);
 	return 0;
@@ -383,12 +422,25 @@ static void free_block(RtBlock *rb)
 	free(rb->outs);
 }
 
+void rt_program_unload(RtProgram *p)
+{
+	for (uint32_t i = 0; i < p->nsegs; i++) {
+		RtSeg *s = &p->segs[i];
+		if (!s->prog)
+			continue;
+		double t0 = rt_now_seconds();
+		s->dev->unload(s->prog);
+		s->prog = NULL;
+		s->stat.unload_seconds = rt_now_seconds() - t0;
+		p->segstats[i] = s->stat;
+	}
+}
+
 void rt_program_free(RtProgram *p)
 {
 	if (!p)
 		return;
-	for (uint32_t i = 0; i < p->nsegs; i++)
-		p->segs[i].dev->unload(p->segs[i].prog);
+	rt_program_unload(p);
 	free_block(&p->body);
 	for (uint32_t i = 0; i < p->nconsts; i++) {
 		rt_tensor_free(p->consts[i]);

@@ -77,12 +77,20 @@ struct RtCtx {
 
 typedef struct RtSegProgram RtSegProgram;
 
+/* What a device may read when it compiles a segment: the program (its
+ * function, options and constants) and the passes' results (legality,
+ * placement, chip), NULL when the passes did not run. */
+typedef struct RtCompileEnv {
+	const RtProgram *p;
+	const PassCtx *ctx;
+} RtCompileEnv;
+
 /* One device (ggml's backend interface): compile a segment's ops into a
  * program, load it (weights), evaluate it, unload it, report its stats. */
 typedef struct RtDevice {
 	const char *name;
 	bool (*supports)(const RtOp *o);
-	RtSegProgram *(*compile)(RtOp **ops, uint32_t nops, DiagList *dl);
+	RtSegProgram *(*compile)(RtOp **ops, uint32_t nops, const RtCompileEnv *env, DiagList *dl);
 	int (*load)(RtSegProgram *sp, DiagList *dl);
 	int (*eval)(RtSegProgram *sp, RtCtx *c);
 	void (*unload)(RtSegProgram *sp);
@@ -90,6 +98,8 @@ typedef struct RtDevice {
 } RtDevice;
 
 extern const RtDevice rt_device_cpu;
+extern const RtDevice rt_device_ane;     /* device_ane.c: fp16, the ANE's refusals */
+extern const RtDevice rt_device_gpu;     /* device_gpu.c: fp16 storage for fp16 programs */
 
 /* ------------------------------------------------------------------ program */
 

@@ -23,6 +23,7 @@
 
 #include "ir/ir.h"
 #include "passes/pass.h"
+#include "runtime/fp16.h"
 
 /* Diagnostic codes of the runtime (docs/runtime.md; never reused). */
 #define RT_E_NO_KERNEL     "R001"  /* op without a kernel: refused at load */
@@ -33,6 +34,7 @@
 #define RT_E_LOOP_CAP      "R006"  /* while_loop past its iteration cap */
 #define RT_E_MEMORY        "R007"  /* buffers over --max-memory */
 #define RT_E_STATE         "R008"  /* state of the wrong shape */
+#define RT_E_ANE_REFUSED   "R009"  /* the ANE device refuses an op at compile (docs/ane-device.md) */
 #define RT_W_NONFINITE     "R100"  /* first op producing NaN or Inf (note) */
 
 enum { RT_MAX_RANK = 8 };
@@ -68,6 +70,18 @@ typedef struct RtOptions {
 	int threads;            /* BLAS threads; 0: library default */
 	uint32_t loop_cap;      /* while_loop iterations; 0: 1,000,000 */
 	uint64_t max_memory;    /* activation bytes; 0: half the machine's RAM */
+	/* The placement whose segments run, and on which device each runs
+	 * (ComputeUnits of passes/ane.h; 0, CU_CPU_ONLY: every segment on the
+	 * cpu device, the fp32 reference).  ANE segments run on the `ane`
+	 * device (fp16 emulation, device_ane.c), GPU ones on `gpu`. */
+	int compute_units;
+	/* RT_PLACE_PREDICTED: the partition's segments (Core ML's cost-based
+	 * choice).  RT_PLACE_LEGAL: every top-level op on the most specialised
+	 * device of the setting that can run it (ANE, then GPU, then CPU), as
+	 * the ANE would get it if the cost model chose it: the numerics check of
+	 * `compare` and `test`, which must not depend on a close cost call. */
+	enum { RT_PLACE_PREDICTED, RT_PLACE_LEGAL } placement;
+	Fp16Numerics fp16;      /* the ANE device's switchable numerics (fp16.h) */
 } RtOptions;
 
 /* Time and count of one op, and of one segment (seconds, wall clock). */
@@ -82,7 +96,13 @@ typedef struct RtSegmentStat {
 	uint32_t first, last;   /* Op.index range */
 	uint32_t nops;
 	uint64_t calls;
-	double seconds;
+	double seconds;         /* measured: eval, summed over calls */
+	/* The device lifecycle (issue 11): measured host seconds of compile,
+	 * load and unload (unload: after rt_program_unload), and the modelled
+	 * device figures in ms (0 when the device has no model: cpu, gpu). */
+	double compile_seconds, load_seconds, unload_seconds;
+	double model_compile_ms, model_load_ms;
+	double hw_execution_ms; /* the cost model's time of the segment's ops */
 } RtSegmentStat;
 
 typedef struct RtStats {
@@ -109,6 +129,10 @@ typedef struct RtProgram RtProgram;
 RtProgram *rt_program_new(Module *m, const PassCtx *ctx, Func *f, const RtOptions *opts,
                           DiagList *dl);
 void rt_program_free(RtProgram *p);
+/* Unload every segment from its device, timing each (RtSegmentStat
+ * unload_seconds); the program can no longer run.  rt_program_free does
+ * it when it was not done. */
+void rt_program_unload(RtProgram *p);
 
 uint32_t rt_num_inputs(const RtProgram *p);
 /* Input i: its name, declared type and whether it is a state. */
