@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
+#include "runtime/blas.h"
 
 #include "runtime/rt_int.h"
 
@@ -56,7 +56,7 @@ int rt_exec_sdpa(RtCtx *c, RtOp *o)
 		const float *qb = (const float *)q->data + b * L * E, *kb = (const float *)k->data + b * S * E;
 		const float *vb = (const float *)v->data + b * S * EV;
 		if (L && S && E)
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)L, (int)S, (int)E, scale,
+			rt_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)L, (int)S, (int)E, scale,
 			            qb, (int)E, kb, (int)E, 0.0f, p, (int)S);
 		else
 			memset(p, 0, sizeof(float) * (size_t)(L * S));
@@ -83,7 +83,7 @@ int rt_exec_sdpa(RtCtx *c, RtOp *o)
 		}
 		float *yb = (float *)y->data + b * L * EV;
 		if (L && EV && S)
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)L, (int)EV, (int)S, 1.0f,
+			rt_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)L, (int)EV, (int)S, 1.0f,
 			            p, (int)S, vb, (int)EV, 0.0f, yb, (int)EV);
 		else
 			memset(yb, 0, sizeof(float) * (size_t)(L * EV));

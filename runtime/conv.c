@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
+#include "runtime/blas.h"
 
 #include "runtime/spatial.h"
 
@@ -141,7 +141,7 @@ int rt_exec_conv(RtCtx *c, RtOp *o)
 			const float *xg = xn + gi * cig * g.h * g.w;
 			if (!direct)
 				im2col(xg, &g, cig, col);
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)cog, (int)hw, (int)kk,
+			rt_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)cog, (int)hw, (int)kk,
 			            1.0f, ws + gi * cog * kk, (int)kk, direct ? xg : col, (int)hw, 0.0f,
 			            yn + gi * cog * hw, (int)hw);
 		}

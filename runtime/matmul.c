@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include <cblas.h>
+#include "runtime/blas.h"
 
 #include "runtime/rt_int.h"
 
@@ -30,7 +30,7 @@ int rt_exec_linear(RtCtx *c, RtOp *o)
 		for (int64_t r = 0; r < rows; r++)
 			memcpy(ys + r * dout, b->data, sizeof(float) * (size_t)dout);
 	if (rows && dout)
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)dout, (int)din,
+		rt_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)dout, (int)din,
 		            1.0f, x->data, (int)din, w->data, (int)din, b ? 1.0f : 0.0f, ys,
 		            (int)dout);
 	return 0;
@@ -128,7 +128,7 @@ int rt_exec_matmul(RtCtx *c, RtOp *o)
 		if (!k)
 			memset(out, 0, (size_t)(m * n * esz));
 		else if (m && n)
-			cblas_sgemm(CblasRowMajor, vx.trans ? CblasTrans : CblasNoTrans,
+			rt_sgemm(CblasRowMajor, vx.trans ? CblasTrans : CblasNoTrans,
 			            vy.trans ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0f,
 			            (const float *)a, (int)(vx.trans ? m : k), (const float *)b,
 			            (int)(vy.trans ? k : n), 0.0f, (float *)out, (int)n);

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cblas.h>
 
 #include "passes/ane/ane.h"
+#include "runtime/blas.h"
 #include "runtime/rt_int.h"
 #include "runtime/rt_weights.h"
 
@@ -367,8 +367,12 @@ RtProgram *rt_program_new(Module *m, const PassCtx *ctx, Func *f, const RtOption
 	p->f = f;
 	if (opts)
 		p->opts = *opts;
-	if (p->opts.threads > 0)
-		openblas_set_num_threads(p->opts.threads);   /* BLAS's own pool, not ours */
+	char blas_err[300];
+	if (rt_blas_open(p->opts.threads, blas_err, sizeof blas_err) < 0) {
+		diag_add(dl, SEV_ERROR, RT_E_BLAS, f->loc, "%s", blas_err);
+		free(p);
+		return NULL;
+	}
 	if (!p->opts.loop_cap)
 		p->opts.loop_cap = 1000000;
 	if (!p->opts.max_memory)

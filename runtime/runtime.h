@@ -35,6 +35,7 @@
 #define RT_E_MEMORY        "R007"  /* buffers over --max-memory */
 #define RT_E_STATE         "R008"  /* state of the wrong shape */
 #define RT_E_ANE_REFUSED   "R009"  /* the ANE device refuses an op at compile (docs/ane-device.md) */
+#define RT_E_BLAS          "R010"  /* the BLAS library cannot be loaded (runtime/blas.c) */
 #define RT_W_NONFINITE     "R100"  /* first op producing NaN or Inf (note) */
 
 enum { RT_MAX_RANK = 8 };
