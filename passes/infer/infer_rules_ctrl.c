@@ -246,13 +246,20 @@ static void check_elem(IOp *io, const Type *ls, const Type *v, bool leading)
 		io_err(io, I_SHAPE, "value does not match the list's element type");
 }
 
-void rule_LIST_WRITE(IOp *io)
+/* list_write and list_scatter: value checked against the list's element
+ * (with a leading dim of one per index for scatter); the list comes out. */
+static void list_store(IOp *io, bool leading)
 {
 	const Type *ls = list_of(io);
 	if (!ls)
 		return;
-	check_elem(io, ls, io_type(io, "value"), false);
+	check_elem(io, ls, io_type(io, "value"), leading);
 	io_out_type(io, 0, ls);
+}
+
+void rule_LIST_WRITE(IOp *io)
+{
+	list_store(io, false);
 }
 
 void rule_LIST_READ(IOp *io)
@@ -281,11 +288,7 @@ void rule_LIST_GATHER(IOp *io)
 
 void rule_LIST_SCATTER(IOp *io)
 {
-	const Type *ls = list_of(io);
-	if (!ls)
-		return;
-	check_elem(io, ls, io_type(io, "value"), true);
-	io_out_type(io, 0, ls);
+	list_store(io, true);
 }
 
 /* ------------------------------------------------------------------ state, classify */
