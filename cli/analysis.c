@@ -26,14 +26,19 @@ static void print_pass_errors(const DiagList *dl, uint32_t first)
 	}
 }
 
-int cli_analysis_run(CliAnalysis *an, const char *path, const PassOptions *po)
+int cli_analysis_load(CliAnalysis *an, const char *path)
 {
 	AnalysisErrorCode e = analysis_load(an, path);
 	diag_print_all(&an->dl, stderr);
-	if (e != ANALYSIS_OK)
+	return e == ANALYSIS_OK ? EXIT_OK : EXIT_UNUSABLE;
+}
+
+int cli_analysis_run(CliAnalysis *an, const char *path, const PassOptions *po)
+{
+	if (cli_analysis_load(an, path) != EXIT_OK)
 		return EXIT_UNUSABLE;
 	uint32_t first = an->dl.d.n;
-	e = analysis_run_passes(an, po, cli_version());
+	AnalysisErrorCode e = analysis_run_passes(an, po, cli_version());
 	print_pass_errors(&an->dl, first);
 	if (e != ANALYSIS_OK) {
 		if (an->error.message)

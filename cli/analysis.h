@@ -18,6 +18,9 @@ typedef Analysis CliAnalysis;
  * broken (verify errors).  Pass errors go to stderr; the analysis goes
  * on.  Release with cli_analysis_fini in either case. */
 int cli_analysis_run(CliAnalysis *an, const char *path, const PassOptions *po);
+/* Only the load (analysis_load; dump, lint, info): its diagnostics on
+ * stderr.  EXIT_OK or EXIT_UNUSABLE; release with cli_analysis_fini. */
+int cli_analysis_load(CliAnalysis *an, const char *path);
 void cli_analysis_fini(CliAnalysis *an);
 
 /* Writes the analysis to out; 0 when written (else it said why on stderr). */

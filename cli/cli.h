@@ -100,7 +100,4 @@ typedef struct CliSwitch {
 } CliSwitch;
 int cli_switch_flag(void *vswitch, CliArgs *a, int *i, int argc, char **argv);
 
-/* Load a model, printing diagnostics on stderr.  NULL on failure. */
-Module *cli_load(const char *path, DiagList *dl);
-
 #endif

@@ -1,8 +1,7 @@
 /* cmd_info.c - `anelint info MODEL [--json] [-o FILE]`: what a model is
  * (backend/info.c builds the report; docs/info-json.md is its schema). */
-#include "cli/cli.h"
+#include "cli/analysis.h"
 #include "backend/info.h"
-#include "frontend/frontend.h"
 
 #include <string.h>
 
@@ -19,14 +18,13 @@ int cmd_info(int argc, char **argv)
 	bool json = as_json.on || (a.format && strcmp(a.format, "json") == 0);
 	const char *model = a.models[0], *out_path = a.out;
 
-	DiagList dl;
-	diag_init(&dl);
-	Module *m = cli_load(model, &dl);
-	int status = EXIT_UNUSABLE;
-	if (m) {
-		const char *format = strcmp(model, "-") == 0 ? "mil" : fe_format_name(fe_detect(model));
-		json_object *r = info_report(m, model, format);
+	/* the form the driver's load read: sniffed once */
+	CliAnalysis an;
+	int status = cli_analysis_load(&an, model);
+	if (status == EXIT_OK) {
+		json_object *r = info_report(an.m, model, an.format);
 		CliOutput o;
+		status = EXIT_UNUSABLE;
 		if (cli_output_open(&o, out_path) == 0) {
 			if (json)
 				info_print_json(r, o.f);
@@ -35,8 +33,7 @@ int cmd_info(int argc, char **argv)
 			status = cli_output_close(&o, 1) == 0 ? EXIT_OK : EXIT_UNUSABLE;
 		}
 		json_object_put(r);
-		ir_module_free(m);
 	}
-	diag_fini(&dl);
+	cli_analysis_fini(&an);
 	return status;
 }

@@ -1,10 +1,9 @@
-/* cmd_lint.c - `anelint lint MODEL`: run the pass pipeline and print its
- * findings.  Exit 0 when nothing reaches error severity, 1 when something
- * does, 2 when the model cannot be read or the flags are wrong. */
-#include "cli/cli.h"
+/* cmd_lint.c - `anelint lint MODEL`: run the pass pipeline through the
+ * driver (driver/analysis.h) and print its findings.  Exit 0 when nothing
+ * reaches error severity, 1 when something does, 2 when the model cannot be
+ * read or the flags are wrong. */
+#include "cli/analysis.h"
 #include "backend/findings.h"
-
-#include <string.h>
 
 int cmd_lint(int argc, char **argv)
 {
@@ -14,29 +13,23 @@ int cmd_lint(int argc, char **argv)
 	if (rc != EXIT_OK || a.done)
 		return rc;
 	const char *model = a.models[0];
-	PassOptions po = a.po;
 
-	DiagList dl;
-	diag_init(&dl);
-	Module *m = cli_load(model, &dl);
-	if (!m) {
-		diag_fini(&dl);
+	CliAnalysis an;
+	if (cli_analysis_load(&an, model) != EXIT_OK) {
+		cli_analysis_fini(&an);
 		return EXIT_UNUSABLE;
 	}
-	uint32_t first = dl.d.n, load_errors = dl.nerrors;
-	PassCtx *ctx = pass_ctx_new(m, &dl, &po);
-	pass_run_pipeline(ctx);
+	uint32_t first = an.dl.d.n, load_errors = an.dl.nerrors;
+	analysis_run_selected(&an, &a.po);
 	FindingCounts counts = { { 0 } };
-	findings_text(&dl, first, FINDINGS_HINTS | FINDINGS_MORE, stdout, &counts);
-	uint32_t errors = dl.nerrors - load_errors;
+	findings_text(&an.dl, first, FINDINGS_HINTS | FINDINGS_MORE, stdout, &counts);
+	uint32_t errors = an.dl.nerrors - load_errors;
 	if (stats.on)
-		findings_infer_stats(ctx, model, stdout);
+		findings_infer_stats(an.ctx, model, stdout);
 	findings_summary(model, errors, &counts, stderr);
 	int status = errors ? EXIT_FINDINGS : EXIT_OK;
 	if (fflush(stdout) != 0)
 		status = EXIT_UNUSABLE;
-	pass_ctx_free(ctx);
-	ir_module_free(m);
-	diag_fini(&dl);
+	cli_analysis_fini(&an);
 	return status;
 }

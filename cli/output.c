@@ -90,13 +90,6 @@ int cli_output_close(CliOutput *o, int ok)
 	return ok ? rc : -1;
 }
 
-Module *cli_load(const char *path, DiagList *dl)
-{
-	Module *m = anelint_load(path, dl);
-	diag_print_all(dl, stderr);
-	return m;
-}
-
 int cli_switch_flag(void *vswitch, CliArgs *a, int *i, int argc, char **argv)
 {
 	(void)a;

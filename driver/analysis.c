@@ -35,16 +35,30 @@ AnalysisErrorCode analysis_load(Analysis *an, const char *path)
 	return ANALYSIS_OK;
 }
 
+/* The pass context of an: po with the loader's verification counted. */
+static PassCtx *analysis_ctx(Analysis *an, const PassOptions *po)
+{
+	PassOptions o = *po;
+	o.ir_verified = true;   /* anelint_load verified it */
+	an->ctx = pass_ctx_new(an->m, &an->dl, &o);
+	return an->ctx;
+}
+
+int analysis_run_selected(Analysis *an, const PassOptions *po)
+{
+	double t0 = now();
+	int errors = driver_run_pipeline(analysis_ctx(an, po));
+	an->seconds += now() - t0;
+	return errors;
+}
+
 AnalysisErrorCode analysis_run_passes(Analysis *an, const PassOptions *po,
                                       const char *tool_version)
 {
 	const char *path = an->in.path;
 	uint32_t first = an->dl.d.n;
 	double t0 = now();
-	PassOptions o = *po;
-	o.ir_verified = true;   /* anelint_load verified it */
-	an->ctx = pass_ctx_new(an->m, &an->dl, &o);
-	pass_run_pipeline(an->ctx);
+	pass_run_pipeline(analysis_ctx(an, po));
 	/* the reports need the partition whatever --passes selected */
 	pass_run(an->ctx, PASS_PARTITION);
 	if (!po->selected || (po->selected & PASS_BIT(FLEX)))

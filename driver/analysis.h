@@ -49,6 +49,11 @@ AnalysisErrorCode analysis_load(Analysis *an, const char *path);
  * code (also in an->error, with its message). */
 AnalysisErrorCode analysis_run_passes(Analysis *an, const PassOptions *po,
                                       const char *tool_version);
+/* Step 2 for dump and lint: only the passes `po` selects and the reruns
+ * they ask for (driver_run_pipeline), nothing forced; the IR is not
+ * verified again.  an->ctx holds the results.  Returns the pipeline's
+ * errors. */
+int analysis_run_selected(Analysis *an, const PassOptions *po);
 /* Release everything (after either step, or none). */
 void analysis_fini(Analysis *an);
 

@@ -2,7 +2,7 @@
  * pipeline.h - the pipeline as the library runs it for one model: the
  * passes (passes/pass.h) and then the reruns they ask for, each in a fresh
  * PassCtx over the same module: per chip compared for the cost pass
- * (cost_compare_chips, passes/cost/cost.h) and per input shape for the flex
+ * (driver_compare_chips) and per input shape for the flex
  * pass (passes/ane/flex.h).  The driver sits above the pass manager: passes
  * never run the pipeline themselves.
  */
@@ -14,6 +14,12 @@
 /* pass_run_pipeline, then the reruns the passes that ran ask for.
  * Returns the errors of the pipeline (a rerun's errors are its verdict's). */
 int driver_run_pipeline(PassCtx *ctx);
+/* --chip all / A,B: for each chip of ctx->opts.compare_chips, legality ..
+ * cost in a context of its own (infer's types borrowed: infer does not
+ * depend on the chip; the reruns' diagnostics are dropped), that chip's
+ * row handed to ctx with cost_set_chip_latencies.  Nothing when no chip is
+ * to be compared or cost has not run. */
+void driver_compare_chips(PassCtx *ctx);
 /* The reruns alone, for a context whose passes have run (pass_run). */
 void driver_reruns(PassCtx *ctx);
 

@@ -170,11 +170,19 @@ void blk_done(Arena *a, Block *b, OpList *l)
 
 /* ------------------------------------------------------------ literals */
 
-const Lit *fe_lit_tensor(Module *m, const Type *t, int64_t count, const void *data)
+/* A literal of `kind` and type t in m's arena (its payload is the
+ * caller's to fill). */
+static Lit *lit_new(Module *m, LitKind kind, const Type *t)
 {
 	Lit *l = arena_alloc(m->arena, sizeof *l);
-	l->kind = LIT_TENSOR;
+	l->kind = kind;
 	l->type = t;
+	return l;
+}
+
+const Lit *fe_lit_tensor(Module *m, const Type *t, int64_t count, const void *data)
+{
+	Lit *l = lit_new(m, LIT_TENSOR, t);
 	l->u.tensor.count = count;
 	l->u.tensor.data = data;
 	return l;
@@ -182,9 +190,7 @@ const Lit *fe_lit_tensor(Module *m, const Type *t, int64_t count, const void *da
 
 const Lit *fe_lit_seq(Module *m, LitKind kind, const Type *t, uint32_t n, const Lit **items)
 {
-	Lit *l = arena_alloc(m->arena, sizeof *l);
-	l->kind = kind;
-	l->type = t;
+	Lit *l = lit_new(m, kind, t);
 	l->u.seq.n = n;
 	l->u.seq.items = items;
 	return l;

@@ -113,18 +113,17 @@ static Op *op(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n)
 	for (size_t i = 0; i < nfs; i++) {
 		if (fs[i].num != 2)
 			continue;
-		const uint8_t *kp, *ap = NULL;
-		size_t kn, an = 0;
-		bool has;
-		if (!pw_map_entry(d, &fs[i], &kp, &kn, &ap, &an, &has))
+		MapEntry me;
+		if (!pw_map_entry(d, &fs[i], &me))
 			return NULL;
-		const char *argname = fe_intern(r->m, (const char *)kp, strnlen((const char *)kp, kn));
-		uint32_t nb = has ? (uint32_t)pw_count_fields(d, ap, an, 1) : 0;
+		const char *key = (const char *)me.key;
+		const char *argname = fe_intern(r->m, key, strnlen(key, me.nkey));
+		uint32_t nb = me.has ? (uint32_t)pw_count_fields(d, me.val, me.nval, 1) : 0;
 		Binding *bs = arena_array(r->a, nb ? nb : 1, sizeof *bs);
 		uint32_t j = 0;
 		Field g;
-		if (has)
-			FOR_FIELDS(d, ap, an, g) {
+		if (me.has)
+			FOR_FIELDS(d, me.val, me.nval, g) {
 				if (g.num != 1 || !pw_want_len(d, &g))
 					continue;
 				Binding *bd = &bs[j++];
@@ -179,13 +178,11 @@ static Op *op(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n)
 		for (size_t i = 0; i < nfs; i++) {
 			if (fs[i].num != 5)
 				continue;
-			const uint8_t *kp, *vp = NULL;
-			size_t kn, vn = 0;
-			bool has;
-			if (!seen_name && pw_map_entry(d, &fs[i], &kp, &kn, &vp, &vn, &has) && has &&
-			    kn == 4 && memcmp(kp, "name", 4) == 0) {
+			MapEntry me;
+			if (!seen_name && pw_map_entry(d, &fs[i], &me) && me.has &&
+			    me.nkey == 4 && memcmp(me.key, "name", 4) == 0) {
 				seen_name = true;
-				if ((name = pw_name_value(d, vp, vn))) {
+				if ((name = pw_name_value(d, me.val, me.nval))) {
 					name_at = k;
 					continue;
 				}
@@ -305,15 +302,13 @@ static int function(Dec *d, const char *name, const uint8_t *p, size_t n)
 	FOR_FIELDS(d, p, n, fl) {
 		if (fl.num != 3 || !pw_want_len(d, &fl))
 			continue;
-		const uint8_t *kp, *vp = NULL;
-		size_t kn, vn = 0;
-		bool has;
-		if (!pw_map_entry(d, &fl, &kp, &kn, &vp, &vn, &has))
+		MapEntry me;
+		if (!pw_map_entry(d, &fl, &me))
 			return -1;
-		if (kn == strlen(opset) && memcmp(kp, opset, kn) == 0) {
-			found = has;
-			bp = vp;
-			bn = vn;
+		if (me.nkey == strlen(opset) && memcmp(me.key, opset, me.nkey) == 0) {
+			found = me.has;
+			bp = me.val;
+			bn = me.nval;
 		}
 	}
 	if (d->bad)
@@ -360,12 +355,10 @@ int pbw_program_function_names(Arena *a, const uint8_t *p, size_t n, uint32_t *c
 	FOR_FIELDS(&d, p, n, fl) {
 		if (fl.num != 2 || fl.wt != 2)
 			continue;
-		const uint8_t *kp, *vp = NULL;
-		size_t kn, vn = 0;
-		bool has;
-		if (!pw_map_entry(&d, &fl, &kp, &kn, &vp, &vn, &has))
+		MapEntry me;
+		if (!pw_map_entry(&d, &fl, &me))
 			break;
-		v[i++] = arena_strndup(a, (const char *)kp, kn);
+		v[i++] = arena_strndup(a, (const char *)me.key, me.nkey);
 	}
 	*count = i;
 	*names = v;
@@ -403,20 +396,18 @@ static int read_program(Dec *dp, const uint8_t *p, size_t n, const char *prefix)
 	FOR_FIELDS(dp, p, n, fl) {
 		if (fl.num != 2 || !pw_want_len(dp, &fl))
 			continue;
-		const uint8_t *kp, *vp = NULL;
-		size_t kn, vn = 0;
-		bool has;
-		if (!pw_map_entry(dp, &fl, &kp, &kn, &vp, &vn, &has))
+		MapEntry me;
+		if (!pw_map_entry(dp, &fl, &me))
 			return -1;
-		const char *key = arena_strndup(r->a, (const char *)kp, kn);
+		const char *key = arena_strndup(r->a, (const char *)me.key, me.nkey);
 		const char *name = !prefix ? key
 		                   : nf == 1 ? prefix
 		                   : arena_printf(r->a, "%s_%s", prefix, key);
-		if (!has) {
+		if (!me.has) {
 			RD_ERR(r, FE_E_PROGRAM, loc, "function '%s' is empty", key);
 			return -1;
 		}
-		if (function(dp, pbr_func_name(r, name), vp, vn))
+		if (function(dp, pbr_func_name(r, name), me.val, me.nval))
 			return -1;
 	}
 	return dp->bad ? -1 : 0;

@@ -420,19 +420,17 @@ const Lit *pw_value(Dec *d, const uint8_t *p, size_t n, SrcLoc loc)
  * does not read (its diagnostics count) or the bytes are malformed. */
 bool pw_attr(Dec *d, const Field *e, SrcLoc loc, Attr *out)
 {
-	const uint8_t *kp, *vp = NULL;
-	size_t kn, vn = 0;
-	bool has;
-	if (!pw_want_len(d, e) || !pw_map_entry(d, e, &kp, &kn, &vp, &vn, &has))
+	MapEntry me;
+	if (!pw_want_len(d, e) || !pw_map_entry(d, e, &me))
 		return false;
-	if (!has) {
+	if (!me.has) {
 		RD_ERR(d->r, FE_E_IMMEDIATE, loc, "missing value");
 		return false;
 	}
-	const Lit *l = pw_value(d, vp, vn, loc);
+	const Lit *l = pw_value(d, me.val, me.nval, loc);
 	if (!l)
 		return false;
-	*out = (Attr){ fe_intern(d->r->m, (const char *)kp, kn), l };
+	*out = (Attr){ fe_intern(d->r->m, (const char *)me.key, me.nkey), l };
 	return true;
 }
 

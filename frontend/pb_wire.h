@@ -174,22 +174,26 @@ static inline int pw_count_fields(Dec *d, const uint8_t *p, size_t n, uint32_t n
 	return k;
 }
 
-/* A map entry {1: key (string), 2: value (message)}. */
-static inline bool pw_map_entry(Dec *d, const Field *e, const uint8_t **kp, size_t *kn,
-                  const uint8_t **vp, size_t *vn, bool *has_value)
+/* A map entry {1: key (string), 2: value (message)}: the key ("" when
+ * absent) and the value (has false, val NULL when absent). */
+typedef struct MapEntry {
+	const uint8_t *key, *val;
+	size_t nkey, nval;
+	bool has;
+} MapEntry;
+
+static inline bool pw_map_entry(Dec *d, const Field *e, MapEntry *me)
 {
-	*kp = (const uint8_t *)"";
-	*kn = 0;
-	*has_value = false;
+	*me = (MapEntry){ .key = (const uint8_t *)"" };
 	Field f;
 	FOR_FIELDS(d, e->p, e->n, f) {
 		if (f.num == 1 && pw_want_len(d, &f)) {
-			*kp = f.p;
-			*kn = f.n;
+			me->key = f.p;
+			me->nkey = f.n;
 		} else if (f.num == 2 && pw_want_len(d, &f)) {
-			*vp = f.p;
-			*vn = f.n;
-			*has_value = true;
+			me->val = f.p;
+			me->nval = f.n;
+			me->has = true;
 		}
 	}
 	return !d->bad;

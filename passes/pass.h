@@ -27,7 +27,7 @@
  *
  * Above the manager, the driver (driver/pipeline.h) reruns the pipeline in
  * a fresh PassCtx where a pass asks for it (flex: per input shape; cost:
- * per chip compared, cost_compare_chips): a pass never builds a context or
+ * per chip compared, driver_compare_chips): a pass never builds a context or
  * runs the pipeline itself.  Beside the manager, at the top of passes/:
  * pass_ctx.c (the context), pass_options.c (the flags), input_shapes.c
  * (--input-shape as the types infer reads for the function inputs) and

@@ -152,19 +152,12 @@ const CostLatency *cost_latency(const PassCtx *ctx);
 const CostLatency *cost_chip_latencies(const PassCtx *ctx, uint32_t *n);
 
 /* --chip all / A,B.  The latency of a chip needs legality .. cost run for
- * that chip: the caller (the analysis driver, above the manager) runs them
+ * that chip: the caller (driver_compare_chips, driver/pipeline.c) runs them
  * once per chip of ctx->opts.compare_chips, each in a context of its own,
  * reads that chip's row with cost_latency(chip_ctx), and hands the rows to
  * the lead context here (copied into its arena; cost_chip_latencies reads
  * them back).  False when the cost pass has not run in ctx. */
 bool cost_set_chip_latencies(PassCtx *ctx, const CostLatency *rows, uint32_t n);
-/* That loop: for each chip of ctx->opts.compare_chips, the passes up to
- * `cost` in a context of its own over the types infer gave ctx (infer does
- * not depend on the chip; diagnostics of the reruns are dropped), its row
- * kept with cost_set_chip_latencies.  Nothing when no chip is to be
- * compared or cost has not run.  (cost_chips.c: not a pass; the driver
- * calls it after the pipeline.) */
-void cost_compare_chips(PassCtx *ctx);
 /* True when setting cu is within a relative 1e-9 of the fastest. */
 bool cost_is_fastest(const CostLatency *l, ComputeUnits cu);
 

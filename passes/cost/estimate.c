@@ -208,14 +208,23 @@ typedef struct Chain {
 	bool ane_folds;
 } Chain;
 
-static bool ane_folds_format(const char *kind, const AneChip *chip)
+/* Whether the chip's ANE streams the stored weight format op decodes
+ * (ane-legality.md G5): by the op's catalogue id, every weight decoder
+ * being in the catalogue. */
+static bool ane_folds_format(const Op *op, const AneChip *chip)
 {
 	int capf = chip ? (int)chip->capf : CAPF_F5;
-	if (strstr(kind, "sparse") || strstr(kind, "blockwise_shift_scale"))
+	switch (ir_op_id(op)) {
+	case OPID_constexpr_lut_to_sparse:
+	case OPID_constexpr_sparse_to_dense:
+	case OPID_constexpr_sparse_blockwise_shift_scale:
+	case OPID_constexpr_blockwise_shift_scale:
 		return capf < CAPF_F4;      /* streams from A15-class */
-	if (strstr(kind, "affine_dequantize"))
+	case OPID_constexpr_affine_dequantize:
 		return capf < CAPF_F3;      /* int8 streams from A14-class */
-	return false;                   /* palettized streams on every generation */
+	default:
+		return false;               /* palettized streams on every generation */
+	}
 }
 
 static void chain_lit(Chain *c, const Lit *l)
@@ -238,7 +247,7 @@ static void chain_walk(const EstCtx *x, const Op *op, int depth, Chain *c)
 		c->unknown = true;
 		return;
 	}
-	if (ane_folds_format(op->kind, x->chip))
+	if (ane_folds_format(op, x->chip))
 		c->ane_folds = true;
 	bool any = false;
 	for (uint32_t k = 0; k < op->nattrs; k++)

@@ -431,6 +431,19 @@ void rule_EINSUM(IOp *io)
 }
 
 /* floor(D * scale) for a known or symbolic D. */
+/* d = x's dims when x is ranked with a spatial pair (rank 3 ..
+ * INFER_MAX_RANK) for the resizers to change; else the output is unknown
+ * and false. */
+static bool spatial_dims(IOp *io, const Type *x, Dim *d)
+{
+	if (!type_ranked(x) || x->rank < 3 || x->rank > INFER_MAX_RANK) {
+		io_out_unknown(io, 0);
+		return false;
+	}
+	copy_dims(d, x->dims, x->rank);
+	return true;
+}
+
 static Dim scale_dim(IOp *io, Dim d, double s)
 {
 	if (!(s > 0) || !isfinite(s)) {
@@ -456,12 +469,9 @@ void rule_UPSAMPLE(IOp *io)
 {
 	const Type *x = io_type(io, "x");
 	double sh, sw;
-	if (!type_ranked(x) || x->rank < 3 || x->rank > INFER_MAX_RANK) {
-		io_out_unknown(io, 0);
-		return;
-	}
 	Dim d[INFER_MAX_RANK];
-	copy_dims(d, x->dims, x->rank);
+	if (!spatial_dims(io, x, d))
+		return;
 	if (scale_of(io, "scale_factor_height", &sh))
 		d[x->rank - 2] = scale_dim(io, x->dims[x->rank - 2], sh);
 	else
@@ -489,12 +499,9 @@ static Dim target(IOp *io, const char *name)
 void rule_RESIZE_TO_TARGET(IOp *io)
 {
 	const Type *x = io_type(io, "x");
-	if (!type_ranked(x) || x->rank < 3 || x->rank > INFER_MAX_RANK) {
-		io_out_unknown(io, 0);
-		return;
-	}
 	Dim d[INFER_MAX_RANK];
-	copy_dims(d, x->dims, x->rank);
+	if (!spatial_dims(io, x, d))
+		return;
 	d[x->rank - 2] = target(io, "target_size_height");
 	d[x->rank - 1] = target(io, "target_size_width");
 	io_out(io, 0, x->rank, d);
@@ -539,13 +546,35 @@ void rule_RESIZE(IOp *io)
 	io_out(io, 0, x->rank, d);
 }
 
+/* x ranked with rank xr and y with rank yr; else the output is unknown
+ * and false. */
+static bool ranks_are(IOp *io, const Type *x, int32_t xr, const Type *y, int32_t yr)
+{
+	if (type_ranked(x) && x->rank == xr && type_ranked(y) && y->rank == yr)
+		return true;
+	io_out_unknown(io, 0);
+	return false;
+}
+
+/* The output [n, c, <operand h>, <operand w>] of the samplers. */
+static void out_nc_hw(IOp *io, Dim n, Dim c, const char *h, const char *w)
+{
+	Dim d[4] = { n, c, target(io, h), target(io, w) };
+	io_out(io, 0, 4, d);
+}
+
+/* An error "<what>, found <size><unit>" unless d may be `size`. */
+static void expect_dim(IOp *io, Dim d, int64_t size, const char *what, const char *unit)
+{
+	if (!dim_may_equal(d, dim_const(size)))
+		io_err(io, I_SHAPE, "%s, found %lld%s", what, (long long)d.size, unit);
+}
+
 void rule_CROP_RESIZE_V15(IOp *io)
 {
 	const Type *x = io_type(io, "x"), *roi = io_type(io, "roi");
-	if (!type_ranked(x) || x->rank != 4 || !type_ranked(roi) || roi->rank != 5) {
-		io_out_unknown(io, 0);
+	if (!ranks_are(io, x, 4, roi, 5))
 		return;
-	}
 	if (roi->dims[2].kind == DIM_CONST && roi->dims[2].size != 4 && roi->dims[2].size != 5)
 		io_err(io, I_SHAPE, "roi's third dim must be 4 or 5, found %lld",
 		       (long long)roi->dims[2].size);
@@ -557,31 +586,22 @@ void rule_CROP_RESIZE_V15(IOp *io)
 void rule_CROP_RESIZE_V17(IOp *io)
 {
 	const Type *x = io_type(io, "x"), *boxes = io_type(io, "boxes");
-	if (!type_ranked(x) || x->rank != 4 || !type_ranked(boxes) || boxes->rank != 2) {
-		io_out_unknown(io, 0);
+	if (!ranks_are(io, x, 4, boxes, 2))
 		return;
-	}
-	if (!dim_may_equal(boxes->dims[1], dim_const(4)))
-		io_err(io, I_SHAPE, "boxes must be [N, 4], found %lld columns",
-		       (long long)boxes->dims[1].size);
+	expect_dim(io, boxes->dims[1], 4, "boxes must be [N, 4]", " columns");
 	const Type *bi = io_type(io, "box_indices");
 	if (type_ranked(bi) && bi->rank == 1 && !dim_may_equal(bi->dims[0], boxes->dims[0]))
 		io_err(io, I_SHAPE, "box_indices has %lld entries for %lld boxes",
 		       (long long)bi->dims[0].size, (long long)boxes->dims[0].size);
-	Dim d[4] = { boxes->dims[0], x->dims[1], target(io, "target_height"),
-	             target(io, "target_width") };
-	io_out(io, 0, 4, d);
+	out_nc_hw(io, boxes->dims[0], x->dims[1], "target_height", "target_width");
 }
 
 void rule_CROP(IOp *io)
 {
 	const Type *x = io_type(io, "x");
-	if (!type_ranked(x) || x->rank < 3 || x->rank > INFER_MAX_RANK) {
-		io_out_unknown(io, 0);
-		return;
-	}
 	Dim d[INFER_MAX_RANK];
-	copy_dims(d, x->dims, x->rank);
+	if (!spatial_dims(io, x, d))
+		return;
 	static const char *const names[] = { "crop_height", "crop_width" };
 	for (int k = 0; k < 2; k++) {
 		int64_t c[2];
@@ -606,21 +626,15 @@ void rule_AFFINE(IOp *io)
 		io_out_unknown(io, 0);
 		return;
 	}
-	Dim d[4] = { x->dims[0], x->dims[1], target(io, "output_height"),
-	             target(io, "output_width") };
-	io_out(io, 0, 4, d);
+	out_nc_hw(io, x->dims[0], x->dims[1], "output_height", "output_width");
 }
 
 void rule_RESAMPLE(IOp *io)
 {
 	const Type *x = io_type(io, "x"), *c = io_type(io, "coordinates");
-	if (!type_ranked(x) || x->rank != 4 || !type_ranked(c) || c->rank != 4) {
-		io_out_unknown(io, 0);
+	if (!ranks_are(io, x, 4, c, 4))
 		return;
-	}
-	if (!dim_may_equal(c->dims[3], dim_const(2)))
-		io_err(io, I_SHAPE, "coordinates must end in a dim of 2, found %lld",
-		       (long long)c->dims[3].size);
+	expect_dim(io, c->dims[3], 2, "coordinates must end in a dim of 2", "");
 	Dim d[4] = { x->dims[0], x->dims[1], c->dims[1], c->dims[2] };
 	io_out(io, 0, 4, d);
 }

@@ -246,13 +246,20 @@ static void check_elem(IOp *io, const Type *ls, const Type *v, bool leading)
 		io_err(io, I_SHAPE, "value does not match the list's element type");
 }
 
-void rule_LIST_WRITE(IOp *io)
+/* list_write and list_scatter: value checked against the list's element
+ * (with a leading dim of one per index for scatter); the list comes out. */
+static void list_store(IOp *io, bool leading)
 {
 	const Type *ls = list_of(io);
 	if (!ls)
 		return;
-	check_elem(io, ls, io_type(io, "value"), false);
+	check_elem(io, ls, io_type(io, "value"), leading);
 	io_out_type(io, 0, ls);
+}
+
+void rule_LIST_WRITE(IOp *io)
+{
+	list_store(io, false);
 }
 
 void rule_LIST_READ(IOp *io)
@@ -281,11 +288,7 @@ void rule_LIST_GATHER(IOp *io)
 
 void rule_LIST_SCATTER(IOp *io)
 {
-	const Type *ls = list_of(io);
-	if (!ls)
-		return;
-	check_elem(io, ls, io_type(io, "value"), true);
-	io_out_type(io, 0, ls);
+	list_store(io, true);
 }
 
 /* ------------------------------------------------------------------ state, classify */
@@ -354,6 +357,18 @@ static const Type *ranked(IOp *io, const char *name)
 	return type_ranked(t) ? t : NULL;
 }
 
+/* The ranked operand `name` whose shape the output takes, or NULL with
+ * the output unknown (the decoders that keep their data's shape). */
+static const Type *shape_from(IOp *io, const char *name)
+{
+	const Type *t = ranked(io, name);
+	if (t)
+		io_out_like(io, 0, t);
+	else
+		io_out_unknown(io, 0);
+	return t;
+}
+
 /* scale / zero_point / offset: a scalar, or a vector along `axis`. */
 static void per_axis_check(IOp *io, const Type *data, const char *name, int64_t ax)
 {
@@ -367,12 +382,9 @@ static void per_axis_check(IOp *io, const Type *data, const char *name, int64_t 
 
 void rule_CONSTEXPR_AFFINE_DEQUANTIZE(IOp *io)
 {
-	const Type *q = ranked(io, "quantized_data");
-	if (!q) {
-		io_out_unknown(io, 0);
+	const Type *q = shape_from(io, "quantized_data");
+	if (!q)
 		return;
-	}
-	io_out_like(io, 0, q);
 	int64_t ax;
 	if (q->rank == 0 || !io_axis(io, "axis", io_int_or(io, "axis", 0), q->rank, &ax))
 		return;
@@ -409,16 +421,25 @@ static bool shape_operand(IOp *io, int32_t *rank, Dim *d, int64_t *numel)
 	return true;
 }
 
-void rule_CONSTEXPR_LUT_TO_DENSE_V16(IOp *io)
+/* The output of such an op set from its `shape` operand (unknown when it
+ * does not read); its element count in *numel.  False when unknown. */
+static bool shape_operand_out(IOp *io, int64_t *numel)
 {
 	Dim d[INFER_MAX_RANK];
 	int32_t r;
-	int64_t numel;
-	if (!shape_operand(io, &r, d, &numel)) {
+	if (!shape_operand(io, &r, d, numel)) {
 		io_out_unknown(io, 0);
-		return;
+		return false;
 	}
 	io_out(io, 0, r, d);
+	return true;
+}
+
+void rule_CONSTEXPR_LUT_TO_DENSE_V16(IOp *io)
+{
+	int64_t numel;
+	if (!shape_operand_out(io, &numel))
+		return;
 	const Type *lut = ranked(io, "lut"), *ind = ranked(io, "indices");
 	if (!lut || !ind || lut->rank != 1 || ind->rank != 1 || !dim_known(lut->dims[0]) ||
 	    !dim_known(ind->dims[0]) || numel < 0)
@@ -502,14 +523,9 @@ void rule_CONSTEXPR_LUT_TO_DENSE_V18(IOp *io)
 
 void rule_CONSTEXPR_SPARSE_TO_DENSE_V16(IOp *io)
 {
-	Dim d[INFER_MAX_RANK];
-	int32_t r;
 	int64_t numel;
-	if (!shape_operand(io, &r, d, &numel)) {
-		io_out_unknown(io, 0);
+	if (!shape_operand_out(io, &numel))
 		return;
-	}
-	io_out(io, 0, r, d);
 	const Type *mask = ranked(io, "mask");
 	if (mask && mask->rank == 1 && dim_known(mask->dims[0]) && numel >= 0 &&
 	    mask->dims[0].size != (numel + 7) / 8)
@@ -544,12 +560,9 @@ static void blockwise_check(IOp *io, const Type *data, const char *name)
 
 void rule_CONSTEXPR_BLOCKWISE_SHIFT_SCALE(IOp *io)
 {
-	const Type *data = ranked(io, "data");
-	if (!data) {
-		io_out_unknown(io, 0);
+	const Type *data = shape_from(io, "data");
+	if (!data)
 		return;
-	}
-	io_out_like(io, 0, data);
 	blockwise_check(io, data, "scale");
 	blockwise_check(io, data, "offset");
 	const Type *s = ranked(io, "scale"), *o = ranked(io, "offset");
