@@ -321,14 +321,15 @@ static void test_compare_catches_field_failures(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *model, *op, *nonfinite;
+		const char *model, *op, *nonfinite, *predicted;
 	} cases[] = {
 		{ "softplus_past_10_4", "first divergent op: sp (softplus) on ane",
-		  "first non-finite op: none" },
+		  "first non-finite op: none", "predicted by: L004" },
 		{ "logsumexp_32_channels", "first divergent op: lse (reduce_log_sum_exp) on ane",
-		  "first non-finite op: the same op (lse)" },
+		  "first non-finite op: the same op (lse)", "predicted by: L004" },
+		/* the square written as a product: L005 since the cross-check */
 		{ "large_activation", "first divergent op: square (mul) on ane",
-		  "first non-finite op: the same op (square)" },
+		  "first non-finite op: the same op (square)", "predicted by: L005" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char args[1024], *out = NULL;
@@ -339,6 +340,7 @@ static void test_compare_catches_field_failures(void **state)
 			print_message("%s\n", out);
 		assert_non_null(strstr(out, cases[i].op));
 		assert_non_null(strstr(out, cases[i].nonfinite));
+		assert_non_null(strstr(out, cases[i].predicted));
 		free(out);
 		/* the cpu alone is the reference: within tolerance */
 		snprintf(args, sizeof args, "compare tests/fixtures/numerics/%s.mil --random-inputs 1 "

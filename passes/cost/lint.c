@@ -501,16 +501,28 @@ static void check_exp(Lint *L, const Op *op)
 	}
 }
 
+/* The exponent of a power: pow's constant y, or 2 for mul(x = v, y = v),
+ * the square written as a product (the large-activation failure of
+ * ane-numerics.md: compare found `square` overflowing with no finding).
+ * NaN when the op is no power. */
+static double power_exponent(const Lint *L, const Op *op, ValueId x)
+{
+	if (lint_op_is(op, OPID_pow)) {
+		const Lit *y = lint_arg_lit(L, op, "y");
+		return y ? lint_lit_max(y) : NAN;
+	}
+	if (lint_op_is(op, OPID_mul) && x != VALUE_NONE && lint_arg_value(op, "y") == x)
+		return 2;
+	return NAN;
+}
+
 static void check_pow(Lint *L, const Op *op)
 {
-	if (!lint_op_is(op, OPID_pow))
-		return;
 	ValueId x = lint_arg_value(op, "x");
-	const Lit *y = lint_arg_lit(L, op, "y");
-	if (x == VALUE_NONE || !y || !type_is_fp16(vtype(L, x)))
+	double e = power_exponent(L, op, x);
+	if (isnan(e) || x == VALUE_NONE || !type_is_fp16(vtype(L, x)))
 		return;
-	double e = lint_lit_max(y);
-	if (isnan(e) || e < LINT_POW_MIN_EXPONENT)
+	if (e < LINT_POW_MIN_EXPONENT)
 		return;
 	double limit = pow(LINT_FP16_MAX, 1.0 / e);
 	double ab = lint_value_bound(L, x, true);
