@@ -200,102 +200,105 @@ static void combine(RtTensor *y, int64_t at, ScatterMode m, double u)
 	rt_tensor_set(y, at, v);
 }
 
-/* A copy of data to scatter into, the mode, and (axis not NULL) the axis. */
-static RtTensor *scatter_start(RtCtx *c, RtOp *o, const RtTensor *data, const RtTensor *ix,
-                               const RtTensor *up, ScatterMode *m, int *axis)
+/* A scatter's operands, its mode, its axis (scatter and scatter_along_axis)
+ * and the copy of data it writes into. */
+typedef struct {
+	const RtTensor *data, *ix, *up;
+	ScatterMode m;
+	int axis;
+	RtTensor *y;
+} Scatter;
+
+static int scatter_start(RtCtx *c, RtOp *o, Scatter *s, bool has_axis)
 {
+	const RtTensor *data = rt_in(o, "data"), *ix = rt_in(o, "indices"), *up = rt_in(o, "updates");
 	if (!data || !ix || !up || ix->dt != DT_INT32 || up->dt != data->dt ||
-	    data->dt == DT_STRING || scatter_mode(c, o, m) < 0)
+	    data->dt == DT_STRING || scatter_mode(c, o, &s->m) < 0)
 		return rt_fail(c, RT_E_OP, "%s needs data, integer indices and updates of data's dtype",
-		               o->op->kind), NULL;
-	if (axis && (*axis = rt_axis(c, rt_in_int(o, "axis", 0), data->rank)) < 0)
-		return NULL;
-	RtTensor *y = rt_out(c, o, 0, data->dt, data->rank, data->dims);
-	if (y)
-		memcpy(y->data, data->data, (size_t)data->numel * rt_dtype_size(data->dt));
-	return y;
+		               o->op->kind);
+	s->data = data, s->ix = ix, s->up = up, s->axis = 0;
+	if (has_axis && (s->axis = rt_axis(c, rt_in_int(o, "axis", 0), data->rank)) < 0)
+		return -1;
+	s->y = rt_out(c, o, 0, data->dt, data->rank, data->dims);
+	if (!s->y)
+		return -1;
+	memcpy(s->y->data, data->data, (size_t)data->numel * rt_dtype_size(data->dt));
+	return 0;
 }
 
 int rt_exec_scatter(RtCtx *c, RtOp *o)
 {
-	const RtTensor *data = rt_in(o, "data"), *ix = rt_in(o, "indices"), *up = rt_in(o, "updates");
-	ScatterMode m;
-	int axis;
-	RtTensor *y = scatter_start(c, o, data, ix, up, &m, &axis);
-	if (!y)
+	Scatter s;
+	if (scatter_start(c, o, &s, true) < 0)
 		return -1;
-	int64_t outer = 1, inner = 1, dim = data->dims[axis], n = ix->numel;
-	bool ok = ix->rank == 1 && up->rank == data->rank;
-	for (int32_t d = 0; ok && d < data->rank; d++) {
-		ok = up->dims[d] == (d == axis ? n : data->dims[d]);
-		if (d < axis)
-			outer *= data->dims[d];
-		if (d > axis)
-			inner *= data->dims[d];
+	int64_t outer = 1, inner = 1, dim = s.data->dims[s.axis], n = s.ix->numel;
+	bool ok = s.ix->rank == 1 && s.up->rank == s.data->rank;
+	for (int32_t d = 0; ok && d < s.data->rank; d++) {
+		ok = s.up->dims[d] == (d == s.axis ? n : s.data->dims[d]);
+		if (d < s.axis)
+			outer *= s.data->dims[d];
+		if (d > s.axis)
+			inner *= s.data->dims[d];
 	}
 	if (!ok)
 		return rt_fail(c, RT_E_OP, "scatter: updates must be data's shape with %lld on axis %d",
-		               (long long)n, axis);
+		               (long long)n, s.axis);
 	for (int64_t i = 0; i < n; i++) {
-		int64_t k = take_index(c, o, ix, i, dim);
+		int64_t k = take_index(c, o, s.ix, i, dim);
 		if (k < 0)
 			return -1;
 		for (int64_t a = 0; a < outer; a++)
 			for (int64_t j = 0; j < inner; j++)
-				combine(y, (a * dim + k) * inner + j, m, rt_tensor_get(up, (a * n + i) * inner + j));
+				combine(s.y, (a * dim + k) * inner + j, s.m,
+				        rt_tensor_get(s.up, (a * n + i) * inner + j));
 	}
 	return 0;
 }
 
 int rt_exec_scatter_along_axis(RtCtx *c, RtOp *o)
 {
-	const RtTensor *data = rt_in(o, "data"), *ix = rt_in(o, "indices"), *up = rt_in(o, "updates");
-	ScatterMode m;
-	int axis;
-	RtTensor *y = scatter_start(c, o, data, ix, up, &m, &axis);
-	if (!y)
+	Scatter s;
+	if (scatter_start(c, o, &s, true) < 0)
 		return -1;
-	bool ok = ix->rank == data->rank && up->rank == data->rank;
-	for (int32_t d = 0; ok && d < data->rank; d++)
-		ok = up->dims[d] == ix->dims[d] && (d == axis || ix->dims[d] == data->dims[d]);
+	bool ok = s.ix->rank == s.data->rank && s.up->rank == s.data->rank;
+	for (int32_t d = 0; ok && d < s.data->rank; d++)
+		ok = s.up->dims[d] == s.ix->dims[d] && (d == s.axis || s.ix->dims[d] == s.data->dims[d]);
 	if (!ok)
 		return rt_fail(c, RT_E_OP, "scatter_along_axis: indices, updates and data shapes differ");
-	int64_t inner = 1, n = ix->dims[axis], dim = data->dims[axis];
-	for (int32_t d = axis + 1; d < data->rank; d++)
-		inner *= data->dims[d];
-	for (int64_t i = 0; i < ix->numel; i++) {
-		int64_t k = take_index(c, o, ix, i, dim);
+	int64_t inner = 1, n = s.ix->dims[s.axis], dim = s.data->dims[s.axis];
+	for (int32_t d = s.axis + 1; d < s.data->rank; d++)
+		inner *= s.data->dims[d];
+	for (int64_t i = 0; i < s.ix->numel; i++) {
+		int64_t k = take_index(c, o, s.ix, i, dim);
 		if (k < 0)
 			return -1;
 		int64_t outer = i / (n * inner), in = i % inner;
-		combine(y, (outer * dim + k) * inner + in, m, rt_tensor_get(up, i));
+		combine(s.y, (outer * dim + k) * inner + in, s.m, rt_tensor_get(s.up, i));
 	}
 	return 0;
 }
 
 int rt_exec_scatter_nd(RtCtx *c, RtOp *o)
 {
-	const RtTensor *data = rt_in(o, "data"), *ix = rt_in(o, "indices"), *up = rt_in(o, "updates");
-	ScatterMode m;
-	RtTensor *y = scatter_start(c, o, data, ix, up, &m, NULL);
-	if (!y)
+	Scatter s;
+	if (scatter_start(c, o, &s, false) < 0)
 		return -1;
-	int64_t k = ix->rank ? ix->dims[ix->rank - 1] : 0, inner = 1;
-	if (ix->rank < 1 || k > data->rank)
+	int64_t k = s.ix->rank ? s.ix->dims[s.ix->rank - 1] : 0, inner = 1;
+	if (s.ix->rank < 1 || k > s.data->rank)
 		return rt_fail(c, RT_E_OP, "scatter_nd: indices [..., %lld] into rank %d", (long long)k,
-		               data->rank);
-	for (int32_t d = (int32_t)k; d < data->rank; d++)
-		inner *= data->dims[d];
-	int64_t n = k ? ix->numel / k : 0;
-	if (up->numel != n * inner)
+		               s.data->rank);
+	for (int32_t d = (int32_t)k; d < s.data->rank; d++)
+		inner *= s.data->dims[d];
+	int64_t n = k ? s.ix->numel / k : 0;
+	if (s.up->numel != n * inner)
 		return rt_fail(c, RT_E_OP, "scatter_nd: %lld updates for %lld slices of %lld",
-		               (long long)up->numel, (long long)n, (long long)inner);
+		               (long long)s.up->numel, (long long)n, (long long)inner);
 	for (int64_t i = 0; i < n; i++) {
-		int64_t off = nd_offset(c, o, ix, i * k, k, data, inner);
+		int64_t off = nd_offset(c, o, s.ix, i * k, k, s.data, inner);
 		if (off < 0)
 			return -1;
 		for (int64_t j = 0; j < inner; j++)
-			combine(y, off + j, m, rt_tensor_get(up, i * inner + j));
+			combine(s.y, off + j, s.m, rt_tensor_get(s.up, i * inner + j));
 	}
 	return 0;
 }

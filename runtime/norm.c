@@ -7,6 +7,20 @@
 
 #include "runtime/rt_int.h"
 
+/* A row's mean and the square root of its biased variance plus epsilon
+ * (epsilon inside the root, ops.md layer_norm), both sums in double. */
+static double row_mean_std(const float *xr, int64_t n, double eps, double *mean)
+{
+	double m = 0, var = 0;
+	for (int64_t i = 0; i < n; i++)
+		m += xr[i];
+	m /= (double)n;
+	for (int64_t i = 0; i < n; i++)
+		var += (xr[i] - m) * (xr[i] - m);
+	*mean = m;
+	return sqrt(var / (double)n + eps);
+}
+
 int rt_exec_layer_norm(RtCtx *c, RtOp *o)
 {
 	const RtTensor *x = rt_in(o, "x"), *gamma = rt_in(o, "gamma"), *beta = rt_in(o, "beta");
@@ -43,13 +57,7 @@ int rt_exec_layer_norm(RtCtx *c, RtOp *o)
 	for (int64_t r = 0; n && r < x->numel / n; r++) {
 		const float *xr = xs + r * n;
 		float *yr = ys + r * n;
-		double mean = 0, var = 0;
-		for (int64_t i = 0; i < n; i++)
-			mean += xr[i];
-		mean /= (double)n;
-		for (int64_t i = 0; i < n; i++)
-			var += (xr[i] - mean) * (xr[i] - mean);
-		double inv = 1.0 / sqrt(var / (double)n + eps);
+		double mean, inv = 1.0 / row_mean_std(xr, n, eps, &mean);
 		for (int64_t i = 0; i < n; i++)
 			yr[i] = (float)((xr[i] - mean) * inv * (g ? g[i] : 1) + (b ? b[i] : 0));
 	}
@@ -100,14 +108,9 @@ int rt_exec_instance_norm(RtCtx *c, RtOp *o)
 	for (int64_t r = 0; inner && r < x->numel / inner; r++) {
 		const float *xr = (const float *)x->data + r * inner;
 		float *yr = (float *)y->data + r * inner;
-		double mean = 0, var = 0;
-		for (int64_t i = 0; i < inner; i++)
-			mean += xr[i];
-		mean /= (double)inner;
-		for (int64_t i = 0; i < inner; i++)
-			var += (xr[i] - mean) * (xr[i] - mean);
+		double mean, sd = row_mean_std(xr, inner, eps, &mean);
 		double g = gamma ? rt_tensor_get(gamma, r % ch) : 1, b = beta ? rt_tensor_get(beta, r % ch) : 0;
-		double inv = g / sqrt(var / (double)inner + eps);
+		double inv = g / sd;
 		for (int64_t i = 0; i < inner; i++)
 			yr[i] = (float)((xr[i] - mean) * inv + b);
 	}
