@@ -4,11 +4,13 @@
 #include "fuzz/fuzz_util.h"
 #include "frontend/frontend.h"
 
+static Module *read_any(const uint8_t *data, size_t size, DiagList *dl)
+{
+	return fe_load_bytes("fuzz.bin", data, size, ".", "mlmodel", dl);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	DiagList dl;
-	diag_init(&dl);
-	Module *m = fe_load_bytes("fuzz.bin", data, size, ".", "mlmodel", &dl);
-	fuzz_finish(m, &dl);
+	fuzz_read(read_any, data, size);
 	return 0;
 }

@@ -55,7 +55,8 @@ static const char *package_dir(void)
 	return package;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The bytes become Manifest.json; the package is loaded whole. */
+static Module *read_package(const uint8_t *data, size_t size, DiagList *dl)
 {
 	const char *dir = package_dir();
 	char path[256];
@@ -65,9 +66,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fwrite(data, 1, size, f);
 	fclose(f);
-	DiagList dl;
-	diag_init(&dl);
-	Module *m = fe_load(dir, &dl);
-	fuzz_finish(m, &dl);
+	return fe_load(dir, dl);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_read(read_package, data, size);
 	return 0;
 }

@@ -5,17 +5,20 @@
 
 #include <stdio.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static Module *read_mil_stream(const uint8_t *data, size_t size, DiagList *dl)
 {
 	/* fmemopen refuses a zero-length buffer; one NUL byte stands in. */
 	static const uint8_t nul = 0;
 	FILE *in = fmemopen((void *)(size ? data : &nul), size ? size : 1, "r");
 	if (!in)
-		return 0;
-	DiagList dl;
-	diag_init(&dl);
-	Module *m = fe_parse_mil_text("fuzz.mil", in, &dl);
+		return NULL;
+	Module *m = fe_parse_mil_text("fuzz.mil", in, dl);
 	fclose(in);
-	fuzz_finish(m, &dl);
+	return m;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_read(read_mil_stream, data, size);
 	return 0;
 }

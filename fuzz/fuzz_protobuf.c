@@ -3,11 +3,13 @@
 #include "fuzz/fuzz_util.h"
 #include "frontend/frontend.h"
 
+static Module *read_protobuf(const uint8_t *data, size_t size, DiagList *dl)
+{
+	return fe_read_protobuf("fuzz.mlmodel", data, size, ".", "mlmodel", dl);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	DiagList dl;
-	diag_init(&dl);
-	Module *m = fe_read_protobuf("fuzz.mlmodel", data, size, ".", "mlmodel", &dl);
-	fuzz_finish(m, &dl);
+	fuzz_read(read_protobuf, data, size);
 	return 0;
 }

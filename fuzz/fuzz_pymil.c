@@ -4,15 +4,18 @@
 
 #include <stdlib.h>
 
+/* The reader takes the text in memory; the copy ends exactly at the
+ * fuzzer's bytes' end (plus a NUL), so ASan sees any overread. */
+static Module *read_printout(const uint8_t *data, size_t size, DiagList *dl)
+{
+	char *text = fuzz_cstring(data, size);
+	Module *m = fe_parse_pymil_text("fuzz.txt", text, size, dl);
+	free(text);
+	return m;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* The reader takes the text in memory; the copy puts its end exactly
-	 * at the fuzzer's bytes' end (plus a NUL), so ASan sees any overread. */
-	char *text = fuzz_cstring(data, size);
-	DiagList dl;
-	diag_init(&dl);
-	Module *m = fe_parse_pymil_text("fuzz.txt", text, size, &dl);
-	fuzz_finish(m, &dl);
-	free(text);
+	fuzz_read(read_printout, data, size);
 	return 0;
 }

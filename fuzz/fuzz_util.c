@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void fuzz_finish(Module *m, DiagList *dl)
+void fuzz_read(FuzzReader read, const uint8_t *data, size_t size)
 {
+	DiagList dlist, *dl = &dlist;
+	diag_init(dl);
+	Module *m = read(data, size, dl);
 	if (m) {
 		ir_resolve_ops(m);
 		ir_verify(m, dl);

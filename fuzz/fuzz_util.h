@@ -18,8 +18,12 @@
 /* libFuzzer's entry point, declared for -Wmissing-prototypes. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Resolve and verify m (may be NULL), format every diagnostic, free both. */
-void fuzz_finish(Module *m, DiagList *dl);
+/* A reader of the fuzzer's bytes: a module, or NULL with diagnostics. */
+typedef Module *(*FuzzReader)(const uint8_t *data, size_t size, DiagList *dl);
+
+/* Run read over the bytes with a fresh diagnostic list, then resolve and
+ * verify the module it makes, format every diagnostic and free both. */
+void fuzz_read(FuzzReader read, const uint8_t *data, size_t size);
 
 /* The bytes as a NUL-terminated heap copy (readers that take C strings). */
 char *fuzz_cstring(const uint8_t *data, size_t size);
