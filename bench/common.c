@@ -2,6 +2,7 @@
  * the MIL text generator, fresh-process measurements and the Python
  * reference parse. */
 #include "common.h"
+#include "driver/pipeline.h"
 
 #include <fcntl.h>
 #include <glob.h>
@@ -71,7 +72,7 @@ PassCtx *bench_run_passes(Module *m, DiagList *dl, uint32_t selected)
 	pass_options_init(&o);
 	o.selected = selected;
 	PassCtx *ctx = pass_ctx_new(m, dl, &o);
-	pass_run_pipeline(ctx);
+	driver_run_pipeline(ctx);   /* with the reruns, as `analyze` runs it */
 	return ctx;
 }
 

@@ -6,16 +6,11 @@
 #ifndef ANELINT_CLI_ANALYSIS_H
 #define ANELINT_CLI_ANALYSIS_H
 
-#include "backend/report.h"
+#include "driver/analysis.h"
 #include "cli/cli.h"
 
-typedef struct CliAnalysis {
-	DiagList dl;
-	Module *m;
-	PassCtx *ctx;
-	ReportInput in;
-	double seconds;             /* load + passes, wall time */
-} CliAnalysis;
+/* The analysis itself is the library's (driver/analysis.h). */
+typedef Analysis CliAnalysis;
 
 /* Load `path` and run the passes `po` selects plus everything up to
  * partition (and flex).  Returns EXIT_OK, or EXIT_UNUSABLE after a

@@ -33,7 +33,7 @@ int cli_parse_args(CliArgs *a, const char *cmd, int argc, char **argv, unsigned 
 			continue;
 		}
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-			fputs(cli_find_command(cmd)->usage, stdout);
+			fputs(cli_usage_find(cmd)->usage, stdout);
 			a->done = true;
 			return EXIT_OK;
 		} else if ((flags & CLI_OUTPUT) && strcmp(arg, "-o") == 0) {

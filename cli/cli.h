@@ -14,15 +14,21 @@ enum {
 	EXIT_UNUSABLE = 2,      /* bad input, bad flags, I/O errors */
 };
 
+/* A command's name and its run function: main.c's dispatch table. */
 typedef struct Command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *summary;
-	const char *usage;      /* full help text for `anelint help NAME` */
 } Command;
 
-extern const Command commands[];
-const Command *cli_find_command(const char *name);
+/* A command's help (usage.c): the --help list and `anelint help NAME`. */
+typedef struct CliUsage {
+	const char *name;
+	const char *summary;
+	const char *usage;      /* full help text for `anelint help NAME` */
+} CliUsage;
+
+extern const CliUsage cli_usages[];     /* in --help order, NULL-terminated */
+const CliUsage *cli_usage_find(const char *name);
 
 int cmd_dump(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
@@ -32,6 +38,7 @@ int cmd_compat(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_costs(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Print "anelint: <msg>" on stderr; returns EXIT_UNUSABLE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)

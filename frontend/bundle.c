@@ -7,6 +7,8 @@
  */
 #include "frontend/frontend.h"
 #include "frontend/blob.h"
+#include "frontend/bundle_json.h"
+#include "frontend/bytebuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,10 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 #include <zlib.h>
 
-enum { MANIFEST_CAP = 16 << 20, METADATA_CAP = 64 << 20, MAX_PARTS = 64 };
+enum { MANIFEST_CAP = 16 << 20, MAX_PARTS = 64 };
 #define GZIP_CAP ((size_t)2 << 30)
 
 static SrcLoc at(const char *file)
@@ -73,50 +74,6 @@ static bool has_entry(const char *dir, const char *name, bool want_dir)
 	bool ok = want_dir ? is_dir(p) : is_file(p);
 	free(p);
 	return ok;
-}
-
-void *fe_read_file(const char *path, size_t cap, size_t *len, DiagList *dl)
-{
-	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		diag_add(dl, SEV_ERROR, FE_E_READ, at(path), "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag_add(dl, SEV_ERROR, FE_E_READ, at(path), "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	if ((uint64_t)st.st_size > cap) {
-		diag_add(dl, SEV_ERROR, FE_E_READ, at(path), "file is %lld bytes, more than the "
-		         "%zu this reader accepts", (long long)st.st_size, cap);
-		close(fd);
-		return NULL;
-	}
-	size_t n = (size_t)st.st_size;
-	char *buf = malloc(n + 1);
-	if (!buf)
-		IR_DIE("out of memory (%zu bytes)", n + 1);
-	size_t got = 0;
-	while (got < n) {
-		ssize_t k = read(fd, buf + got, n - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			diag_add(dl, SEV_ERROR, FE_E_READ, at(path), "read failed: %s",
-			         k < 0 ? strerror(errno) : "file shrank while being read");
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		got += (size_t)k;
-	}
-	close(fd);
-	buf[n] = 0;
-	*len = n;
-	return buf;
 }
 
 /* ------------------------------------------------------------ sniffing */
@@ -302,9 +259,10 @@ static Module *load_bytes(const char *path, const void *bytes, size_t n, const c
  * read into reused heap memory is cheaper than a fresh mapping. */
 enum { MAP_MIN = 64 << 10 };
 
-static Module *load_file(const char *path, const char *format_name, DiagList *dl)
+/* `form` is fe_detect(path), sniffed once by the caller. */
+static Module *load_file(const char *path, FeFormat form, const char *format_name, DiagList *dl)
 {
-	if (fe_detect(path) == FE_FMT_MIL_TEXT)
+	if (form == FE_FMT_MIL_TEXT)
 		return load_mil_stream(path, dl);
 	FileBytes *fb = malloc(sizeof *fb);
 	if (!fb)
@@ -418,232 +376,17 @@ static bool inside(const char *root, const char *path)
 	return ok;
 }
 
-static const char *json_str(json_object *o, const char *key)
-{
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-/* ------------------------------------------------------------ Manifest.json */
-
-/* What load_mlpackage reads from Manifest.json, whichever parser read it.
- * A string is NULL when its key is absent or holds no string. */
-typedef struct ManItem {
-	const char *id;
-	bool is_object;
-	const char *keys[4];    /* path, name, author, description */
-} ManItem;
-
-typedef struct Manifest {
-	const char *version, *root;
-	bool has_items;         /* itemInfoEntries is an object */
-	ManItem *items;         /* malloc'd, in file order */
-	size_t nitems;
-} Manifest;
-
-static const char *const item_keys[4] = { "path", "name", "author", "description" };
-
-static void man_add(Manifest *mf, ManItem it)
-{
-	ManItem *n = realloc(mf->items, (mf->nitems + 1) * sizeof *n);
-	if (!n)
-		IR_DIE("out of memory");
-	mf->items = n;
-	mf->items[mf->nitems++] = it;
-}
-
-/* The usual Manifest.json - objects and plain strings only - read in place
- * (strings end where their quote was).  json-c took ~40K instructions for
- * a 600-byte manifest, a fixed part of every package's load.  False for
- * anything else (escapes, control bytes, numbers, arrays, a repeated item
- * or trailing bytes): then json-c reads it and says what is wrong. */
-typedef struct Jp {
-	char *p, *end;
-} Jp;
-
-static void jp_ws(Jp *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-}
-
-static bool jp_char(Jp *j, char c)
-{
-	jp_ws(j);
-	if (j->p >= j->end || *j->p != c)
-		return false;
-	j->p++;
-	return true;
-}
-
-static char *jp_str(Jp *j)
-{
-	jp_ws(j);
-	if (j->p >= j->end || *j->p != '"')
-		return NULL;
-	char *s = ++j->p;
-	for (; j->p < j->end && *j->p != '"'; j->p++)
-		if ((unsigned char)*j->p < 0x20 || *j->p == '\\')
-			return NULL;
-	if (j->p >= j->end)
-		return NULL;
-	*j->p++ = 0;
-	return s;
-}
-
-/* An object's members: each key, then its value through `member` (which
- * reads it, or returns false); an empty object is fine. */
-typedef bool (*JpMember)(Jp *j, const char *key, void *ctx);
-
-static bool jp_object(Jp *j, JpMember member, void *ctx, int depth);
-
-static bool jp_skip(Jp *j, const char *key, void *ctx)
-{
-	(void)key;
-	jp_ws(j);
-	if (j->p < j->end && *j->p == '{')
-		return jp_object(j, jp_skip, NULL, (int)(intptr_t)ctx + 1);
-	return jp_str(j) != NULL;
-}
-
-static bool jp_object(Jp *j, JpMember member, void *ctx, int depth)
-{
-	if (depth > 16 || !jp_char(j, '{'))
-		return false;
-	if (jp_char(j, '}'))
-		return true;
-	for (;;) {
-		char *key = jp_str(j);
-		if (!key || !jp_char(j, ':') ||
-		    !member(j, key, member == jp_skip ? (void *)(intptr_t)depth : ctx))
-			return false;
-		if (jp_char(j, '}'))
-			return true;
-		if (!jp_char(j, ','))
-			return false;
-	}
-}
-
-/* a string value, or NULL for an object (skipped); false when neither */
-static bool jp_str_or_skip(Jp *j, const char **out, int depth)
-{
-	jp_ws(j);
-	if (j->p < j->end && *j->p == '{') {
-		*out = NULL;
-		return jp_object(j, jp_skip, NULL, depth);
-	}
-	return (*out = jp_str(j)) != NULL;
-}
-
-static bool jp_item_member(Jp *j, const char *key, void *ctx)
-{
-	ManItem *it = ctx;
-	for (int k = 0; k < 4; k++)
-		if (strcmp(key, item_keys[k]) == 0)
-			return jp_str_or_skip(j, &it->keys[k], 3);
-	return jp_skip(j, key, (void *)(intptr_t)3);
-}
-
-static bool jp_items_member(Jp *j, const char *key, void *ctx)
-{
-	Manifest *mf = ctx;
-	for (size_t i = 0; i < mf->nitems; i++)
-		if (strcmp(mf->items[i].id, key) == 0)
-			return false;   /* json-c keeps the first place, the last value */
-	ManItem it = { .id = key };
-	jp_ws(j);
-	if (j->p < j->end && *j->p == '{') {
-		it.is_object = true;
-		if (!jp_object(j, jp_item_member, &it, 2))
-			return false;
-	} else if (!jp_str(j)) {
-		return false;
-	}
-	man_add(mf, it);
-	return true;
-}
-
-static bool jp_top_member(Jp *j, const char *key, void *ctx)
-{
-	Manifest *mf = ctx;
-	if (strcmp(key, "fileFormatVersion") == 0)
-		return jp_str_or_skip(j, &mf->version, 1);
-	if (strcmp(key, "rootModelIdentifier") == 0)
-		return jp_str_or_skip(j, &mf->root, 1);
-	if (strcmp(key, "itemInfoEntries") == 0) {
-		if (mf->has_items || mf->nitems)
-			return false;   /* given twice: json-c's last one wins */
-		jp_ws(j);
-		if (j->p < j->end && *j->p == '{') {
-			mf->has_items = true;
-			return jp_object(j, jp_items_member, mf, 1);
-		}
-		return jp_str(j) != NULL;
-	}
-	return jp_skip(j, key, (void *)(intptr_t)1);
-}
-
-static bool manifest_fast(char *text, size_t n, Manifest *mf)
-{
-	Jp j = { text, text + n };
-	if (!jp_object(&j, jp_top_member, mf, 0))
-		return false;
-	jp_ws(&j);
-	return j.p == j.end;
-}
-
-static void manifest_from_json(json_object *j, Manifest *mf)
-{
-	mf->version = json_str(j, "fileFormatVersion");
-	mf->root = json_str(j, "rootModelIdentifier");
-	json_object *items = NULL;
-	if (!json_object_object_get_ex(j, "itemInfoEntries", &items) ||
-	    !json_object_is_type(items, json_type_object))
-		return;
-	mf->has_items = true;
-	json_object_object_foreach(items, id, item) {
-		ManItem it = { .id = id, .is_object = json_object_is_type(item, json_type_object) };
-		for (int k = 0; it.is_object && k < 4; k++)
-			it.keys[k] = json_str(item, item_keys[k]);
-		man_add(mf, it);
-	}
-}
-
 static Module *load_mlpackage(const char *pkg, DiagList *dl)
 {
 	char *mpath = join(pkg, "Manifest.json");
 	char *data_dir = join(pkg, "Data");
 	char *root_path = NULL;
-	json_object *j = NULL;
 	Manifest mf = { 0 };
 	Module *m = NULL;
 	size_t n;
-	char *text = fe_read_file(mpath, MANIFEST_CAP, &n, dl), *fast = NULL;
-	if (!text)
+	char *text = fe_read_file(mpath, MANIFEST_CAP, &n, dl);
+	if (!text || fe_manifest_read(mpath, text, n, &mf, dl))
 		goto out;
-	/* the fast reader writes into its copy: json-c may need the text whole */
-	fast = malloc(n + 1);
-	if (!fast)
-		IR_DIE("out of memory");
-	memcpy(fast, text, n + 1);
-	if (!manifest_fast(fast, n, &mf)) {
-		/* the general reader: json-c, which also names what is malformed */
-		free(mf.items);
-		memset(&mf, 0, sizeof mf);
-		json_tokener *tok = json_tokener_new();
-		j = json_tokener_parse_ex(tok, text, (int)n);
-		enum json_tokener_error jerr = json_tokener_get_error(tok);
-		json_tokener_free(tok);
-		if (!j || jerr != json_tokener_success || !json_object_is_type(j, json_type_object)) {
-			diag_add(dl, SEV_ERROR, FE_E_MANIFEST, at(mpath), "not a JSON object%s%s",
-			         jerr != json_tokener_success ? ": " : "",
-			         jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "");
-			goto out;
-		}
-		manifest_from_json(j, &mf);
-	}
 	const char *ver = mf.version;
 	const char *root = mf.root;
 	if (!ver || !root || !mf.has_items) {
@@ -670,7 +413,7 @@ static Module *load_mlpackage(const char *pkg, DiagList *dl)
 		for (int k = 0; k < 4; k++)
 			if (!it->keys[k]) {
 				diag_add(dl, SEV_ERROR, FE_E_MANIFEST_KEY, at(mpath), "item '%s' lacks the "
-				         "string key '%s'", it->id, item_keys[k]);
+				         "string key '%s'", it->id, fe_manifest_item_keys[k]);
 				goto out;
 			}
 		const char *p = it->keys[0];
@@ -703,14 +446,11 @@ static Module *load_mlpackage(const char *pkg, DiagList *dl)
 		         "(through a symbolic link) outside the package; refused");
 		goto out;
 	}
-	m = load_file(root_path, "mlpackage", dl);
+	m = load_file(root_path, fe_detect(root_path), "mlpackage", dl);
 	if (m && m->desc)
 		m->desc->format = "mlpackage";
 out:
-	if (j)
-		json_object_put(j);
-	free(mf.items);
-	free(fast);
+	fe_manifest_free(&mf);
 	free(text);
 	free(root_path);
 	free(data_dir);
@@ -741,30 +481,10 @@ static size_t skip_balanced(const char *s, size_t i, size_t n)
 	return n;
 }
 
-typedef struct Buf {
-	char *p;
-	size_t n, cap;
-} Buf;
-
-static void buf_add(Buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->n + n + 1) * 2;
-		char *p = realloc(b->p, cap);
-		if (!p)
-			IR_DIE("out of memory");
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
-}
-
 /* Append part `k`'s functions (the text inside the program braces) with
  * `func NAME<` renamed `func model<k>_NAME<` (plain `model<k>` for main)
  * and weight paths moved under modelk/. */
-static int merge_part(Buf *b, const char *t, size_t n, unsigned k, bool header)
+static int merge_part(ByteBuf *b, const char *t, size_t n, unsigned k, bool header)
 {
 	size_t i = 0;
 	while (i < n && t[i] != '(')
@@ -783,8 +503,8 @@ static int merge_part(Buf *b, const char *t, size_t n, unsigned k, bool header)
 	if (i >= n || end <= i + 1)
 		return -1;
 	if (header) {
-		buf_add(b, t, i);   /* program(..) [attrs] */
-		buf_add(b, "{\n", 2);
+		bb_put(b, t, i);   /* program(..) [attrs] */
+		bb_put(b, "{\n", 2);
 	}
 	(void)h;
 	static const char mp[] = "\"@model_path/";
@@ -797,40 +517,40 @@ static int merge_part(Buf *b, const char *t, size_t n, unsigned k, bool header)
 			size_t s = q;
 			while (q < end && t[q] != '<' && t[q] != '(' && t[q] != ' ')
 				q++;
-			buf_add(b, "func ", 5);
+			bb_put(b, "func ", 5);
 			int tn = snprintf(tag, sizeof tag, "model%u", k);
-			buf_add(b, tag, (size_t)tn);
+			bb_put(b, tag, (size_t)tn);
 			if (!(q - s == 4 && strncmp(t + s, "main", 4) == 0)) {
-				buf_add(b, "_", 1);
-				buf_add(b, t + s, q - s);
+				bb_put(b, "_", 1);
+				bb_put(b, t + s, q - s);
 			}
 			p = q;
 		} else if (t[p] == '"') {
 			size_t q = p + 1;
 			if (strncmp(t + p, mp, sizeof mp - 1) == 0) {
 				int tn = snprintf(tag, sizeof tag, "model%u/", k);
-				buf_add(b, mp, sizeof mp - 1);
-				buf_add(b, tag, (size_t)tn);
+				bb_put(b, mp, sizeof mp - 1);
+				bb_put(b, tag, (size_t)tn);
 				p += sizeof mp - 1;
 				q = p;
 			}
 			while (q < end && t[q] != '"')
 				q += t[q] == '\\' ? 2 : 1;
 			q = q < end ? q + 1 : end;
-			buf_add(b, t + p, q - p);
+			bb_put(b, t + p, q - p);
 			p = q;
 		} else {
-			buf_add(b, t + p, 1);
+			bb_put(b, t + p, 1);
 			p++;
 		}
 	}
-	buf_add(b, "\n", 1);
+	bb_put(b, "\n", 1);
 	return 0;
 }
 
 static Module *load_mlmodelc_pipeline(const char *dir, DiagList *dl)
 {
-	Buf b = { 0 };
+	ByteBuf b = { 0 };
 	char *first = NULL;
 	unsigned k;
 	for (k = 0; k < MAX_PARTS; k++) {
@@ -863,8 +583,8 @@ static Module *load_mlmodelc_pipeline(const char *dir, DiagList *dl)
 		diag_add(dl, SEV_ERROR, FE_E_MLMODELC_NN, at(dir), "compiled pipeline has no "
 		         "model0/model.mil; compiled neural networks are not supported");
 	} else {
-		buf_add(&b, "}\n", 2);
-		m = parse_mil_memory(first, b.p, b.n, dir, dl);
+		bb_put(&b, "}\n", 2);
+		m = parse_mil_memory(first, (const char *)b.p, b.n, dir, dl);
 		if (m)
 			m->model_path = arena_strdup(m->arena, dir);
 	}
@@ -910,167 +630,14 @@ static Module *load_mlmodelc(const char *dir, DiagList *dl)
 	return m;
 }
 
-/* ------------------------------------------------------------ metadata.json */
-
-static const char *jdup(Module *m, json_object *o, const char *key)
-{
-	const char *s = json_str(o, key);
-	return s ? arena_strdup(m->arena, s) : NULL;
-}
-
-static DType meta_dtype(const char *s)
-{
-	static const struct { const char *name; DType dt; } t[] = {
-		{ "Float32", DT_FP32 }, { "Float16", DT_FP16 }, { "Double", DT_FP64 },
-		{ "Float64", DT_FP64 }, { "Int32", DT_INT32 }, { "Int8", DT_INT8 },
-	};
-	for (size_t i = 0; s && i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(s, t[i].name) == 0)
-			return t[i].dt;
-	return DT_COUNT;
-}
-
-/* "[1, 10]" -> dims */
-static FeatShape meta_shape(Module *m, const char *s)
-{
-	FeatShape fs = { 0, NULL };
-	if (!s)
-		return fs;
-	int64_t d[64];
-	uint32_t n = 0;
-	for (const char *p = s; *p && n < 64;) {
-		if ((*p >= '0' && *p <= '9') || *p == '-') {
-			char *e;
-			long long v = strtoll(p, &e, 10);
-			d[n++] = v;
-			p = e;
-		} else {
-			p++;
-		}
-	}
-	if (n) {
-		int64_t *dims = arena_array(m->arena, n, sizeof *dims);
-		memcpy(dims, d, n * sizeof *dims);
-		fs = (FeatShape){ n, dims };
-	}
-	return fs;
-}
-
-static const FeatureDesc *meta_features(Module *m, json_object *o, const char *key, uint32_t *n)
-{
-	json_object *a;
-	*n = 0;
-	if (!json_object_object_get_ex(o, key, &a) || !json_object_is_type(a, json_type_array))
-		return NULL;
-	size_t cnt = json_object_array_length(a);
-	FeatureDesc *fd = arena_array(m->arena, cnt ? cnt : 1, sizeof *fd);
-	uint32_t k = 0;
-	for (size_t i = 0; i < cnt; i++) {
-		json_object *e = json_object_array_get_idx(a, i);
-		if (!json_object_is_type(e, json_type_object))
-			continue;
-		FeatureDesc *f = &fd[k++];
-		f->name = jdup(m, e, "name");
-		if (!f->name)
-			f->name = "";
-		f->short_desc = jdup(m, e, "shortDescription");
-		if (!f->short_desc)
-			f->short_desc = "";
-		const char *type = json_str(e, "type");
-		const char *opt = json_str(e, "isOptional");
-		f->optional = opt && strcmp(opt, "1") == 0;
-		f->dtype = meta_dtype(json_str(e, "dataType"));
-		if (!type || strcmp(type, "MultiArray") == 0) {
-			f->kind = FEAT_MULTIARRAY;
-			f->shape = meta_shape(m, json_str(e, "shape"));
-		} else if (strcmp(type, "State") == 0) {
-			f->kind = FEAT_STATE;
-			f->shape = meta_shape(m, json_str(e, "shape"));
-		} else if (strcmp(type, "Image") == 0) {
-			f->kind = FEAT_IMAGE;
-		} else if (strcmp(type, "Int64") == 0) {
-			f->kind = FEAT_INT64;
-		} else if (strcmp(type, "Double") == 0) {
-			f->kind = FEAT_DOUBLE;
-		} else if (strcmp(type, "String") == 0) {
-			f->kind = FEAT_STRING;
-		} else if (strcmp(type, "Dictionary") == 0) {
-			f->kind = FEAT_DICTIONARY;
-		} else if (strcmp(type, "Sequence") == 0) {
-			f->kind = FEAT_SEQUENCE;
-		}
-	}
-	*n = k;
-	return fd;
-}
-
-int fe_read_mlmodelc_metadata(Module *m, const char *json_path, DiagList *dl)
-{
-	size_t n;
-	char *text = fe_read_file(json_path, METADATA_CAP, &n, dl);
-	if (!text)
-		return -1;
-	json_tokener *tok = json_tokener_new();
-	json_object *j = json_tokener_parse_ex(tok, text, (int)n);
-	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	json_tokener_free(tok);
-	free(text);
-	json_object *o = j;
-	if (j && json_object_is_type(j, json_type_array) && json_object_array_length(j) > 0)
-		o = json_object_array_get_idx(j, 0);
-	if (!o || jerr != json_tokener_success || !json_object_is_type(o, json_type_object)) {
-		diag_add(dl, SEV_ERROR, FE_E_METADATA, at(json_path), "not a JSON array of one object");
-		if (j)
-			json_object_put(j);
-		return -1;
-	}
-	ModelDesc *d = arena_alloc(m->arena, sizeof *d);
-	d->format = "mlmodelc";
-	json_object *v;
-	if (json_object_object_get_ex(o, "specificationVersion", &v))
-		d->spec_version = json_object_get_int(v);
-	d->min_os = model_min_os(d->spec_version);
-	d->kind = "mlProgram";
-	json_object *mt;
-	if (json_object_object_get_ex(o, "modelType", &mt) && json_str(mt, "name")) {
-		const char *k = json_str(mt, "name");
-		d->kind = arena_strdup(m->arena, strncmp(k, "MLModelType_", 12) == 0 ? k + 12 : k);
-	}
-	const char *upd = json_str(o, "isUpdatable");
-	d->is_updatable = upd && strcmp(upd, "1") == 0;
-	FuncDesc *f = arena_alloc(m->arena, sizeof *f);
-	f->name = m->funcs.n ? m->funcs.v[0]->name : "main";
-	f->inputs = meta_features(m, o, "inputSchema", &f->ninputs);
-	f->outputs = meta_features(m, o, "outputSchema", &f->noutputs);
-	f->states = meta_features(m, o, "stateSchema", &f->nstates);
-	d->nfuncs = 1;
-	d->funcs = f;
-	d->default_func = f->name;
-	json_object *ud;
-	if (json_object_object_get_ex(o, "userDefinedMetadata", &ud) &&
-	    json_object_is_type(ud, json_type_object)) {
-		size_t cnt = (size_t)json_object_object_length(ud), k = 0;
-		KeyValue *kv = arena_array(m->arena, cnt ? cnt : 1, sizeof *kv);
-		json_object_object_foreach(ud, key, val) {
-			if (k < cnt && json_object_is_type(val, json_type_string))
-				kv[k++] = (KeyValue){ arena_strdup(m->arena, key),
-				                      arena_strdup(m->arena, json_object_get_string(val)) };
-		}
-		d->meta.nuser = (uint32_t)k;
-		d->meta.user = kv;
-	}
-	d->meta.short_desc = jdup(m, o, "shortDescription");
-	d->meta.author = jdup(m, o, "author");
-	d->meta.license = jdup(m, o, "license");
-	d->meta.version = jdup(m, o, "version");
-	m->desc = d;
-	json_object_put(j);
-	return 0;
-}
-
 /* ------------------------------------------------------------ entry */
 
 Module *fe_load(const char *path, DiagList *dl)
+{
+	return fe_load_as(path, dl, NULL);
+}
+
+Module *fe_load_as(const char *path, DiagList *dl, FeFormat *form)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
@@ -1084,8 +651,11 @@ Module *fe_load(const char *path, DiagList *dl)
 		return NULL;
 	}
 	Module *m = NULL;
+	FeFormat f = fe_detect(path);
+	if (form)
+		*form = f;
 	if (S_ISDIR(st.st_mode)) {
-		switch (fe_detect(path)) {
+		switch (f) {
 		case FE_FMT_MLPACKAGE:
 			m = load_mlpackage(path, dl);
 			break;
@@ -1099,7 +669,7 @@ Module *fe_load(const char *path, DiagList *dl)
 			return NULL;
 		}
 	} else {
-		m = load_file(path, "mlmodel", dl);
+		m = load_file(path, f, "mlmodel", dl);
 	}
 	if (m)
 		blob_install(m);

@@ -68,6 +68,8 @@ const char *fe_format_name(FeFormat f);
 
 /* Load any of the four forms.  NULL (with diagnostics) on failure. */
 Module *fe_load(const char *path, DiagList *dl);
+/* The same, and the form it was read as (sniffed once: fe_detect) in *form. */
+Module *fe_load_as(const char *path, DiagList *dl, FeFormat *form);
 
 /* Load a single-file model held in memory (`path` names it in messages, `dir`
  * is what @model_path stands for, `format_name` goes to ModelDesc.format).

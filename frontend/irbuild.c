@@ -5,93 +5,42 @@
 
 /* ------------------------------------------------------------ names */
 
-static uint32_t hash_name(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
-
-static void nt_resize(NameTab *s, uint32_t ncap);
-
-static void nt_grow(NameTab *s)
-{
-	nt_resize(s, s->cap ? s->cap * 2 : 64);
-}
-
-void nt_reserve(NameTab *s, uint32_t n)
-{
-	uint32_t want = 64;
-	while (want < (1u << 30) && want / 2 < n)
-		want *= 2;
-	if (want > s->cap)
-		nt_resize(s, want);
-}
-
-static void nt_resize(NameTab *s, uint32_t ncap)
-{
-	const char **nk = arena_array(s->a, ncap, sizeof *nk);
-	int32_t *nt = arena_array(s->a, ncap, sizeof *nt);
-	if (!nk || !nt)
-		IR_DIE("name table too large");
-	for (uint32_t i = 0; i < s->cap; i++) {
-		if (!s->keys[i])
-			continue;
-		uint32_t j = hash_name(s->keys[i]) & (ncap - 1);
-		while (nk[j])
-			j = (j + 1) & (ncap - 1);
-		nk[j] = s->keys[i];
-		nt[j] = s->top[i];
-	}
-	s->keys = nk;
-	s->top = nt;
-	s->cap = ncap;
-}
-
+/* A name's scoped binding: the table maps it to the top of its chain of
+ * stack entries, each entry to the one it shadows. */
 void nt_init(NameTab *s, Arena *a)
 {
 	memset(s, 0, sizeof *s);
 	s->a = a;
-	nt_grow(s);
+	hmap_init(&s->visible, a);
 }
 
-static uint32_t nt_slot(const NameTab *s, const char *name)
+void nt_reserve(NameTab *s, uint32_t n)
 {
-	uint32_t j = hash_name(name) & (s->cap - 1);
-	while (s->keys[j] && strcmp(s->keys[j], name) != 0)
-		j = (j + 1) & (s->cap - 1);
-	return j;
+	hmap_reserve(&s->visible, n);
 }
 
 void nt_define(NameTab *s, const char *name, ValueId id)
 {
-	if ((s->n + 1) * 2 > s->cap)
-		nt_grow(s);
-	uint32_t j = nt_slot(s, name);
-	if (!s->keys[j]) {
-		s->keys[j] = name;
-		s->top[j] = -1;
-		s->n++;
-	}
-	NameEnt e = { name, id, s->top[j] };
+	bool added;
+	HashSlot *slot = hmap_str(&s->visible, name, strlen(name), &added);
+	NameEnt e = { name, id, (int32_t)slot->val.u32 - 1 };
 	vec_push(s->a, &s->stack, e);
-	s->top[j] = (int32_t)s->stack.n - 1;
+	slot->val.u32 = s->stack.n;
 }
 
 ValueId nt_lookup(const NameTab *s, const char *name)
 {
-	uint32_t j = nt_slot(s, name);
-	if (!s->keys[j] || s->top[j] < 0)
+	const HashSlot *slot = hmap_str_find(&s->visible, name, strlen(name));
+	if (!slot || !slot->val.u32)
 		return VALUE_NONE;
-	return s->stack.v[s->top[j]].id;
+	return s->stack.v[slot->val.u32 - 1].id;
 }
 
 void nt_pop(NameTab *s, uint32_t mark)
 {
 	while (s->stack.n > mark) {
 		NameEnt *e = &s->stack.v[--s->stack.n];
-		s->top[nt_slot(s, e->name)] = e->prev;
+		hmap_str_find(&s->visible, e->name, strlen(e->name))->val.u32 = (uint32_t)(e->prev + 1);
 	}
 }
 
@@ -117,27 +66,29 @@ static Arena *ob_arena(OpBuild *ob)
 	return ob->f->module->arena;
 }
 
+/* An arena array of at least want elements of `size` bytes holding the
+ * first n of v: v itself when its capacity suffices. */
+static void *reserve_arena_array(Arena *a, void *v, uint32_t n, uint32_t *cap, uint32_t want,
+                                 size_t size, const char *what)
+{
+	if (want <= *cap)
+		return v;
+	void *nv = arena_array(a, want, size);
+	if (!nv)
+		IR_DIE("too many %s", what);
+	if (n)
+		memcpy(nv, v, n * size);
+	*cap = want;
+	return nv;
+}
+
 void ob_reserve(OpBuild *ob, uint32_t nargs, uint32_t nouts)
 {
 	Arena *a = ob_arena(ob);
-	if (nargs > ob->args.cap) {
-		Operand *v = arena_array(a, nargs, sizeof *v);
-		if (!v)
-			IR_DIE("too many operands");
-		if (ob->args.n)
-			memcpy(v, ob->args.v, ob->args.n * sizeof *v);
-		ob->args.v = v;
-		ob->args.cap = nargs;
-	}
-	if (nouts > ob->outs.cap) {
-		ValueId *v = arena_array(a, nouts, sizeof *v);
-		if (!v)
-			IR_DIE("too many outputs");
-		if (ob->outs.n)
-			memcpy(v, ob->outs.v, ob->outs.n * sizeof *v);
-		ob->outs.v = v;
-		ob->outs.cap = nouts;
-	}
+	ob->args.v = reserve_arena_array(a, ob->args.v, ob->args.n, &ob->args.cap, nargs,
+	                                 sizeof *ob->args.v, "operands");
+	ob->outs.v = reserve_arena_array(a, ob->outs.v, ob->outs.n, &ob->outs.cap, nouts,
+	                                 sizeof *ob->outs.v, "outputs");
 }
 
 void ob_value(OpBuild *ob, const char *name, ValueId v)
@@ -226,6 +177,16 @@ const Lit *fe_lit_tensor(Module *m, const Type *t, int64_t count, const void *da
 	l->type = t;
 	l->u.tensor.count = count;
 	l->u.tensor.data = data;
+	return l;
+}
+
+const Lit *fe_lit_seq(Module *m, LitKind kind, const Type *t, uint32_t n, const Lit **items)
+{
+	Lit *l = arena_alloc(m->arena, sizeof *l);
+	l->kind = kind;
+	l->type = t;
+	l->u.seq.n = n;
+	l->u.seq.items = items;
 	return l;
 }
 

@@ -6,6 +6,7 @@
 #ifndef ANELINT_FRONTEND_IRBUILD_H
 #define ANELINT_FRONTEND_IRBUILD_H
 
+#include "ir/hash.h"
 #include "ir/ir.h"
 #include "ir/model_desc.h"
 
@@ -20,9 +21,7 @@ typedef struct NameEnt {
 typedef struct NameTab {
 	Arena *a;
 	VEC(NameEnt) stack;
-	const char **keys;      /* open addressing: key per slot */
-	int32_t *top;           /* slot -> stack index of the visible entry, -1 */
-	uint32_t cap, n;
+	HashMap visible;        /* name -> 1 + stack index of its visible entry (0: none) */
 } NameTab;
 
 void nt_init(NameTab *s, Arena *a);
@@ -77,6 +76,9 @@ void blk_done(Arena *a, Block *b, OpList *l);
 /* ---- literals (all in the module arena) ---- */
 
 const Lit *fe_lit_tensor(Module *m, const Type *t, int64_t count, const void *data);
+/* A list, tuple or dict literal (dict: n counts pairs, items alternate
+ * key and value). */
+const Lit *fe_lit_seq(Module *m, LitKind kind, const Type *t, uint32_t n, const Lit **items);
 const Lit *fe_lit_scalar_i32(Module *m, int32_t v);
 const Lit *fe_lit_scalar_i64(Module *m, int64_t v);
 const Lit *fe_lit_scalar_f32(Module *m, float v);

@@ -1,4 +1,6 @@
-/* load.c - the library's entry point: load any model form, then verify. */
+/* load.c - the library's entry point: load any model form, then verify
+ * (the one verification of the IR: the pipeline's verify pass trusts it,
+ * PassOptions.ir_verified). */
 #include "anelint.h"
 #include "frontend/blob.h"
 #include "frontend/frontend.h"
@@ -54,7 +56,13 @@ static void *read_stdin(size_t *n, DiagList *dl)
 
 Module *anelint_load(const char *path, DiagList *dl)
 {
+	return anelint_load_as(path, dl, NULL);
+}
+
+Module *anelint_load_as(const char *path, DiagList *dl, const char **format)
+{
 	Module *m;
+	FeFormat form = FE_FMT_MIL_TEXT;    /* standard input without a description */
 	if (strcmp(path, "-") == 0) {
 		/* Any single-file form; weights resolve from the current folder. */
 		size_t n;
@@ -66,7 +74,7 @@ Module *anelint_load(const char *path, DiagList *dl)
 		if (m)
 			blob_install(m);
 	} else {
-		m = fe_load(path, dl);
+		m = fe_load_as(path, dl, &form);
 	}
 	if (m)
 		ir_resolve_ops(m);      /* every op's catalogue row, once */
@@ -74,5 +82,7 @@ Module *anelint_load(const char *path, DiagList *dl)
 		ir_module_free(m);
 		return NULL;
 	}
+	if (m && format)
+		*format = m->desc && m->desc->format ? m->desc->format : fe_format_name(form);
 	return m;
 }

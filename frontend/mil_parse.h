@@ -15,6 +15,7 @@
 #ifndef ANELINT_MIL_PARSE_H
 #define ANELINT_MIL_PARSE_H
 
+#include "ir/hash.h"
 #include "ir/ir.h"
 
 /* Where a token or rule starts (bison's location type, kept to two ints:
@@ -129,19 +130,6 @@ typedef struct RawSeq {
 	RawLit **v;
 } RawSeq;
 
-/* Types the lexer read whole, by their interned spelling. */
-typedef struct TypeCache {
-	const char **keys;
-	const Type **vals;
-	uint32_t cap, n;
-} TypeCache;
-
-typedef struct SymTab {
-	const char **keys;      /* interned names */
-	ValueId *vals;
-	uint32_t cap, n;
-} SymTab;
-
 typedef struct MilParser {
 	Module *m;
 	DiagList *dl;
@@ -151,8 +139,8 @@ typedef struct MilParser {
 	Block *block;           /* innermost open block */
 	Op *cur_op;             /* the op whose nested blocks are being read */
 	uint32_t block_errors;  /* blocks opened without an op (after errors) */
-	SymTab syms;            /* names of the current function */
-	TypeCache tcache;       /* `tensor<fp16, [1, 64]>` spelling -> type */
+	HashMap syms;           /* interned name -> ValueId (u32), current function */
+	HashMap tcache;         /* interned `tensor<fp16, [1, 64]>` spelling -> type */
 	uint32_t nerrors;
 	bool fatal;             /* stop: nesting too deep, input not text */
 	bool saw_bare_scalar;   /* new-generation scalar spelling seen */

@@ -56,62 +56,11 @@ const char *mil_intern(MilParser *p, const char *s, size_t len)
 
 /* ------------------------------------------------------------ symbol table */
 
-/* Names are interned, so the table hashes pointers.  A name is visible in
- * the block that defines it and in the blocks nested inside; it may not be
- * bound again while visible (SSA), but sibling blocks may reuse it (the
- * cond and body blocks of a while_loop often name their parameters alike). */
-static uint32_t ptr_hash(const char *s)
-{
-	uintptr_t x = (uintptr_t)s;
-	x ^= x >> 17;
-	x *= 0xed5ad4bbu;
-	x ^= x >> 11;
-	return (uint32_t)x;
-}
-
-static void sym_clear(SymTab *t)
-{
-	free(t->keys);
-	free(t->vals);
-	memset(t, 0, sizeof *t);
-}
-
-static ValueId *sym_slot(SymTab *t, const char *name, bool insert)
-{
-	if (insert && (t->n + 1) * 4 > t->cap * 3) {
-		uint32_t ncap = t->cap ? t->cap * 2 : 256;
-		const char **nk = calloc(ncap, sizeof *nk);
-		ValueId *nv = calloc(ncap, sizeof *nv);
-		if (!nk || !nv)
-			IR_DIE("out of memory");
-		for (uint32_t i = 0; i < t->cap; i++) {
-			if (!t->keys[i])
-				continue;
-			uint32_t j = ptr_hash(t->keys[i]) & (ncap - 1);
-			while (nk[j])
-				j = (j + 1) & (ncap - 1);
-			nk[j] = t->keys[i];
-			nv[j] = t->vals[i];
-		}
-		free(t->keys);
-		free(t->vals);
-		t->keys = nk;
-		t->vals = nv;
-		t->cap = ncap;
-	}
-	if (!t->cap)
-		return NULL;
-	uint32_t j = ptr_hash(name) & (t->cap - 1);
-	for (; t->keys[j]; j = (j + 1) & (t->cap - 1))
-		if (t->keys[j] == name)
-			return &t->vals[j];
-	if (!insert)
-		return NULL;
-	t->keys[j] = name;
-	t->n++;
-	t->vals[j] = VALUE_NONE;
-	return &t->vals[j];
-}
+/* Names are interned, so the table (p->syms) is keyed by pointer.  A name
+ * is visible in the block that defines it and in the blocks nested inside;
+ * it may not be bound again while visible (SSA), but sibling blocks may
+ * reuse it (the cond and body blocks of a while_loop often name their
+ * parameters alike). */
 
 static bool visible_from(const Block *def, const Block *b)
 {
@@ -125,32 +74,33 @@ static bool visible_from(const Block *def, const Block *b)
 static void define(MilParser *p, ValueId id, MilLoc loc)
 {
 	Value *v = ir_value(p->func, id);
-	ValueId *slot = sym_slot(&p->syms, v->name, true);
-	if (*slot != VALUE_NONE) {
-		const Value *old = ir_value(p->func, *slot);
+	bool added;
+	HashSlot *slot = hmap_ptr(&p->syms, v->name, &added);
+	if (!added) {
+		const Value *old = ir_value(p->func, slot->val.u32);
 		if (visible_from(old->block, p->block)) {
 			mil_error(p, loc, "duplicate definition of '%s' (first defined at %u:%u)",
 			          v->name, old->line, old->col);
 			return;
 		}
 	}
-	*slot = id;
+	slot->val.u32 = id;
 }
 
 static ValueId resolve(MilParser *p, const char *name, MilLoc loc)
 {
-	ValueId *slot = sym_slot(&p->syms, name, false);
-	if (!slot || *slot == VALUE_NONE) {
+	const HashSlot *slot = hmap_ptr_find(&p->syms, name);
+	if (!slot) {
 		mil_error(p, loc, "undefined value '%s'", name);
 		return VALUE_NONE;
 	}
-	const Value *v = ir_value(p->func, *slot);
+	const Value *v = ir_value(p->func, slot->val.u32);
 	if (!visible_from(v->block, p->block)) {
 		mil_error(p, loc, "value '%s' (defined at %u:%u) is not visible here: it belongs to another block",
 		          name, v->line, v->col);
 		return VALUE_NONE;
 	}
-	return *slot;
+	return slot->val.u32;
 }
 
 static ValueId *resolve_names(MilParser *p, NameRef *names, uint32_t *n, SrcLoc **locs)
@@ -309,57 +259,14 @@ const Type *mil_type(MilParser *p, TyExpr *t)
 	return NULL;
 }
 
-static const Type **tcache_slot(TypeCache *c, const char *key, bool insert)
-{
-	if (insert && (c->n + 1) * 4 > c->cap * 3) {
-		uint32_t ncap = c->cap ? c->cap * 2 : 64;
-		const char **nk = calloc(ncap, sizeof *nk);
-		const Type **nv = calloc(ncap, sizeof *nv);
-		if (!nk || !nv)
-			IR_DIE("out of memory");
-		for (uint32_t i = 0; i < c->cap; i++) {
-			if (!c->keys[i])
-				continue;
-			uint32_t j = ptr_hash(c->keys[i]) & (ncap - 1);
-			while (nk[j])
-				j = (j + 1) & (ncap - 1);
-			nk[j] = c->keys[i];
-			nv[j] = c->vals[i];
-		}
-		free(c->keys);
-		free(c->vals);
-		c->keys = nk;
-		c->vals = nv;
-		c->cap = ncap;
-	}
-	if (!c->cap)
-		return NULL;
-	uint32_t j = ptr_hash(key) & (c->cap - 1);
-	for (; c->keys[j]; j = (j + 1) & (c->cap - 1))
-		if (c->keys[j] == key)
-			return &c->vals[j];
-	if (!insert)
-		return NULL;
-	c->keys[j] = key;
-	c->n++;
-	return &c->vals[j];
-}
-
-static void tcache_free(TypeCache *c)
-{
-	free(c->keys);
-	free(c->vals);
-	memset(c, 0, sizeof *c);
-}
-
 /* TYPE: `tensor<DTYPE, [d, ...]>` with integer or `?` dims, spaces anywhere
  * (the lexer's pattern guarantees the shape of the text). */
 const Type *mil_tensor_token(MilParser *p, const char *text, size_t len, MilLoc loc)
 {
 	const char *key = mil_intern(p, text, len);
-	const Type **slot = tcache_slot(&p->tcache, key, false);
+	const HashSlot *slot = hmap_ptr_find(&p->tcache, key);
 	if (slot)
-		return *slot;
+		return slot->val.cptr;
 	const char *s = text + 7, *end = text + len;
 	while (*s == ' ')
 		s++;
@@ -401,7 +308,8 @@ const Type *mil_tensor_token(MilParser *p, const char *text, size_t len, MilLoc 
 		dims[rank++] = dim_const((int64_t)v);
 	}
 	const Type *t = type_tensor(p->m->types, dt, rank, dims);
-	*tcache_slot(&p->tcache, key, true) = t;
+	bool added;
+	hmap_ptr(&p->tcache, key, &added)->val.cptr = t;
 	return t;
 }
 
@@ -802,7 +710,7 @@ void mil_func_begin(MilParser *p, MilStr kw, MilStr name, MilStr opset, Decl *pa
 		mil_error(p, loc, "expected 'func', found '%s'", kw.s);
 	if (ir_module_find_func(p->m, name.s))
 		mil_error(p, loc, "duplicate function '%s'", name.s);
-	sym_clear(&p->syms);
+	hmap_fini(&p->syms);
 	p->func = ir_func_new(p->m, name.s, opset.s, mil_srcloc(p, loc));
 	p->block = p->func->body;
 	p->func->body->params = define_params(p, p->block, params, &p->func->body->nparams);
@@ -961,8 +869,8 @@ void mil_parser_init(MilParser *p, Module *m, DiagList *dl)
 void mil_parser_fini(MilParser *p)
 {
 	mil_yylex_destroy(p->scanner);
-	sym_clear(&p->syms);
-	tcache_free(&p->tcache);
+	hmap_fini(&p->syms);
+	hmap_fini(&p->tcache);
 	arena_free(p->scratch);
 }
 

@@ -1,14 +1,11 @@
 /*
- * pb_int.h - what the protobuf reader's two files share (private to
- * pb_reader.c and pb_program.c).
+ * pb_int.h - what the protobuf reader's files share (private to the pb_*.c
+ * files); pb_spec.h adds what needs the protobuf-c generated types.
  *
- * pb_reader.c unpacks a Model with protobuf-c and builds IR from the
- * generated structs.  The ML program of a top-level mlProgram model (the
- * bulk of the bytes: every op, type and immediate value) is decoded
- * straight from the wire by pb_program.c instead, without protobuf-c's
- * intermediate structs; what is rare there (list/tuple/dict values and
- * types) goes back to pb_reader.c through the *_bytes functions below.
- * Both paths give the same IR and the same diagnostics.
+ * pb_reader.c unpacks a Model with protobuf-c (pb_elide.c) and walks its
+ * kinds.  Every ML program (the bulk of the bytes: every op, type and
+ * immediate value) is left out of that unpack and decoded straight from
+ * its bytes by pb_program.c, the one reader of ML programs.
  */
 #ifndef ANELINT_FRONTEND_PB_INT_H
 #define ANELINT_FRONTEND_PB_INT_H
@@ -25,6 +22,12 @@ typedef struct PbWeightRef {
 	uint32_t field;
 } PbWeightRef;
 
+/* Bytes of the model being read. */
+typedef struct PbBytes {
+	const uint8_t *p;
+	size_t n;
+} PbBytes;
+
 typedef struct Rd {
 	Module *m;
 	Arena *a;
@@ -33,11 +36,9 @@ typedef struct Rd {
 	uint32_t nerr;
 	NameTab syms;
 	VEC(const char *) fnames;       /* function names taken */
-	/* the top-level model's ML program, decoded from the wire */
-	const void *wire_stub;          /* pm->mlprogram stands for it */
-	const uint8_t *wire_prog;
-	size_t wire_len;
-	/* weight payloads, referenced where they are (pb_reader.c pbr_weight) */
+	/* left out of protobuf-c's unpack (pb_elide.c): the ML programs and
+	 * the weight payloads, referenced where they are in the model's bytes */
+	VEC(PbBytes) progs;
 	VEC(PbWeightRef) wrefs;
 	bool keep_bytes;                /* the bytes live as long as the module */
 } Rd;
@@ -56,8 +57,16 @@ static inline SrcLoc pbr_floc(const Rd *r)
 	return (SrcLoc){ .file = r->file };
 }
 
+/* pb_func.c: opening a function. */
+const char *pbr_dup(Rd *r, const char *s);
 /* A function name not used yet in this module. */
 const char *pbr_func_name(Rd *r, const char *want);
+/* A MIL identifier for a feature or layer name (e.g. "50" -> "_50"). */
+const char *pbr_vname(Rd *r, const char *orig);
+/* The MIL opset a model's spec version implies. */
+const char *pbr_spec_opset(const ModelDesc *d);
+/* The function's parameters from its described inputs. */
+void pbr_desc_params(Rd *r, Func *f, const FuncDesc *fd);
 
 /* An immediate tensor's payload, whichever decoder found it: `field` is
  * the TensorValue oneof number (0: none, 1 floats, 2 ints, 3 bools,
@@ -71,18 +80,11 @@ typedef struct PbTensorPayload {
 	const void *v;
 } PbTensorPayload;
 
+/* pb_tensor.c */
 const Lit *pbr_tensor_value(Rd *r, const Type *t, const PbTensorPayload *tp, SrcLoc loc);
-/* A serialized ValueType / Value, unpacked with protobuf-c and read. */
-const Type *pbr_vtype_bytes(Rd *r, const uint8_t *p, size_t n, SrcLoc loc);
-const Lit *pbr_value_bytes(Rd *r, const uint8_t *p, size_t n, SrcLoc loc);
 
-/* fe_read_protobuf with every ML program read from protobuf-c's unpacked
- * structs (tests compare the two paths). */
-Module *pbr_read_protobuf_unpacked(const char *file, const void *data, size_t len,
-                                   const char *model_path, const char *format, DiagList *dl);
-
-/* pb_program.c: a serialized MILSpec.Program into r->m, as read_program
- * does from the unpacked struct.  0, or -1 with diagnostics. */
+/* pb_program.c: a serialized MILSpec.Program into r->m; `prefix` names
+ * its functions inside a pipeline.  0, or -1 with diagnostics. */
 int pbw_read_program(Rd *r, const uint8_t *p, size_t n, const char *prefix);
 /* The keys of a serialized Program's functions map, in order (arena
  * strings); -1 when the bytes do not decode. */

@@ -1,8 +1,9 @@
 /*
- * pb_spec.h - the protobuf-c generated types, for the two files that read
- * them: pb_reader.c (model, description, ML programs, pipelines, other
- * kinds) and pb_nn.c (legacy neural-network layers).  Nothing else in the
- * project includes generated headers (STYLE.md point 16).
+ * pb_spec.h - the protobuf-c generated types, for the files that read
+ * them: pb_reader.c (model kinds, pipelines), pb_desc.c (the description),
+ * pb_elide.c (the unpack) and pb_nn.c (legacy neural-network layers).
+ * Nothing else in the project includes generated headers (STYLE.md
+ * point 16).
  */
 #ifndef ANELINT_FRONTEND_PB_SPEC_H
 #define ANELINT_FRONTEND_PB_SPEC_H
@@ -21,18 +22,21 @@
 /* Deepest nesting read; largest tensor rank accepted. */
 enum { MAX_DEPTH = PBR_MAX_DEPTH, MAX_RANK = 64 };
 
-/* pb_reader.c, for pb_nn.c */
-const char *pbr_dup(Rd *r, const char *s);
-/* A MIL identifier for a feature or layer name (e.g. "50" -> "_50"). */
-const char *pbr_vname(Rd *r, const char *orig);
+typedef SPEC(Model) PbModel;
+
+/* pb_desc.c: the model description. */
+ModelDesc *pbr_read_desc(Rd *r, const PbModel *pm, const char *format);
+/* The name of the set field of a oneof, from the schema. */
 const char *pbr_oneof_name(const ProtobufCMessageDescriptor *d, unsigned number);
-/* The MIL opset a model's spec version implies. */
-const char *pbr_spec_opset(const ModelDesc *d);
-/* The function's parameters from its described inputs. */
-void pbr_desc_params(Rd *r, Func *f, const FuncDesc *fd);
+const char *pbr_model_kind(const PbModel *pm);
+const SPEC(Pipeline) *pbr_model_pipeline(const PbModel *pm);
+
+/* pb_elide.c: the unpack, with ML programs and weights left in place. */
+PbModel *pbr_unpack_model(Rd *r, const uint8_t *data, size_t len, bool *too_deep);
+const uint8_t *pbr_program_bytes(Rd *r, const MILS(Program) *pp, size_t *n, uint8_t **owned);
 
 /* A WeightParams' payloads, whether protobuf-c unpacked them or they were
- * left in the model's bytes (pb_reader.c): the fields' lengths and data.
+ * left in the model's bytes (pb_elide.c): the fields' lengths and data.
  * `floats` may be unaligned (read it with memcpy, or keep it as a literal:
  * ir/literal.c reads any address). */
 typedef struct PbWeight {

@@ -34,6 +34,8 @@
  */
 #include "frontend/frontend.h"
 #include "frontend/irbuild.h"
+#include "frontend/pymil_lex.h"
+#include "frontend/pymil_lit.h"
 #include "ir/op_catalogue.h"
 
 #include <errno.h>
@@ -42,49 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	MAX_DEPTH = 64,         /* nested blocks, nested list literals */
-	MAX_RANK = 32,
-	MAX_NUM_TEXT = 64,      /* characters of one number */
-};
-
-/* ------------------------------------------------------------ tokens */
-
-typedef enum TokKind {
-	T_EOF, T_IDENT, T_VAR, T_INT, T_FLOAT, T_STRING, T_OPAQUE, T_ARROW, T_PUNCT,
-} TokKind;
-
-typedef struct Tok {
-	TokKind kind;
-	char c;                 /* T_PUNCT */
-	const char *s;          /* IDENT, VAR (without '%'), OPAQUE: into the text;
-	                         * STRING: decoded, NUL-terminated, module arena */
-	size_t n;
-	uint64_t mag;           /* T_INT magnitude */
-	bool neg;
-	double f;               /* T_FLOAT */
-	uint32_t line, col;
-} Tok;
-
-typedef struct Lex {
-	size_t pos;
-	uint32_t line, col;
-	Tok tok;
-} Lex;
-
-/* A Python literal as read, before it gets a dtype. */
-typedef enum PyKind { PY_INT, PY_FLOAT, PY_BOOL, PY_STR, PY_LIST, PY_NONE } PyKind;
-
-typedef struct PyLit PyLit;
-struct PyLit {
-	PyKind kind;
-	uint32_t line, col;
-	int64_t i;              /* PY_INT, PY_BOOL */
-	double f;               /* PY_FLOAT */
-	const char *s;          /* PY_STR */
-	uint32_t n;             /* PY_LIST */
-	PyLit **items;
-};
+enum { MAX_DEPTH = PYMIL_MAX_DEPTH, MAX_RANK = PYMIL_MAX_RANK };
 
 typedef enum ArgKind { A_VAR, A_TUPLE, A_LIT, A_OPAQUE } ArgKind;
 
@@ -113,12 +73,7 @@ enum { DT_KNOWN, DT_GUESSED, DT_ASSUMED };
 
 typedef struct Py {
 	Module *m;
-	DiagList *dl;
-	const char *file;
-	const char *src;
-	size_t len;
-	Lex lx;
-	bool failed;
+	PyLex lx;
 	Arena *scratch;         /* statement syntax; reset between top-level statements */
 	int depth;
 	/* the function being read */
@@ -132,378 +87,12 @@ typedef struct Py {
 	uint32_t nguessed, nassumed;    /* over the module */
 } Py;
 
-static void perr(Py *p, uint32_t line, uint32_t col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+#define TOK_ERR(p, ...) PYL_TOK_ERR(&(p)->lx, __VA_ARGS__)
 
-static void perr(Py *p, uint32_t line, uint32_t col, const char *fmt, ...)
+/* What the literal reader (pymil_lit.c) works with. */
+static PyLitCtx lit_ctx(Py *p)
 {
-	if (p->failed)
-		return;
-	p->failed = true;
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	diag_add(p->dl, SEV_ERROR, NULL, (SrcLoc){ .file = p->file, .line = line, .col = col },
-	         "%s", buf);
-}
-
-#define TOK_ERR(p, ...) perr((p), (p)->lx.tok.line, (p)->lx.tok.col, __VA_ARGS__)
-
-static bool is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-static bool is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_namechar(int c)
-{
-	return is_alpha(c) || is_digit(c) || c == '.' || c == '@';
-}
-
-static int cur(const Py *p, size_t k)
-{
-	size_t i = p->lx.pos + k;
-	return i < p->len ? (unsigned char)p->src[i] : -1;
-}
-
-static void adv(Py *p, size_t k)
-{
-	for (size_t i = 0; i < k && p->lx.pos < p->len; i++) {
-		if (p->src[p->lx.pos] == '\n') {
-			p->lx.line++;
-			p->lx.col = 1;
-		} else {
-			p->lx.col++;
-		}
-		p->lx.pos++;
-	}
-}
-
-/* Append one code point as UTF-8. */
-static size_t put_utf8(char *d, uint32_t cp)
-{
-	if (cp < 0x80) {
-		d[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		d[0] = (char)(0xc0 | (cp >> 6));
-		d[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		d[0] = (char)(0xe0 | (cp >> 12));
-		d[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		d[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	d[0] = (char)(0xf0 | (cp >> 18));
-	d[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	d[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	d[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-static int hexval(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* A Python string repr, '...' or "...", decoded into the module arena. */
-static void lex_string(Py *p, Tok *t)
-{
-	int q = cur(p, 0);
-	size_t start = p->lx.pos + 1, end = start;
-	while (end < p->len && p->src[end] != q && p->src[end] != '\n') {
-		if (p->src[end] == '\\' && end + 1 < p->len && p->src[end + 1] != '\n')
-			end++;
-		end++;
-	}
-	if (end >= p->len || p->src[end] != q) {
-		perr(p, t->line, t->col, "unterminated string");
-		return;
-	}
-	/* decoded text is never longer than the source (\U escapes: 10 -> 4) */
-	char *d = arena_alloc(p->m->arena, end - start + 1);
-	size_t k = 0;
-	for (size_t i = start; i < end; i++) {
-		unsigned char c = (unsigned char)p->src[i];
-		if (c == 0) {
-			perr(p, t->line, t->col, "NUL byte in string");
-			return;
-		}
-		if (c != '\\') {
-			d[k++] = (char)c;
-			continue;
-		}
-		unsigned char e = (unsigned char)p->src[++i];
-		int ndig = 0;
-		switch (e) {
-		case 'n': d[k++] = '\n'; break;
-		case 't': d[k++] = '\t'; break;
-		case 'r': d[k++] = '\r'; break;
-		case '0': d[k++] = 0; break;
-		case '\\': case '\'': case '"': d[k++] = (char)e; break;
-		case 'x': ndig = 2; break;
-		case 'u': ndig = 4; break;
-		case 'U': ndig = 8; break;
-		default:
-			d[k++] = '\\';
-			d[k++] = (char)e;
-			break;
-		}
-		if (ndig) {
-			uint32_t cp = 0;
-			for (int j = 0; j < ndig; j++) {
-				int h = i + 1 < end ? hexval((unsigned char)p->src[i + 1]) : -1;
-				if (h < 0) {
-					perr(p, t->line, t->col, "bad \\%c escape in string", e);
-					return;
-				}
-				cp = cp * 16 + (uint32_t)h;
-				i++;
-			}
-			if (cp > 0x10ffff || cp == 0) {
-				perr(p, t->line, t->col, "escape \\%c gives no valid character", e);
-				return;
-			}
-			k += put_utf8(d + k, cp);
-		}
-	}
-	d[k] = 0;
-	if (strlen(d) != k) {
-		perr(p, t->line, t->col, "NUL character in string");
-		return;
-	}
-	t->kind = T_STRING;
-	t->s = d;
-	t->n = k;
-	adv(p, end + 1 - p->lx.pos);
-}
-
-/* A Python int or float repr: -?[0-9]+ | -?[0-9]+.[0-9]*([eE][+-]?[0-9]+)? | -?[0-9]+e.. */
-static void lex_number(Py *p, Tok *t)
-{
-	size_t i = p->lx.pos, start = i;
-	bool neg = false, is_float = false;
-	if (p->src[i] == '-') {
-		neg = true;
-		i++;
-	}
-	while (i < p->len && is_digit(p->src[i]))
-		i++;
-	if (i < p->len && p->src[i] == '.') {
-		is_float = true;
-		i++;
-		while (i < p->len && is_digit(p->src[i]))
-			i++;
-	}
-	if (i < p->len && (p->src[i] == 'e' || p->src[i] == 'E')) {
-		size_t j = i + 1;
-		if (j < p->len && (p->src[j] == '+' || p->src[j] == '-'))
-			j++;
-		if (j < p->len && is_digit(p->src[j])) {
-			is_float = true;
-			i = j;
-			while (i < p->len && is_digit(p->src[i]))
-				i++;
-		}
-	}
-	if (i < p->len && is_namechar((unsigned char)p->src[i]) && p->src[i] != '.') {
-		perr(p, t->line, t->col, "malformed number");
-		return;
-	}
-	size_t n = i - start;
-	if (is_float) {
-		char buf[MAX_NUM_TEXT + 1];
-		if (n > MAX_NUM_TEXT) {
-			perr(p, t->line, t->col, "number too long");
-			return;
-		}
-		memcpy(buf, p->src + start, n);
-		buf[n] = 0;
-		t->kind = T_FLOAT;
-		t->f = strtod(buf, NULL);
-	} else {
-		uint64_t mag = 0;
-		for (size_t k = start + neg; k < i; k++) {
-			unsigned dgt = (unsigned)(p->src[k] - '0');
-			if (mag > (UINT64_MAX - dgt) / 10) {
-				perr(p, t->line, t->col, "integer out of range");
-				return;
-			}
-			mag = mag * 10 + dgt;
-		}
-		t->kind = T_INT;
-		t->mag = mag;
-		t->neg = neg;
-	}
-	adv(p, n);
-}
-
-static void next(Py *p)
-{
-	Tok *t = &p->lx.tok;
-	for (;;) {
-		int c = cur(p, 0);
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-			adv(p, 1);
-		else
-			break;
-	}
-	memset(t, 0, sizeof *t);
-	t->line = p->lx.line;
-	t->col = p->lx.col;
-	if (p->failed) {
-		t->kind = T_EOF;
-		return;
-	}
-	int c = cur(p, 0);
-	if (c < 0) {
-		t->kind = T_EOF;
-		return;
-	}
-	if (is_alpha(c)) {
-		size_t i = p->lx.pos;
-		while (i < p->len && is_namechar((unsigned char)p->src[i]))
-			i++;
-		t->kind = T_IDENT;
-		t->s = p->src + p->lx.pos;
-		t->n = i - p->lx.pos;
-		adv(p, t->n);
-		return;
-	}
-	if (c == '%') {
-		size_t i = p->lx.pos + 1;
-		while (i < p->len && is_namechar((unsigned char)p->src[i]))
-			i++;
-		if (i == p->lx.pos + 1) {
-			perr(p, t->line, t->col, "'%%' without a variable name");
-			return;
-		}
-		t->kind = T_VAR;
-		t->s = p->src + p->lx.pos + 1;
-		t->n = i - p->lx.pos - 1;
-		adv(p, i - p->lx.pos);
-		return;
-	}
-	if (is_digit(c) || (c == '-' && is_digit(cur(p, 1)))) {
-		lex_number(p, t);
-		return;
-	}
-	if (c == '-' && cur(p, 1) == '>') {
-		t->kind = T_ARROW;
-		adv(p, 2);
-		return;
-	}
-	if (c == '-' && cur(p, 1) == 'i' && cur(p, 2) == 'n' && cur(p, 3) == 'f' &&
-	    !is_namechar(cur(p, 4))) {
-		t->kind = T_FLOAT;
-		t->f = -INFINITY;
-		adv(p, 4);
-		return;
-	}
-	if (c == '"' || c == '\'') {
-		lex_string(p, t);
-		return;
-	}
-	if (c == '<') {
-		size_t i = p->lx.pos + 1;
-		while (i < p->len && p->src[i] != '>' && p->src[i] != '\n' && p->src[i] != 0)
-			i++;
-		if (i >= p->len || p->src[i] != '>') {
-			perr(p, t->line, t->col, "unterminated '<...>' object");
-			return;
-		}
-		t->kind = T_OPAQUE;
-		t->s = p->src + p->lx.pos;
-		t->n = i + 1 - p->lx.pos;
-		adv(p, t->n);
-		return;
-	}
-	if (strchr("()[]{},:=*^", c) && c != 0) {
-		t->kind = T_PUNCT;
-		t->c = (char)c;
-		adv(p, 1);
-		return;
-	}
-	if (c >= 0x20 && c < 0x7f)
-		perr(p, t->line, t->col, "unexpected character '%c'", c);
-	else
-		perr(p, t->line, t->col, "unexpected byte 0x%02x", (unsigned)c);
-}
-
-/* The current token, for messages. */
-static const char *tok_what(Py *p, char *buf, size_t n)
-{
-	const Tok *t = &p->lx.tok;
-	switch (t->kind) {
-	case T_EOF: return "end of input";
-	case T_IDENT: snprintf(buf, n, "'%.*s'", (int)(t->n > 40 ? 40 : t->n), t->s); return buf;
-	case T_VAR: snprintf(buf, n, "'%%%.*s'", (int)(t->n > 40 ? 40 : t->n), t->s); return buf;
-	case T_INT: case T_FLOAT: return "a number";
-	case T_STRING: return "a string";
-	case T_OPAQUE: return "a '<...>' object";
-	case T_ARROW: return "'->'";
-	case T_PUNCT: snprintf(buf, n, "'%c'", t->c); return buf;
-	}
-	return "?";
-}
-
-static bool is_punct(const Py *p, char c)
-{
-	return p->lx.tok.kind == T_PUNCT && p->lx.tok.c == c;
-}
-
-static bool accept(Py *p, char c)
-{
-	if (!is_punct(p, c))
-		return false;
-	next(p);
-	return true;
-}
-
-static bool expect(Py *p, char c, const char *where)
-{
-	if (accept(p, c))
-		return true;
-	char buf[64];
-	TOK_ERR(p, "expected '%c' %s, found %s", c, where, tok_what(p, buf, sizeof buf));
-	return false;
-}
-
-static bool tok_is_word(const Py *p, const char *w)
-{
-	const Tok *t = &p->lx.tok;
-	return t->kind == T_IDENT && t->n == strlen(w) && memcmp(t->s, w, t->n) == 0;
-}
-
-/* A copy of the current IDENT / VAR text in the module arena. */
-static const char *tok_name(Py *p)
-{
-	return arena_strndup(p->m->arena, p->lx.tok.s, p->lx.tok.n);
-}
-
-/* The token after the current one, without consuming anything. */
-static Tok peek(Py *p)
-{
-	Lex save = p->lx;
-	next(p);
-	Tok t = p->lx.tok;
-	p->lx = save;
-	return t;
+	return (PyLitCtx){ &p->lx, p->m, p->scratch, &p->depth };
 }
 
 /* ------------------------------------------------------------ types */
@@ -515,7 +104,7 @@ static const Type *tagged_type(Py *p, DType dt, bool is_dict, int32_t rank, cons
 	bool scalar_tag = taglen == 6 && memcmp(tag, "Scalar", 6) == 0;
 	if (is_dict) {
 		if (!scalar_tag || rank != 0) {
-			perr(p, line, col, "a dict type must be a scalar '(dict)(Scalar)'");
+			pyl_error(&p->lx, line, col, "a dict type must be a scalar '(dict)(Scalar)'");
 			return NULL;
 		}
 		return type_dict(tt, type_scalar(tt, DT_STRING), type_scalar(tt, DT_FP64));
@@ -524,7 +113,7 @@ static const Type *tagged_type(Py *p, DType dt, bool is_dict, int32_t rank, cons
 		return type_tensor(tt, dt, rank, dims);
 	if (scalar_tag) {
 		if (rank != 0) {
-			perr(p, line, col, "a '(Scalar)' type has a shape");
+			pyl_error(&p->lx, line, col, "a '(Scalar)' type has a shape");
 			return NULL;
 		}
 		return type_scalar(tt, dt);
@@ -533,7 +122,7 @@ static const Type *tagged_type(Py *p, DType dt, bool is_dict, int32_t rank, cons
 		return type_state(tt, type_tensor(tt, dt, rank, dims));
 	if (taglen == 4 && memcmp(tag, "List", 4) == 0)
 		return type_list(tt, type_tensor(tt, dt, rank, dims), dim_unknown());
-	perr(p, line, col, "unknown type tag '(%.*s)' (want Tensor, Scalar, State or List)",
+	pyl_error(&p->lx, line, col, "unknown type tag '(%.*s)' (want Tensor, Scalar, State or List)",
 	     (int)(taglen > 20 ? 20 : taglen), tag);
 	return NULL;
 }
@@ -544,7 +133,7 @@ static const Type *parse_type(Py *p);
 static const Type *parse_shape_type(Py *p, bool in_list)
 {
 	uint32_t line = p->lx.tok.line, col = p->lx.tok.col;
-	if (!expect(p, '(', "to open a type"))
+	if (!pyl_expect(&p->lx, '(', "to open a type"))
 		return NULL;
 	Dim dims[MAX_RANK + 1];
 	int32_t rank = 0;
@@ -563,16 +152,16 @@ static const Type *parse_shape_type(Py *p, bool in_list)
 				return NULL;
 			}
 			dims[rank++] = dim_const((int64_t)t.mag);
-			next(p);
+			pyl_next(&p->lx);
 		} else if (t.kind == T_IDENT) {
 			DType d = dtype_from_name(t.s, t.n);
 			bool dict = t.n == 4 && memcmp(t.s, "dict", 4) == 0;
-			Tok after = peek(p);
+			Tok after = pyl_peek(&p->lx);
 			bool last = after.kind == T_PUNCT && after.c == ')';
 			if (last && (d != DT_COUNT || dict)) {
 				dt = d;
 				is_dict = dict;
-				next(p);
+				pyl_next(&p->lx);
 				break;
 			}
 			if (last) {
@@ -585,40 +174,40 @@ static const Type *parse_shape_type(Py *p, bool in_list)
 			}
 			Dim d0 = { DIM_SYM, 0, type_intern_sym(p->m->types, t.s, t.n) };
 			dims[rank++] = d0;
-			next(p);
+			pyl_next(&p->lx);
 		} else {
 			TOK_ERR(p, "expected a dimension or a dtype in a type, found %s",
-			        tok_what(p, buf, sizeof buf));
+			        pyl_tok_what(&p->lx, buf, sizeof buf));
 			return NULL;
 		}
-		if (is_punct(p, ')')) {
+		if (pyl_is_punct(&p->lx, ')')) {
 			TOK_ERR(p, "type without a dtype");
 			return NULL;
 		}
-		if (!expect(p, ',', "between dimensions"))
+		if (!pyl_expect(&p->lx, ',', "between dimensions"))
 			return NULL;
 	}
-	if (!expect(p, ')', "after the dtype"))
+	if (!pyl_expect(&p->lx, ')', "after the dtype"))
 		return NULL;
-	if (is_punct(p, '*') || is_punct(p, '^'))
-		next(p);
+	if (pyl_is_punct(&p->lx, '*') || pyl_is_punct(&p->lx, '^'))
+		pyl_next(&p->lx);
 	if (in_list) {
 		if (is_dict) {
-			perr(p, line, col, "a list of dicts is not supported");
+			pyl_error(&p->lx, line, col, "a list of dicts is not supported");
 			return NULL;
 		}
 		return type_tensor(p->m->types, dt, rank, dims);
 	}
-	if (!expect(p, '(', "to open the type tag"))
+	if (!pyl_expect(&p->lx, '(', "to open the type tag"))
 		return NULL;
 	if (p->lx.tok.kind != T_IDENT) {
 		TOK_ERR(p, "expected a type tag (Tensor, Scalar, State, List), found %s",
-		        tok_what(p, buf, sizeof buf));
+		        pyl_tok_what(&p->lx, buf, sizeof buf));
 		return NULL;
 	}
 	Tok tag = p->lx.tok;
-	next(p);
-	if (!expect(p, ')', "after the type tag"))
+	pyl_next(&p->lx);
+	if (!pyl_expect(&p->lx, ')', "after the type tag"))
 		return NULL;
 	return tagged_type(p, dt, is_dict, rank, dims, tag.s, tag.n, tag.line, tag.col);
 }
@@ -626,42 +215,42 @@ static const Type *parse_shape_type(Py *p, bool in_list)
 /* 'List' '[' (INT | IDENT | '?') ',' type-or-shape ']' ('(' 'List' ')')? */
 static const Type *parse_list_type(Py *p)
 {
-	next(p);        /* List */
-	if (!expect(p, '[', "after 'List'"))
+	pyl_next(&p->lx);        /* List */
+	if (!pyl_expect(&p->lx, '[', "after 'List'"))
 		return NULL;
 	Dim len = dim_unknown();
 	Tok t = p->lx.tok;
 	if (t.kind == T_INT && !t.neg && t.mag <= (uint64_t)INT64_MAX) {
 		len = dim_const((int64_t)t.mag);
-		next(p);
+		pyl_next(&p->lx);
 	} else if (t.kind == T_IDENT) {
 		if (!(t.n == 1 && t.s[0] == '?'))
 			len = (Dim){ DIM_SYM, 0, type_intern_sym(p->m->types, t.s, t.n) };
-		next(p);
+		pyl_next(&p->lx);
 	} else {
 		TOK_ERR(p, "expected the list length");
 		return NULL;
 	}
-	if (!expect(p, ',', "after the list length"))
+	if (!pyl_expect(&p->lx, ',', "after the list length"))
 		return NULL;
 	const Type *elem;
-	if (is_punct(p, '(')) {
+	if (pyl_is_punct(&p->lx, '(')) {
 		elem = parse_shape_type(p, true);
 	} else {
 		char buf[64];
-		TOK_ERR(p, "expected the list element type, found %s", tok_what(p, buf, sizeof buf));
+		TOK_ERR(p, "expected the list element type, found %s", pyl_tok_what(&p->lx, buf, sizeof buf));
 		return NULL;
 	}
-	if (!elem || !expect(p, ']', "to close the list type"))
+	if (!elem || !pyl_expect(&p->lx, ']', "to close the list type"))
 		return NULL;
-	if (is_punct(p, '(')) {
-		next(p);
-		if (!tok_is_word(p, "List")) {
+	if (pyl_is_punct(&p->lx, '(')) {
+		pyl_next(&p->lx);
+		if (!pyl_tok_is_word(&p->lx, "List")) {
 			TOK_ERR(p, "a list type must be tagged '(List)'");
 			return NULL;
 		}
-		next(p);
-		if (!expect(p, ')', "after the type tag"))
+		pyl_next(&p->lx);
+		if (!pyl_expect(&p->lx, ')', "after the type tag"))
 			return NULL;
 	}
 	return type_list(p->m->types, elem, len);
@@ -669,7 +258,7 @@ static const Type *parse_list_type(Py *p)
 
 static const Type *parse_type(Py *p)
 {
-	if (tok_is_word(p, "List"))
+	if (pyl_tok_is_word(&p->lx, "List"))
 		return parse_list_type(p);
 	return parse_shape_type(p, false);
 }
@@ -678,7 +267,7 @@ static const Type *parse_type(Py *p)
 
 static SrcLoc at(const Py *p, uint32_t line, uint32_t col)
 {
-	return (SrcLoc){ .file = p->file, .line = line, .col = col };
+	return (SrcLoc){ .file = p->lx.file, .line = line, .col = col };
 }
 
 static ValueId lookup(Py *p, const char *name)
@@ -694,13 +283,13 @@ static bool define(Py *p, Block *b, const char *name, ValueId id, uint32_t line,
 	ValueId old = nt_lookup(&p->names, name);
 	if (old != VALUE_NONE && ir_value(p->f, old)->block == b) {
 		SrcLoc l = ir_value_loc(p->f, old);
-		perr(p, line, col, "'%%%s' is defined twice (first at %u:%u)", name, l.line, l.col);
+		pyl_error(&p->lx, line, col, "'%%%s' is defined twice (first at %u:%u)", name, l.line, l.col);
 		return false;
 	}
 	ValueId el = nt_lookup(&p->elided, name);
 	if (el != VALUE_NONE) {
 		SrcLoc l = ir_value_loc(p->f, el);
-		perr(p, line, col, "'%%%s' is defined here but used before, at %u:%u", name,
+		pyl_error(&p->lx, line, col, "'%%%s' is defined here but used before, at %u:%u", name,
 		     l.line, l.col);
 		return false;
 	}
@@ -733,318 +322,6 @@ static ValueId make_elided(Py *p, const char *name, const Type *t, uint32_t line
 	p->assumed_now = DT_KNOWN;
 	nt_define(&p->elided, name, id);
 	return id;
-}
-
-/* ------------------------------------------------------------ literals */
-
-static PyLit *py_new(Py *p, PyKind k)
-{
-	PyLit *l = arena_alloc(p->scratch, sizeof *l);
-	l->kind = k;
-	l->line = p->lx.tok.line;
-	l->col = p->lx.tok.col;
-	return l;
-}
-
-static PyLit *parse_pylit(Py *p);
-
-/* '[' items ']' or '(' items ')' (a Python tuple reads as a list) */
-static PyLit *parse_pyseq(Py *p, char close)
-{
-	PyLit *l = py_new(p, PY_LIST);
-	if (++p->depth > MAX_DEPTH) {
-		TOK_ERR(p, "literal nested deeper than %d", MAX_DEPTH);
-		return NULL;
-	}
-	next(p);
-	VEC(PyLit *) items = { 0 };
-	while (!is_punct(p, close)) {
-		PyLit *it = parse_pylit(p);
-		if (!it)
-			return NULL;
-		vec_push(p->scratch, &items, it);
-		if (!accept(p, ',')) {
-			if (is_punct(p, close))
-				break;
-			char buf[64];
-			TOK_ERR(p, "expected ',' or '%c' in a literal, found %s", close,
-			        tok_what(p, buf, sizeof buf));
-			return NULL;
-		}
-	}
-	next(p);
-	p->depth--;
-	l->n = items.n;
-	l->items = items.v;
-	return l;
-}
-
-static PyLit *parse_pylit(Py *p)
-{
-	Tok t = p->lx.tok;
-	PyLit *l;
-	char buf[64];
-	switch (t.kind) {
-	case T_INT:
-		if (t.mag > (uint64_t)INT64_MAX + t.neg) {
-			TOK_ERR(p, "integer out of range");
-			return NULL;
-		}
-		l = py_new(p, PY_INT);
-		l->i = t.neg ? (int64_t)(0 - t.mag) : (int64_t)t.mag;
-		next(p);
-		return l;
-	case T_FLOAT:
-		l = py_new(p, PY_FLOAT);
-		l->f = t.f;
-		next(p);
-		return l;
-	case T_STRING:
-		l = py_new(p, PY_STR);
-		l->s = t.s;
-		next(p);
-		return l;
-	case T_IDENT:
-		if (tok_is_word(p, "True") || tok_is_word(p, "False")) {
-			l = py_new(p, PY_BOOL);
-			l->i = tok_is_word(p, "True");
-		} else if (tok_is_word(p, "inf") || tok_is_word(p, "nan")) {
-			l = py_new(p, PY_FLOAT);
-			l->f = tok_is_word(p, "inf") ? INFINITY : NAN;
-		} else if (tok_is_word(p, "None")) {
-			l = py_new(p, PY_NONE);
-		} else {
-			break;
-		}
-		next(p);
-		return l;
-	case T_PUNCT:
-		if (t.c == '[')
-			return parse_pyseq(p, ']');
-		if (t.c == '(')
-			return parse_pyseq(p, ')');
-		break;
-	default:
-		break;
-	}
-	TOK_ERR(p, "expected a value, found %s", tok_what(p, buf, sizeof buf));
-	return NULL;
-}
-
-/* Shape of a (nested) list literal; false when ragged or mixed. */
-static bool py_shape(Py *p, const PyLit *l, int32_t *rank, Dim *dims)
-{
-	*rank = 0;
-	const PyLit *x = l;
-	while (x->kind == PY_LIST) {
-		if (*rank == MAX_RANK) {
-			perr(p, l->line, l->col, "list literal of rank above %d", MAX_RANK);
-			return false;
-		}
-		dims[(*rank)++] = dim_const(x->n);
-		if (!x->n)
-			break;
-		x = x->items[0];
-	}
-	return true;
-}
-
-/* Check that every sub-list at depth d has dims[d] items; count leaves. */
-static bool py_check(Py *p, const PyLit *l, int32_t d, int32_t rank, const Dim *dims)
-{
-	if (d == rank) {
-		if (l->kind == PY_LIST) {
-			perr(p, l->line, l->col, "ragged list literal");
-			return false;
-		}
-		if (l->kind == PY_NONE) {
-			perr(p, l->line, l->col, "None inside a list literal");
-			return false;
-		}
-		return true;
-	}
-	if (l->kind != PY_LIST || (int64_t)l->n != dims[d].size) {
-		perr(p, l->line, l->col, "ragged list literal");
-		return false;
-	}
-	for (uint32_t i = 0; i < l->n; i++)
-		if (!py_check(p, l->items[i], d + 1, rank, dims))
-			return false;
-	return true;
-}
-
-typedef struct Leaves {
-	bool any_int, any_float, any_bool, any_str, big;
-} Leaves;
-
-static void py_leaves(const PyLit *l, Leaves *lv)
-{
-	switch (l->kind) {
-	case PY_LIST:
-		for (uint32_t i = 0; i < l->n; i++)
-			py_leaves(l->items[i], lv);
-		return;
-	case PY_INT:
-		lv->any_int = true;
-		if (l->i < INT32_MIN || l->i > INT32_MAX)
-			lv->big = true;
-		return;
-	case PY_FLOAT: lv->any_float = true; return;
-	case PY_BOOL: lv->any_bool = true; return;
-	case PY_STR: lv->any_str = true; return;
-	case PY_NONE: return;
-	}
-}
-
-static bool int_fits(int64_t v, DType dt)
-{
-	unsigned bits = dtype_info[dt].bits;
-	if (dtype_info[dt].cls == DTC_SINT) {
-		if (bits >= 64)
-			return true;
-		int64_t lo = -((int64_t)1 << (bits - 1)), hi = ((int64_t)1 << (bits - 1)) - 1;
-		return v >= lo && v <= hi;
-	}
-	if (v < 0)
-		return false;
-	return bits >= 64 || (uint64_t)v <= ((uint64_t)1 << bits) - 1;
-}
-
-static bool store_leaf(Py *p, const PyLit *l, DType dt, uint8_t *dst)
-{
-	DTypeClass cls = dtype_info[dt].cls;
-	if (cls == DTC_STRING) {
-		if (l->kind != PY_STR) {
-			perr(p, l->line, l->col, "expected a string in a string literal");
-			return false;
-		}
-		memcpy(dst, &l->s, sizeof l->s);
-		return true;
-	}
-	if (l->kind == PY_STR) {
-		perr(p, l->line, l->col, "string in a %s literal", dtype_name(dt));
-		return false;
-	}
-	double x = l->kind == PY_FLOAT ? l->f : (double)l->i;
-	if (cls == DTC_FLOAT) {
-		switch (dt) {
-		case DT_FP16: { uint16_t h = fp16_from_f64(x); memcpy(dst, &h, 2); break; }
-		case DT_BF16: { uint16_t h = bf16_from_f64(x); memcpy(dst, &h, 2); break; }
-		case DT_FP32: { float f = (float)x; memcpy(dst, &f, 4); break; }
-		case DT_FP64: memcpy(dst, &x, 8); break;
-		case DT_FP8E4M3FN: *dst = fp8e4m3fn_from_f64(x); break;
-		case DT_FP8E5M2: *dst = fp8e5m2_from_f64(x); break;
-		default: IR_DIE("float dtype %s", dtype_name(dt));
-		}
-		return true;
-	}
-	if (cls == DTC_BOOL) {
-		if (l->kind == PY_FLOAT || (l->kind == PY_INT && l->i != 0 && l->i != 1)) {
-			perr(p, l->line, l->col, "expected True or False in a bool literal");
-			return false;
-		}
-		*dst = l->i != 0;
-		return true;
-	}
-	if (l->kind == PY_FLOAT) {
-		perr(p, l->line, l->col, "float in a %s literal", dtype_name(dt));
-		return false;
-	}
-	int64_t v = l->i;
-	if (!int_fits(v, dt)) {
-		perr(p, l->line, l->col, "%lld is out of range for %s", (long long)v, dtype_name(dt));
-		return false;
-	}
-	switch (dtype_info[dt].elem_size) {
-	case 1: { uint8_t u = (uint8_t)v; *dst = u; break; }
-	case 2: { uint16_t u = (uint16_t)v; memcpy(dst, &u, 2); break; }
-	case 4: { uint32_t u = (uint32_t)v; memcpy(dst, &u, 4); break; }
-	default: memcpy(dst, &v, 8); break;
-	}
-	return true;
-}
-
-static bool store_leaves(Py *p, const PyLit *l, DType dt, uint8_t *data, int64_t *k)
-{
-	if (l->kind == PY_LIST) {
-		for (uint32_t i = 0; i < l->n; i++)
-			if (!store_leaves(p, l->items[i], dt, data, k))
-				return false;
-		return true;
-	}
-	size_t es = dtype_info[dt].elem_size;
-	return store_leaf(p, l, dt, data + (size_t)(*k)++ * es);
-}
-
-/* The dtype a literal has on its own (DT_COUNT for an empty list). */
-static DType repr_dtype(const Leaves *lv)
-{
-	if (lv->any_str)
-		return DT_STRING;
-	if (lv->any_float)
-		return DT_FP32;
-	if (lv->any_int)
-		return lv->big ? DT_INT64 : DT_INT32;
-	if (lv->any_bool)
-		return DT_BOOL;
-	return DT_COUNT;
-}
-
-/* Whether context dtype `want` can hold what the repr shows. */
-static bool ctx_fits(DType want, const Leaves *lv)
-{
-	switch (dtype_info[want].cls) {
-	case DTC_STRING: return !lv->any_int && !lv->any_float && !lv->any_bool;
-	case DTC_BOOL: return !lv->any_str && !lv->any_float && !lv->any_int;
-	case DTC_FLOAT: return !lv->any_str && !lv->any_bool;
-	default: return !lv->any_str && !lv->any_float && !lv->any_bool;
-	}
-}
-
-/* The first dtype of `mask` in the class of `dt`, or dt. */
-static DType in_mask(DType dt, uint32_t mask)
-{
-	if (dt == DT_COUNT || !mask || (mask & (1u << dt)))
-		return dt;
-	static const DType prefer[] = { DT_INT32, DT_INT64, DT_INT16, DT_INT8, DT_UINT32,
-	                                DT_UINT16, DT_UINT8, DT_FP32, DT_FP16, DT_FP64 };
-	for (size_t i = 0; i < sizeof prefer / sizeof prefer[0]; i++)
-		if ((mask & (1u << prefer[i])) && dtype_info[prefer[i]].cls == dtype_info[dt].cls)
-			return prefer[i];
-	if (dtype_is_int(dt))
-		for (size_t i = 0; i < sizeof prefer / sizeof prefer[0]; i++)
-			if ((mask & (1u << prefer[i])) && dtype_is_int(prefer[i]))
-				return prefer[i];
-	return dt;
-}
-
-static const Lit *make_lit(Py *p, const PyLit *l, DType ctx, uint32_t mask)
-{
-	Dim dims[MAX_RANK];
-	int32_t rank;
-	if (!py_shape(p, l, &rank, dims) || !py_check(p, l, 0, rank, dims))
-		return NULL;
-	Leaves lv = { 0 };
-	py_leaves(l, &lv);
-	int nclass = lv.any_str + (lv.any_int || lv.any_float) + lv.any_bool;
-	if (nclass > 1) {
-		perr(p, l->line, l->col, "list literal mixes strings, numbers and booleans");
-		return NULL;
-	}
-	DType dt = ctx != DT_COUNT && ctx_fits(ctx, &lv) ? ctx : in_mask(repr_dtype(&lv), mask);
-	if (dt == DT_COUNT)
-		dt = DT_INT32;      /* an empty list with nothing to say otherwise */
-	if (lv.big && dt == DT_INT32)
-		dt = DT_INT64;
-	const Type *t = type_tensor(p->m->types, dt, rank, dims);
-	int64_t count = type_numel(t);
-	if (count < 0)
-		IR_DIE("literal of unknown size");
-	uint8_t *data = arena_array(p->m->arena, count ? (size_t)count : 1, dtype_info[dt].elem_size);
-	int64_t k = 0;
-	if (!store_leaves(p, l, dt, data, &k))
-		return NULL;
-	return fe_lit_tensor(p->m, t, count, data);
 }
 
 /* ------------------------------------------------------------ context types */
@@ -1162,14 +439,14 @@ static bool parse_arg(Py *p, PArg *a)
 {
 	char buf[64];
 	if (p->lx.tok.kind != T_IDENT) {
-		TOK_ERR(p, "expected an argument name, found %s", tok_what(p, buf, sizeof buf));
+		TOK_ERR(p, "expected an argument name, found %s", pyl_tok_what(&p->lx, buf, sizeof buf));
 		return false;
 	}
-	a->name = tok_name(p);
+	a->name = pyl_tok_name(&p->lx);
 	a->line = p->lx.tok.line;
 	a->col = p->lx.tok.col;
-	next(p);
-	if (!expect(p, '=', "after the argument name"))
+	pyl_next(&p->lx);
+	if (!pyl_expect(&p->lx, '=', "after the argument name"))
 		return false;
 	Tok t = p->lx.tok;
 	if (t.kind == T_VAR) {
@@ -1178,33 +455,33 @@ static bool parse_arg(Py *p, PArg *a)
 		a->vars = arena_alloc(p->scratch, sizeof *a->vars);
 		a->vline = arena_alloc(p->scratch, sizeof *a->vline);
 		a->vcol = arena_alloc(p->scratch, sizeof *a->vcol);
-		a->vars[0] = tok_name(p);
+		a->vars[0] = pyl_tok_name(&p->lx);
 		a->vline[0] = t.line;
 		a->vcol[0] = t.col;
-		next(p);
+		pyl_next(&p->lx);
 		return true;
 	}
 	if (t.kind == T_OPAQUE) {
 		a->kind = A_OPAQUE;
 		a->opaque = arena_strndup(p->scratch, t.s, t.n);
-		next(p);
+		pyl_next(&p->lx);
 		return true;
 	}
 	if (t.kind == T_PUNCT && t.c == '(') {
-		Tok n = peek(p);
+		Tok n = pyl_peek(&p->lx);
 		if (n.kind == T_VAR || (n.kind == T_PUNCT && n.c == ')')) {
-			next(p);
+			pyl_next(&p->lx);
 			VEC(const char *) names = { 0 };
 			VEC(uint32_t) lines = { 0 }, cols = { 0 };
 			while (p->lx.tok.kind == T_VAR) {
-				vec_push(p->scratch, &names, tok_name(p));
+				vec_push(p->scratch, &names, pyl_tok_name(&p->lx));
 				vec_push(p->scratch, &lines, p->lx.tok.line);
 				vec_push(p->scratch, &cols, p->lx.tok.col);
-				next(p);
-				if (!accept(p, ','))
+				pyl_next(&p->lx);
+				if (!pyl_accept(&p->lx, ','))
 					break;
 			}
-			if (!expect(p, ')', "to close a tuple of variables"))
+			if (!pyl_expect(&p->lx, ')', "to close a tuple of variables"))
 				return false;
 			a->kind = A_TUPLE;
 			a->n = names.n;
@@ -1215,7 +492,8 @@ static bool parse_arg(Py *p, PArg *a)
 		}
 	}
 	a->kind = A_LIT;
-	a->lit = parse_pylit(p);
+	PyLitCtx lc = lit_ctx(p);
+	a->lit = pylit_parse(&lc);
 	return a->lit != NULL;
 }
 
@@ -1224,14 +502,14 @@ static bool parse_decl(Py *p, POut *o)
 {
 	char buf[64];
 	if (p->lx.tok.kind != T_VAR) {
-		TOK_ERR(p, "expected a variable, found %s", tok_what(p, buf, sizeof buf));
+		TOK_ERR(p, "expected a variable, found %s", pyl_tok_what(&p->lx, buf, sizeof buf));
 		return false;
 	}
-	o->name = tok_name(p);
+	o->name = pyl_tok_name(&p->lx);
 	o->line = p->lx.tok.line;
 	o->col = p->lx.tok.col;
-	next(p);
-	if (!expect(p, ':', "after the variable name"))
+	pyl_next(&p->lx);
+	if (!pyl_expect(&p->lx, ':', "after the variable name"))
 		return false;
 	o->type = parse_type(p);
 	return o->type != NULL;
@@ -1270,40 +548,40 @@ static bool parse_stmt(Py *p, Block *b)
 			if (!parse_decl(p, &o))
 				return false;
 			vec_push(p->scratch, &outs, o);
-			if (!accept(p, ','))
+			if (!pyl_accept(&p->lx, ','))
 				break;
 		}
 	}
-	if (!expect(p, '=', "before the op"))
+	if (!pyl_expect(&p->lx, '=', "before the op"))
 		return false;
 	if (p->lx.tok.kind != T_IDENT) {
-		TOK_ERR(p, "expected an op type, found %s", tok_what(p, buf, sizeof buf));
+		TOK_ERR(p, "expected an op type, found %s", pyl_tok_what(&p->lx, buf, sizeof buf));
 		return false;
 	}
-	const char *kind = tok_name(p);
-	next(p);
-	if (!expect(p, '(', "after the op type"))
+	const char *kind = pyl_tok_name(&p->lx);
+	pyl_next(&p->lx);
+	if (!pyl_expect(&p->lx, '(', "after the op type"))
 		return false;
 	VEC(PArg) args = { 0 };
-	while (!is_punct(p, ')')) {
+	while (!pyl_is_punct(&p->lx, ')')) {
 		PArg pa = { 0 };
 		if (!parse_arg(p, &pa))
 			return false;
 		for (uint32_t i = 0; i < args.n; i++)
 			if (strcmp(args.v[i].name, pa.name) == 0) {
-				perr(p, pa.line, pa.col, "argument '%s' given twice", pa.name);
+				pyl_error(&p->lx, pa.line, pa.col, "argument '%s' given twice", pa.name);
 				return false;
 			}
 		vec_push(p->scratch, &args, pa);
-		if (!accept(p, ',')) {
-			if (is_punct(p, ')'))
+		if (!pyl_accept(&p->lx, ',')) {
+			if (pyl_is_punct(&p->lx, ')'))
 				break;
 			TOK_ERR(p, "expected ',' or ')' after an argument, found %s",
-			        tok_what(p, buf, sizeof buf));
+			        pyl_tok_what(&p->lx, buf, sizeof buf));
 			return false;
 		}
 	}
-	next(p);
+	pyl_next(&p->lx);
 	fix_classify(p, kind, outs.v, outs.n);
 
 	const OpInfo *info = op_catalogue_lookup(kind, p->opset);
@@ -1332,7 +610,8 @@ static bool parse_stmt(Py *p, Block *b)
 		DType ctx = ctx_dtype(p, info, pa, args.v, args.n, outs.v, outs.n);
 		switch (pa->kind) {
 		case A_LIT: {
-			const Lit *l = make_lit(p, pa->lit, ctx, pa->oi ? pa->oi->dtypes : 0);
+			PyLitCtx lc = lit_ctx(p);
+			const Lit *l = pylit_make(&lc, pa->lit, ctx, pa->oi ? pa->oi->dtypes : 0);
 			if (!l)
 				return false;
 			ob_lit(&ob, pa->name, l);
@@ -1406,10 +685,10 @@ static bool parse_stmt(Py *p, Block *b)
 /* '(' decls? ')' : the parameters of block b */
 static bool parse_params(Py *p, Block *b)
 {
-	if (!expect(p, '(', "to open the parameters"))
+	if (!pyl_expect(&p->lx, '(', "to open the parameters"))
 		return false;
 	VEC(ValueId) ids = { 0 };
-	while (!is_punct(p, ')')) {
+	while (!pyl_is_punct(&p->lx, ')')) {
 		POut d = { 0 };
 		if (!parse_decl(p, &d))
 			return false;
@@ -1418,16 +697,16 @@ static bool parse_params(Py *p, Block *b)
 		if (!define(p, b, d.name, id, d.line, d.col))
 			return false;
 		vec_push(p->m->arena, &ids, id);
-		if (!accept(p, ',')) {
-			if (is_punct(p, ')'))
+		if (!pyl_accept(&p->lx, ',')) {
+			if (pyl_is_punct(&p->lx, ')'))
 				break;
 			char buf[64];
 			TOK_ERR(p, "expected ',' or ')' between parameters, found %s",
-			        tok_what(p, buf, sizeof buf));
+			        pyl_tok_what(&p->lx, buf, sizeof buf));
 			return false;
 		}
 	}
-	next(p);
+	pyl_next(&p->lx);
 	b->nparams = ids.n;
 	b->params = ids.v;
 	return true;
@@ -1444,27 +723,27 @@ static bool parse_block(Py *p, Block *b, bool is_body)
 		return false;
 	}
 	if (p->lx.tok.kind != T_IDENT) {
-		TOK_ERR(p, "expected a block name, found %s", tok_what(p, buf, sizeof buf));
+		TOK_ERR(p, "expected a block name, found %s", pyl_tok_what(&p->lx, buf, sizeof buf));
 		return false;
 	}
 	b->loc = at(p, p->lx.tok.line, p->lx.tok.col);
-	next(p);
+	pyl_next(&p->lx);
 	uint32_t mark = nt_mark(&p->names);
 	if (is_body) {
 		uint32_t pl = p->lx.tok.line, pc = p->lx.tok.col;
-		if (!expect(p, '(', "after the block name"))
+		if (!pyl_expect(&p->lx, '(', "after the block name"))
 			return false;
-		if (!is_punct(p, ')')) {
-			perr(p, pl, pc, "the function's block declares parameters");
+		if (!pyl_is_punct(&p->lx, ')')) {
+			pyl_error(&p->lx, pl, pc, "the function's block declares parameters");
 			return false;
 		}
-		next(p);
+		pyl_next(&p->lx);
 	} else if (!parse_params(p, b)) {
 		return false;
 	}
-	if (!expect(p, '{', "to open the block"))
+	if (!pyl_expect(&p->lx, '{', "to open the block"))
 		return false;
-	while (!is_punct(p, '}')) {
+	while (!pyl_is_punct(&p->lx, '}')) {
 		if (p->lx.tok.kind == T_EOF) {
 			TOK_ERR(p, "unexpected end of input inside a block");
 			return false;
@@ -1474,29 +753,29 @@ static bool parse_block(Py *p, Block *b, bool is_body)
 		if (!parse_stmt(p, b))
 			return false;
 	}
-	next(p);
+	pyl_next(&p->lx);
 	if (p->lx.tok.kind != T_ARROW) {
-		TOK_ERR(p, "expected '->' after a block, found %s", tok_what(p, buf, sizeof buf));
+		TOK_ERR(p, "expected '->' after a block, found %s", pyl_tok_what(&p->lx, buf, sizeof buf));
 		return false;
 	}
-	next(p);
-	if (!expect(p, '(', "to open the block's outputs"))
+	pyl_next(&p->lx);
+	if (!pyl_expect(&p->lx, '(', "to open the block's outputs"))
 		return false;
 	VEC(ValueId) outs = { 0 };
 	VEC(SrcLoc) locs = { 0 };
 	while (p->lx.tok.kind == T_VAR) {
-		const char *n = tok_name(p);
+		const char *n = pyl_tok_name(&p->lx);
 		uint32_t l = p->lx.tok.line, c = p->lx.tok.col;
 		ValueId id = lookup(p, n);
 		if (id == VALUE_NONE)
 			id = make_elided(p, n, elided_type(p, DT_COUNT, NULL), l, c);
 		vec_push(p->m->arena, &outs, id);
 		vec_push(p->m->arena, &locs, at(p, l, c));
-		next(p);
-		if (!accept(p, ','))
+		pyl_next(&p->lx);
+		if (!pyl_accept(&p->lx, ','))
 			break;
 	}
-	if (!expect(p, ')', "to close the block's outputs"))
+	if (!pyl_expect(&p->lx, ')', "to close the block's outputs"))
 		return false;
 	b->nouts = outs.n;
 	b->outs = outs.v;
@@ -1542,24 +821,24 @@ static bool parse_func(Py *p)
 	char buf[64];
 	if (p->lx.tok.kind != T_IDENT) {
 		TOK_ERR(p, "expected a function header 'NAME[OPSET](...)', found %s",
-		        tok_what(p, buf, sizeof buf));
+		        pyl_tok_what(&p->lx, buf, sizeof buf));
 		return false;
 	}
 	uint32_t line = p->lx.tok.line, col = p->lx.tok.col;
-	const char *name = tok_name(p);
-	next(p);
-	if (!expect(p, '[', "after the function name"))
+	const char *name = pyl_tok_name(&p->lx);
+	pyl_next(&p->lx);
+	if (!pyl_expect(&p->lx, '[', "after the function name"))
 		return false;
 	if (p->lx.tok.kind != T_IDENT) {
-		TOK_ERR(p, "expected the function's opset, found %s", tok_what(p, buf, sizeof buf));
+		TOK_ERR(p, "expected the function's opset, found %s", pyl_tok_what(&p->lx, buf, sizeof buf));
 		return false;
 	}
-	const char *opset = tok_name(p);
-	next(p);
-	if (!expect(p, ']', "after the opset"))
+	const char *opset = pyl_tok_name(&p->lx);
+	pyl_next(&p->lx);
+	if (!pyl_expect(&p->lx, ']', "after the opset"))
 		return false;
 	if (ir_module_find_func(p->m, name)) {
-		perr(p, line, col, "function '%s' is defined twice", name);
+		pyl_error(&p->lx, line, col, "function '%s' is defined twice", name);
 		return false;
 	}
 	p->f = ir_func_new(p->m, name, opset, at(p, line, col));
@@ -1572,11 +851,11 @@ static bool parse_func(Py *p)
 	memset(&p->assumed, 0, sizeof p->assumed);
 	if (!parse_params(p, p->f->body))
 		return false;
-	if (!expect(p, '{', "to open the function"))
+	if (!pyl_expect(&p->lx, '{', "to open the function"))
 		return false;
 	if (!parse_block(p, p->f->body, true))
 		return false;
-	if (!expect(p, '}', "to close the function"))
+	if (!pyl_expect(&p->lx, '}', "to close the function"))
 		return false;
 	prepend_elided(p);
 	return true;
@@ -1584,50 +863,32 @@ static bool parse_func(Py *p)
 
 /* ------------------------------------------------------------ entry */
 
-bool fe_is_pymil(const void *data, size_t n)
-{
-	const unsigned char *s = data;
-	size_t i = 0;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-		i++;
-	if (i >= n || !is_alpha(s[i]))
-		return false;
-	while (i < n && (is_alpha(s[i]) || is_digit(s[i])))
-		i++;
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (i >= n || s[i++] != '[')
-		return false;
-	while (i < n && (is_alpha(s[i]) || is_digit(s[i])))
-		i++;
-	return i + 1 < n && s[i] == ']' && s[i + 1] == '(';
-}
-
 Module *fe_parse_pymil_text(const char *path, const char *text, size_t len, DiagList *dl)
 {
 	Py p = { 0 };
 	p.m = ir_module_new(path);
 	p.m->version = "1.3";
 	p.m->syntax = MIL_SYNTAX_NEW;
-	p.dl = dl;
-	p.file = p.m->file;
-	p.src = text;
-	p.len = len;
+	p.lx.dl = dl;
+	p.lx.file = p.m->file;
+	p.lx.arena = p.m->arena;
+	p.lx.src = text;
+	p.lx.len = len;
 	p.lx.line = 1;
 	p.lx.col = 1;
 	p.scratch = arena_new();
-	next(&p);
-	if (p.lx.tok.kind == T_EOF && !p.failed)
-		perr(&p, 1, 1, "no function in the printout");
-	while (!p.failed && p.lx.tok.kind != T_EOF)
+	pyl_next(&p.lx);
+	if (p.lx.tok.kind == T_EOF && !p.lx.failed)
+		pyl_error(&p.lx, 1, 1, "no function in the printout");
+	while (!p.lx.failed && p.lx.tok.kind != T_EOF)
 		parse_func(&p);
 	arena_free(p.scratch);
-	if (p.failed) {
+	if (p.lx.failed) {
 		ir_module_free(p.m);
 		return NULL;
 	}
 	if (p.nassumed)
-		diag_add(dl, SEV_NOTE, NULL, (SrcLoc){ .file = p.file },
+		diag_add(dl, SEV_NOTE, NULL, (SrcLoc){ .file = p.lx.file },
 		         "%u of the constants the printout leaves out have a dtype nothing tells; "
 		         "fp32 assumed (docs/formats.md)", p.nassumed);
 	return p.m;

@@ -14,5 +14,8 @@
 /* Load and verify a model; "-" reads MIL text from standard input.
  * NULL with diagnostics in dl when the input is unusable. */
 Module *anelint_load(const char *path, DiagList *dl);
+/* The same, and the form it was read as ("mlpackage", "mil", "pymil", ...:
+ * the description's, else the one the loader sniffed) in *format. */
+Module *anelint_load_as(const char *path, DiagList *dl, const char **format);
 
 #endif

@@ -3,20 +3,24 @@
  * the verifier between passes and per-pass timing (libfirm's
  * assure/confirm properties, MIR's pipeline dumps, QBE's one pass per file). */
 #include "passes/pass.h"
-#include "passes/ane/ane_int.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 const PassInfo pass_table[PASS_COUNT] = {
-#define X(id, pname, req, ana, annot, sum) \
-	[PASS_##id] = { .name = #pname, .summary = sum, .requires = (req), .analyses = (ana), \
-	                .run = pass_##pname, .annotate = annot },
+#define X(id, pname, req, rd, ana, annot, sum) \
+	[PASS_##id] = { .name = #pname, .summary = sum, .requires = (req), .reads = (rd), \
+	                .analyses = (ana), .run = pass_##pname, .annotate = annot },
 	PASS_LIST(X)
 #undef X
 };
+
+/* Table order is run order: a pass requires or reads earlier passes only. */
+#define X(id, pname, req, rd, ana, annot, sum) \
+	_Static_assert(((req) | (rd)) < PASS_BIT(id), "pass " #pname " reads a later pass");
+PASS_LIST(X)
+#undef X
 
 const PassInfo *pass_find(const char *name, PassId *id)
 {
@@ -49,160 +53,6 @@ void pass_list(FILE *out)
 		print_mask(out, pass_table[i].requires);
 		fputs(")\n", out);
 	}
-}
-
-/* ------------------------------------------------------------------ options */
-
-void pass_options_init(PassOptions *o)
-{
-	memset(o, 0, sizeof *o);
-	o->print_out = stdout;
-	o->time_out = stderr;
-	o->compute_units = -1;
-}
-
-bool pass_options_active(const PassOptions *o)
-{
-	return o->selected || o->print_before || o->print_after || o->verify_each ||
-	       o->time_passes;
-}
-
-/* "a,b,c" (or "all" when allow_all) into a PASS_BIT mask; -1 on an unknown name. */
-static int parse_names(const char *flag, const char *list, bool allow_all, uint32_t *mask,
-                       FILE *err)
-{
-	*mask = 0;
-	if (!*list) {
-		fprintf(err, "anelint: %s needs a pass name (see --list-passes)\n", flag);
-		return -1;
-	}
-	const char *p = list;
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		char name[64];
-		if (n == 0 || n >= sizeof name) {
-			fprintf(err, "anelint: %s: empty or overlong pass name in '%s'\n", flag, list);
-			return -1;
-		}
-		memcpy(name, p, n);
-		name[n] = 0;
-		PassId id;
-		if (allow_all && strcmp(name, "all") == 0) {
-			*mask |= (1u << PASS_COUNT) - 1;
-		} else if (pass_find(name, &id)) {
-			*mask |= 1u << id;
-		} else {
-			fprintf(err, "anelint: %s: no pass '%s' (passes:", flag, name);
-			for (int i = 0; i < PASS_COUNT; i++)
-				fprintf(err, " %s", pass_table[i].name);
-			fputs(")\n", err);
-			return -1;
-		}
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
-static const char *flag_value(const char *arg, const char *flag)
-{
-	size_t n = strlen(flag);
-	if (strncmp(arg, flag, n) == 0 && arg[n] == '=')
-		return arg + n + 1;
-	return NULL;
-}
-
-int pass_options_parse(PassOptions *o, const char *arg, FILE *err)
-{
-	const char *v;
-	uint32_t mask;
-	if ((v = flag_value(arg, "--passes"))) {
-		if (parse_names("--passes", v, false, &mask, err))
-			return -1;
-		o->selected |= mask;
-		return 1;
-	}
-	if ((v = flag_value(arg, "--print-before"))) {
-		if (parse_names("--print-before", v, true, &mask, err))
-			return -1;
-		o->print_before |= mask;
-		return 1;
-	}
-	if ((v = flag_value(arg, "--print-after"))) {
-		if (parse_names("--print-after", v, true, &mask, err))
-			return -1;
-		o->print_after |= mask;
-		return 1;
-	}
-	if (strcmp(arg, "--passes") == 0 || strcmp(arg, "--print-before") == 0 ||
-	    strcmp(arg, "--print-after") == 0) {
-		fprintf(err, "anelint: %s needs a value: %s=NAME[,NAME...]\n", arg, arg);
-		return -1;
-	}
-	if (strcmp(arg, "--verify-each") == 0) {
-		o->verify_each = true;
-		return 1;
-	}
-	if (strcmp(arg, "--time-passes") == 0) {
-		o->time_passes = true;
-		return 1;
-	}
-	if (strcmp(arg, "--list-passes") == 0) {
-		o->list_passes = true;
-		return 1;
-	}
-	return ane_options_parse(o, arg, err);
-}
-
-/* ------------------------------------------------------------------ context */
-
-PassCtx *pass_ctx_new(Module *m, DiagList *dl, const PassOptions *opts)
-{
-	PassCtx *c = calloc(1, sizeof *c);
-	if (!c)
-		IR_DIE("out of memory");
-	c->m = m;
-	c->dl = dl;
-	if (opts)
-		c->opts = *opts;
-	else
-		pass_options_init(&c->opts);
-	c->arena = arena_new();
-	return c;
-}
-
-void pass_ctx_free(PassCtx *ctx)
-{
-	if (!ctx)
-		return;
-	arena_free(ctx->arena);
-	free(ctx);
-}
-
-Diag *pass_diag(PassCtx *ctx, Severity sev, const char *code, const Func *f, const Op *op,
-                const char *hint, const char *fmt, ...)
-{
-	char msg[900];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	SrcLoc loc = op ? op->loc : f ? f->loc : (SrcLoc){ .file = ctx->m->file };
-	if (!loc.file)
-		loc.file = ctx->m->file;
-	Diag *d;
-	if (op && f)
-		d = diag_add(ctx->dl, sev, code, loc, "%s '%s': %s", op->kind, ir_op_name(f, op), msg);
-	else
-		d = diag_add(ctx->dl, sev, code, loc, "%s", msg);
-	if (d) {
-		diag_set_op(ctx->dl, d, f, op);
-		if (hint)
-			d->hint = arena_strdup(ctx->dl->arena, hint);
-	}
-	return d;
 }
 
 /* ------------------------------------------------------------------ running */
@@ -267,10 +117,7 @@ int pass_run(PassCtx *ctx, PassId id)
 		dump(ctx, "before", p->name);
 	prepare(ctx, p->analyses);
 	double t0 = now_seconds();
-	/* --input-shape: function inputs take the given shapes while infer runs */
-	void *shapes = id == PASS_INFER ? ane_input_shapes_apply(ctx) : NULL;
 	int e = p->run(ctx->m, ctx);
-	ane_input_shapes_restore(ctx, shapes);
 	ctx->seconds[id] += now_seconds() - t0;
 	ctx->errors[id] = e;
 	ctx->done |= 1u << id;

@@ -2,23 +2,51 @@
  * pass.h - the passes' internal header: the pass table, the pass context
  * that owns every pass's results, and the manager's options.
  *
- *   pipeline (PASS_LIST order; each pass one file, `int pass_<name>(Module *, PassCtx *)`)
+ * The pipeline, in PASS_LIST order (each pass one file, one function
+ * `int pass_<name>(Module *, PassCtx *)`; a pass reads only the results of
+ * the passes it requires, or reads when they ran):
  *
- *     verify ── infer ── legality ── placement ── partition ── flex ── cost ── memory ── lint
- *     IR checks  dtype/shape of every value, operand checks, agreement with
- *                the declared types, constant folding of shape arithmetic
+ *     verify ── infer ─┬─ legality ── estimate ── placement ── partition ─┬─ flex
+ *                      │                                                 └─ cost
+ *                      ├─ memory      (reads legality when it ran)
+ *                      └─ lint        (reads legality when it ran)
+ *
+ *   pass       room / file        requires            reads     results (accessors)
+ *   verify     verify.c           -                   -         the IR checked once (V001..)
+ *   infer      infer/             verify              -         infer_value_type, .. (below)
+ *   legality   ane/legality.c     infer               -         ane_op_reasons (ane/ane.h)
+ *   estimate   cost/estimate.c    legality            -         per-op modelled work and time,
+ *                                                               the one estimator placement
+ *                                                               and cost read
+ *   placement  ane/placement.c    legality, estimate  -         ane_op_placement, ane_func_plan
+ *   partition  ane/partition.c    placement, estimate -         segments, ane_counts
+ *   flex       ane/flex.c         partition           -         ane_flex_verdicts; asks reruns
+ *   cost       cost/cost.c        partition, estimate -         cost_op, cost_latency (cost/cost.h)
+ *   memory     cost/memory.c      infer               legality  mem_func, .. (cost/memory.h)
+ *   lint       cost/lint.c        infer               legality  lint_findings (cost/lint.h)
+ *
+ * Above the manager, the driver (driver/pipeline.h) reruns the pipeline in
+ * a fresh PassCtx where a pass asks for it (flex: per input shape; cost:
+ * per chip compared, cost_compare_chips): a pass never builds a context or
+ * runs the pipeline itself.  Beside the manager, at the top of passes/:
+ * pass_ctx.c (the context), pass_options.c (the flags), input_shapes.c
+ * (--input-shape as the types infer reads for the function inputs) and
+ * pass_diag.c (what every pass reports through).  No pass calls the
+ * manager.
  *
  * The manager (manager.c) runs the selected passes in table order, adds the
  * passes each one `requires`, computes def-use (ir_fill_uses) before the
- * first pass that asks for it (passes never write the IR, so it stays valid), and offers --passes, --list-passes, --print-before,
+ * first pass that asks for it (passes never write the IR, so it stays
+ * valid), and offers --passes, --list-passes, --print-before,
  * --print-after, --verify-each and --time-passes.  Passes never write into
  * the IR: their results are side tables indexed by Op.index or ValueId,
  * allocated in the PassCtx arena and freed with it (pass_ctx_free).  Every
  * finding is a diagnostic in the shared DiagList (ir/ir.h) with a stable code
  * from docs/diagnostics.md.
  *
- * Adding a pass is one row in PASS_LIST and one file defining pass_<name>
- * (and, if it annotates dumps, pass_<name>_annotate).
+ * Adding a pass is one row in PASS_LIST, one line in the drawing above, and
+ * one file defining pass_<name> (and, if it annotates dumps,
+ * pass_<name>_annotate).
  */
 #ifndef ANELINT_PASS_H
 #define ANELINT_PASS_H
@@ -38,41 +66,45 @@ typedef enum PassAnalysis {
 
 #define PASS_BIT(id) (1u << PASS_##id)
 
-/* X(ID, name, requires (PASS_BIT mask), analyses (ANA_ mask), annotate, summary)
- * in pipeline order.  ORDER PASS: the table in manager.c expands this list.
+/* X(ID, name, requires, reads, analyses (ANA_ mask), annotate, summary) in
+ * pipeline order.  `requires` (PASS_BIT mask): the passes whose results it
+ * needs, run first; `reads`: the passes whose results it reads when they
+ * ran, without running them (memory and lint do not repeat what legality
+ * reported).  Both name earlier rows only (manager.c checks).
+ * ORDER PASS: the table in manager.c expands this list.
  * `annotate` prints the pass's per-op results as a trailing comment in
  * dumps (declared below), or NULL. */
 #define PASS_LIST(X) \
-	X(VERIFY, verify, 0, ANA_USES, NULL, \
+	X(VERIFY, verify, 0, 0, ANA_USES, NULL, \
 	  "check the IR: single definitions, scoping, every value typed") \
-	X(INFER, infer, PASS_BIT(VERIFY), ANA_USES, pass_infer_annotate, \
+	X(INFER, infer, PASS_BIT(VERIFY), 0, ANA_USES, pass_infer_annotate, \
 	  "infer dtype and shape of every value, check operands against the op catalogue") \
-	X(LEGALITY, legality, PASS_BIT(INFER), 0, pass_legality_annotate, \
+	X(LEGALITY, legality, PASS_BIT(INFER), 0, 0, pass_legality_annotate, \
 	  "ANE rules per chip generation: which devices can run each op, and why not") \
-	X(ESTIMATE, estimate, PASS_BIT(LEGALITY), 0, NULL, \
+	X(ESTIMATE, estimate, PASS_BIT(LEGALITY), 0, 0, NULL, \
 	  "modelled work and time of every op on each device (the one per-op estimator)") \
-	X(PLACEMENT, placement, PASS_BIT(LEGALITY) | PASS_BIT(ESTIMATE), 0, pass_placement_annotate, \
+	X(PLACEMENT, placement, PASS_BIT(LEGALITY) | PASS_BIT(ESTIMATE), 0, 0, pass_placement_annotate, \
 	  "estimated runtime per op and device; the cheapest device path per compute-unit setting") \
-	X(PARTITION, partition, PASS_BIT(PLACEMENT) | PASS_BIT(ESTIMATE), 0, pass_partition_annotate, \
+	X(PARTITION, partition, PASS_BIT(PLACEMENT) | PASS_BIT(ESTIMATE), 0, 0, pass_partition_annotate, \
 	  "segments of consecutive ops on one device, switches, tensors and bytes crossing") \
-	X(FLEX, flex, PASS_BIT(PARTITION), 0, NULL, \
+	X(FLEX, flex, PASS_BIT(PARTITION), 0, 0, NULL, \
 	  "a placement verdict per flexible input shape (default, enumerated, range bounds)") \
-	X(COST, cost, PASS_BIT(PARTITION) | PASS_BIT(ESTIMATE), 0, pass_cost_annotate, \
+	X(COST, cost, PASS_BIT(PARTITION) | PASS_BIT(ESTIMATE), 0, 0, pass_cost_annotate, \
 	  "FLOPs, bytes, modelled time per op and device; latency per setting and chip (modelled)") \
-	X(MEMORY, memory, PASS_BIT(INFER), ANA_USES, pass_memory_annotate, \
+	X(MEMORY, memory, PASS_BIT(INFER), PASS_BIT(LEGALITY), ANA_USES, pass_memory_annotate, \
 	  "weight bytes stored and decompressed, peak activation memory by liveness, 1 GB limit") \
-	X(LINT, lint, PASS_BIT(INFER), ANA_USES, NULL, \
+	X(LINT, lint, PASS_BIT(INFER), PASS_BIT(LEGALITY), ANA_USES, NULL, \
 	  "hints beyond placement: fp16 range, attention scale, layout, sizes, shapes, dtypes")
 
 typedef enum PassId {
-#define X(id, name, req, ana, annot, summary) PASS_##id,
+#define X(id, name, req, reads, ana, annot, summary) PASS_##id,
 	PASS_LIST(X)
 #undef X
 	PASS_COUNT
 } PassId;
 
 /* Each pass: returns its number of errors (diagnostics at SEV_ERROR). */
-#define X(id, name, req, ana, annot, summary) int pass_##name(Module *m, PassCtx *ctx);
+#define X(id, name, req, reads, ana, annot, summary) int pass_##name(Module *m, PassCtx *ctx);
 PASS_LIST(X)
 #undef X
 
@@ -87,7 +119,8 @@ void pass_memory_annotate(const PassCtx *ctx, const Func *f, const Op *op, FILE 
 typedef struct PassInfo {
 	const char *name;
 	const char *summary;
-	uint32_t requires;      /* PASS_BIT mask: passes whose results it reads */
+	uint32_t requires;      /* PASS_BIT mask: passes whose results it needs */
+	uint32_t reads;         /* PASS_BIT mask: passes it reads when they ran */
 	uint32_t analyses;      /* PassAnalysis mask recomputed before it runs */
 	int (*run)(Module *m, PassCtx *ctx);
 	/* Appends " // <name>: ..." for one op; NULL when the pass has no
@@ -120,11 +153,13 @@ typedef struct PassOptions {
 	uint32_t print_before;  /* PASS_BIT mask: dump the IR before these passes */
 	uint32_t print_after;   /* PASS_BIT mask: dump the IR after these passes */
 	bool verify_each;       /* ir_verify after every pass */
+	bool ir_verified;       /* the loader verified the IR (anelint_load): the
+	                         * verify pass does not repeat it */
 	bool time_passes;       /* wall time per pass on time_out */
 	bool list_passes;       /* --list-passes was given (the caller prints) */
 	FILE *print_out;        /* dumps (default stdout) */
 	FILE *time_out;         /* timing table (default stderr) */
-	/* ANE analysis (passes/ane/ane.h; parsed by ane_options_parse) */
+	/* ANE analysis (passes/ane/ane.h) */
 	const struct AneChip *chip;     /* --chip (the first of a list); NULL: ane_chip_default() */
 	int compute_units;      /* --compute-units: a ComputeUnits, -1: ALL (report lead) */
 	uint32_t ninput_shapes; /* --input-shape, applied to function inputs before infer */
@@ -139,8 +174,8 @@ void pass_options_init(PassOptions *o);
 /* Consume one command-line argument if it is a pass-manager flag:
  *   --passes=a,b  --list-passes  --print-before=P  --print-after=P
  *   --verify-each  --time-passes    (P is a pass name or "all")
- *   --chip=C  --compute-units=U  --input-shape=NAME=D0,D1,..  (ane_options_parse;
- *   pass_options_parse_argv also takes them as two arguments, `--chip C`)
+ *   --chip=C  --compute-units=U  --input-shape=NAME=D0,D1,..  (pass_options.c;
+ *   pass_options_parse_argv also takes these three as two arguments, `--chip C`)
  * Returns 1 when consumed, 0 when `arg` is no pass flag, -1 on a bad value
  * (a one-line message naming the flag is written to `err`). */
 int pass_options_parse(PassOptions *o, const char *arg, FILE *err);
@@ -149,6 +184,19 @@ int pass_options_parse(PassOptions *o, const char *arg, FILE *err);
 int pass_options_parse_argv(PassOptions *o, int argc, char **argv, int *i, FILE *err);
 /* True when any flag asks the manager to run passes or print. */
 bool pass_options_active(const PassOptions *o);
+
+/* --input-shape against the module (input_shapes.c).  Per function
+ * (parallel to m->funcs) and parameter, the type the flag gives it, NULL
+ * where it gives none; NULL when there is no --input-shape.  Reports
+ * ANE901 (no such input, not a tensor of that rank) and ANE902 (a shape the
+ * model does not declare).  pass_ctx_new calls it once (PassCtx.input_types)
+ * and infer reads the result; the IR keeps the declared types. */
+const Type ***pass_input_shape_types(PassCtx *ctx);
+/* The description of function f's input `name` (ir/model_desc.h), or NULL. */
+const struct FeatureDesc *pass_input_feature(const Func *f, const char *name);
+bool pass_same_shape(const int64_t *a, uint32_t na, const int64_t *b, uint32_t nb);
+/* "1x3x256x256" */
+void pass_shape_text(const int64_t *d, uint32_t n, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------ context */
 
@@ -161,6 +209,9 @@ struct PassCtx {
 	bool uses_ready;        /* ANA_USES computed in this context (the IR is never
 	                         * written by passes, so it stays valid) */
 	uint32_t nprinted;      /* dumps written so far */
+	const Type ***input_types;      /* --input-shape: pass_input_shape_types */
+	uint32_t input_shape_errors;    /* --input-shape that fit no input (ANE901,
+	                                 * pass_input_shape_types): a usage error */
 	double seconds[PASS_COUNT];
 	int errors[PASS_COUNT];
 	/* Pass results, owned by the passes' files (opaque here). */

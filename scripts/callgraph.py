@@ -20,6 +20,9 @@ import subprocess
 import sys
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
 def objects(build, folder):
     root = os.path.join(build, "CMakeFiles")
     found = {}
@@ -29,8 +32,12 @@ def objects(build, folder):
                 continue
             full = os.path.join(dirpath, f)
             rel = full.split(".dir/", 1)[-1][:-2]  # source path, e.g. passes/cost/cost.c
+            # the library's objects, and the command's for cli/ (tests and
+            # benches compile none of these folders' files themselves)
+            target = full.split("/CMakeFiles/", 1)[-1].split(".dir/", 1)[0]
             if (rel.startswith(folder.rstrip("/") + "/") and
-                    "anelint_lib.dir" in full):
+                    target in ("anelint_lib", "anelint") and
+                    os.path.exists(os.path.join(ROOT, rel))):  # not a stale object
                 found[rel] = full
     return found
 

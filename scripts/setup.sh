@@ -9,7 +9,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PACKAGES="build-essential cmake pkg-config flex bison libprotobuf-c-dev protobuf-c-compiler
+PACKAGES="libopenblas-dev build-essential cmake pkg-config flex bison libprotobuf-c-dev protobuf-c-compiler
 libxml2-dev libcmocka-dev libjson-c-dev zlib1g-dev python3-protobuf protobuf-compiler
 clang libclang-rt-14-dev"
 

@@ -11,6 +11,7 @@
 #include "anelint.h"
 #include "frontend/frontend.h"
 #include "passes/pass.h"
+#include "driver/pipeline.h"
 #include "testutil.h"
 
 typedef struct Run {
@@ -48,11 +49,12 @@ static inline void run_parse(Run *r, const char *text)
 	}
 }
 
-/* Run the pipeline over r's module (opts may be NULL). */
+/* Run the pipeline and the reruns it asks for over r's module (opts may
+ * be NULL). */
 static inline void run_passes(Run *r, const PassOptions *opts)
 {
 	r->ctx = pass_ctx_new(r->m, &r->dl, opts);
-	pass_run_pipeline(r->ctx);
+	driver_run_pipeline(r->ctx);
 	if (getenv("TU_VERBOSE"))
 		diag_print_all(&r->dl, stderr);
 }

@@ -148,6 +148,17 @@ static Module *load_bytes(const PbBuf *b, DiagList *dl)
 	return fe_read_protobuf("hand.mlmodel", b->p, b->n, "/nonexistent", "mlmodel", dl);
 }
 
+/* The model read without an error (its bytes freed). */
+static Module *load_ok(PbBuf *model, DiagList *dl)
+{
+	Module *m = load_bytes(model, dl);
+	free(model->p);
+	if (!m)
+		diag_print_all(dl, stderr);
+	assert_non_null(m);
+	return m;
+}
+
 static const Op *find_op(const Func *f, const char *name)
 {
 	for (uint32_t i = 0; i < f->body->nops; i++)
@@ -196,11 +207,7 @@ static void test_pb_reader_immediates(void **state)
 	pbw_str(&blk, 2, "out");
 	PbBuf model = program_model(&blk, "CoreML6", "CoreML6", true);
 	DiagList dl;
-	Module *m = load_bytes(&model, &dl);
-	free(model.p);
-	if (!m)
-		diag_print_all(&dl, stderr);
-	assert_non_null(m);
+	Module *m = load_ok(&model, &dl);
 	assert_int_equal(dl.nerrors, 0);
 	assert_int_equal(m->syntax, MIL_SYNTAX_NEW);
 	assert_string_equal(lit_as_string(ir_attr_find(m->nattrs, m->attrs, "buildInfo")),
@@ -294,6 +301,209 @@ static void test_pb_reader_bad_programs(void **state)
 	pbw_str(&blk, 2, "nowhere");
 	model = program_model(&blk, "CoreML6", "CoreML6", false);
 	expect_pb_error(&model, FE_E_NAME, "block output 'nowhere' is not defined");
+}
+
+/* ---- composite types and values, and programs inside pipelines ---- */
+
+/* ValueType{<which>: body} for the composite types (2 list, 3 tuple,
+ * 4 dictionary, 5 state) */
+static PbBuf vt_composite(unsigned which, PbBuf *body)
+{
+	PbBuf vt = { 0 };
+	pbw_msg(&vt, which, body);
+	return vt;
+}
+
+static PbBuf vt_list(PbBuf elem, bool with_length, uint64_t length)
+{
+	PbBuf lt = { 0 };
+	pbw_msg(&lt, 1, &elem);
+	if (with_length) {
+		PbBuf d = { 0 }, c = { 0 };
+		pbw_uint(&c, 1, length);
+		pbw_msg(&d, 1, &c);
+		pbw_msg(&lt, 2, &d);
+	}
+	return vt_composite(2, &lt);
+}
+
+static PbBuf vt_pair(unsigned which, PbBuf a, PbBuf *b)
+{
+	PbBuf m = { 0 };
+	pbw_msg(&m, 1, &a);
+	if (b)
+		pbw_msg(&m, 2, b);
+	return vt_composite(which, &m);
+}
+
+/* Value{type, immediate{<kind>: {values...}}} with kind 2 tuple, 3 list,
+ * 4 dictionary; items are whole Values (dictionary: KeyValuePairs). */
+static PbBuf val_seq(PbBuf vt, unsigned kind, PbBuf *items, int n)
+{
+	PbBuf v = { 0 }, iv = { 0 }, seq = { 0 };
+	for (int i = 0; i < n; i++)
+		pbw_msg(&seq, 1, &items[i]);
+	pbw_msg(&iv, kind, &seq);
+	pbw_msg(&v, 2, &vt);
+	pbw_msg(&v, 3, &iv);
+	return v;
+}
+
+static PbBuf key_value(PbBuf *k, PbBuf *v)
+{
+	PbBuf kv = { 0 };
+	if (k)
+		pbw_msg(&kv, 1, k);
+	if (v)
+		pbw_msg(&kv, 2, v);
+	return kv;
+}
+
+static PbBuf val_i32(int32_t x)
+{
+	PbBuf ip = { 0 }, packed = { 0 };
+	pbw_varint(&packed, (uint64_t)(int64_t)x);
+	pbw_bytes(&ip, 1, packed.p, packed.n);
+	free(packed.p);
+	PbBuf v = val_tensor(vt_tensor(PB_INT32, 0, NULL), 2, &ip);
+	free(ip.p);
+	return v;
+}
+
+static void test_pb_reader_composite_types(void **state)
+{
+	(void)state;
+	static const uint64_t two[] = { 2 };
+	float f[2] = { 0.5f, 2.0f };
+	PbBuf blk = { 0 };
+	/* tuple<int32, fp32[2]> = (7, [0.5, 2]) */
+	PbBuf tt = { 0 }, e1 = vt_tensor(PB_INT32, 0, NULL), e2 = vt_tensor(PB_FP32, 1, two);
+	pbw_msg(&tt, 1, &e1);
+	pbw_msg(&tt, 1, &e2);
+	PbBuf tvt = vt_composite(3, &tt);
+	PbBuf items[2] = { val_i32(7), val_floats(PB_FP32, 1, two, f, 2) };
+	PbBuf tt2 = { 0 }, e3 = vt_tensor(PB_INT32, 0, NULL), e4 = vt_tensor(PB_FP32, 1, two);
+	pbw_msg(&tt2, 1, &e3);
+	pbw_msg(&tt2, 1, &e4);
+	op_const(&blk, "c_tuple", tvt, val_seq(vt_composite(3, &tt2), 2, items, 2));
+	/* dict<int32, int32> = {1: 10, 2: 20} */
+	PbBuf dv = vt_tensor(PB_INT32, 0, NULL);
+	PbBuf dvt = vt_pair(4, vt_tensor(PB_INT32, 0, NULL), &dv);
+	PbBuf dv2 = vt_tensor(PB_INT32, 0, NULL);
+	PbBuf k1 = val_i32(1), v1 = val_i32(10), k2 = val_i32(2), v2 = val_i32(20);
+	PbBuf pairs[2] = { key_value(&k1, &v1), key_value(&k2, &v2) };
+	op_const(&blk, "c_dict", dvt, val_seq(vt_pair(4, vt_tensor(PB_INT32, 0, NULL), &dv2), 4,
+	                                      pairs, 2));
+	/* list<fp32[2], 3> and list<int32, ?> as op outputs */
+	static const char *const args[] = { "x" }, *const vars[] = { "x" };
+	op_call(&blk, "make_list", args, vars, 1, "l3", vt_list(vt_tensor(PB_FP32, 1, two), true, 3));
+	op_call(&blk, "make_list", args, vars, 1, "lq", vt_list(vt_tensor(PB_INT32, 0, NULL), false, 0));
+	/* state<fp16[2]> */
+	op_call(&blk, "make_state", args, vars, 1, "st",
+	        vt_pair(5, vt_tensor(PB_FP16, 1, two), NULL));
+	pbw_str(&blk, 2, "l3");
+	PbBuf model = program_model(&blk, "CoreML6", "CoreML6", true);
+	DiagList dl;
+	Module *m = load_ok(&model, &dl);
+	Func *fn = m->funcs.v[0];
+	const Lit *l = const_val(fn, "c_tuple");
+	assert_int_equal(l->kind, LIT_TUPLE);
+	assert_int_equal(l->type->kind, TY_TUPLE);
+	assert_int_equal(l->type->nelems, 2);
+	assert_int_equal(l->type->elems[1]->dt, DT_FP32);
+	assert_int_equal(l->u.seq.n, 2);
+	assert_int_equal(lit_elem_i64(l->u.seq.items[0], 0), 7);
+	assert_true(lit_elem_f64(l->u.seq.items[1], 1) == 2.0);
+	l = const_val(fn, "c_dict");
+	assert_int_equal(l->kind, LIT_DICT);
+	assert_int_equal(l->type->key->dt, DT_INT32);
+	assert_int_equal(l->u.seq.n, 2);                /* pairs */
+	assert_int_equal(lit_elem_i64(l->u.seq.items[2], 0), 2);
+	assert_int_equal(lit_elem_i64(l->u.seq.items[3], 0), 20);
+	const Type *t = ir_value(fn, find_op(fn, "l3")->outs[0])->type;
+	assert_int_equal(t->kind, TY_LIST);
+	assert_int_equal(t->elem->rank, 1);
+	assert_true(t->len.kind == DIM_CONST && t->len.size == 3);
+	t = ir_value(fn, find_op(fn, "lq")->outs[0])->type;
+	assert_int_equal(t->kind, TY_LIST);
+	assert_int_equal(t->len.kind, DIM_UNKNOWN);
+	t = ir_value(fn, find_op(fn, "st")->outs[0])->type;
+	assert_int_equal(t->kind, TY_STATE);
+	assert_int_equal(t->elem->dt, DT_FP16);
+	ir_module_free(m);
+	diag_fini(&dl);
+
+	/* a dictionary pair without its key; a list type without its element */
+	blk = (PbBuf){ 0 };
+	PbBuf dv3 = vt_tensor(PB_INT32, 0, NULL), dv4 = vt_tensor(PB_INT32, 0, NULL);
+	PbBuf v3 = val_i32(10);
+	PbBuf half[1] = { key_value(NULL, &v3) };
+	op_const(&blk, "c", vt_pair(4, vt_tensor(PB_INT32, 0, NULL), &dv3),
+	         val_seq(vt_pair(4, vt_tensor(PB_INT32, 0, NULL), &dv4), 4, half, 1));
+	model = program_model(&blk, "CoreML6", "CoreML6", false);
+	expect_pb_error(&model, FE_E_IMMEDIATE, "missing value");
+	blk = (PbBuf){ 0 };
+	PbBuf empty_list = { 0 };
+	pbw_uint(&empty_list, 3, 1);    /* an unknown field only */
+	op_call(&blk, "make_list", args, vars, 1, "l", vt_composite(2, &empty_list));
+	model = program_model(&blk, "CoreML6", "CoreML6", true);
+	expect_pb_error(&model, FE_E_VALUE_TYPE, "value has no type");
+}
+
+/* Model{pipeline{models: [a, b], names: [...]}} of ML programs: each read
+ * by the same reader as a top-level program, its functions named after the
+ * part (and the function, when the part has several). */
+static void test_pb_reader_pipeline_programs(void **state)
+{
+	(void)state;
+	static const uint64_t two[] = { 2 };
+	static const char *const args[] = { "x" }, *const vars[] = { "x" };
+	PbBuf blk = { 0 };
+	op_call(&blk, "relu", args, vars, 1, "y", vt_tensor(PB_FP16, 1, two));
+	pbw_str(&blk, 2, "y");
+	PbBuf a = program_model(&blk, "CoreML6", "CoreML6", true);
+	PbBuf fn2 = { 0 }, blk2 = { 0 };
+	op_call(&blk2, "sigmoid", args, vars, 1, "z", vt_tensor(PB_FP16, 1, two));
+	pbw_str(&blk2, 2, "z");
+	nvt(&fn2, 1, "x", vt_tensor(PB_FP16, 1, two));
+	pbw_str(&fn2, 2, "CoreML6");
+	map_entry(&fn2, 3, "CoreML6", &blk2);
+	/* b: Model{program{main: tanh, second: sigmoid}} */
+	PbBuf fn1 = { 0 }, prog = { 0 }, desc = { 0 }, blk3 = { 0 };
+	op_call(&blk3, "tanh", args, vars, 1, "w", vt_tensor(PB_FP16, 1, two));
+	pbw_str(&blk3, 2, "w");
+	nvt(&fn1, 1, "x", vt_tensor(PB_FP16, 1, two));
+	pbw_str(&fn1, 2, "CoreML6");
+	map_entry(&fn1, 3, "CoreML6", &blk3);
+	pbw_uint(&prog, 1, 1);
+	map_entry(&prog, 2, "main", &fn1);
+	map_entry(&prog, 2, "second", &fn2);
+	PbBuf b = { 0 };
+	pbw_uint(&b, 1, 7);
+	pbw_msg(&b, 2, &desc);
+	pbw_msg(&b, 502, &prog);
+	PbBuf pipe = { 0 }, model = { 0 };
+	pbw_msg(&pipe, 1, &a);
+	pbw_msg(&pipe, 1, &b);
+	pbw_str(&pipe, 2, "enc");
+	pbw_str(&pipe, 2, "dec");
+	pbw_uint(&model, 1, 7);
+	pbw_msg(&model, 202, &pipe);
+	DiagList dl;
+	Module *m = load_ok(&model, &dl);
+	assert_string_equal(m->desc->kind, "pipeline");
+	assert_string_equal(m->desc->submodels[1].kind, "mlProgram");
+	assert_int_equal(m->funcs.n, 3);
+	assert_string_equal(m->funcs.v[0]->name, "enc");
+	assert_string_equal(m->funcs.v[1]->name, "dec_main");
+	assert_string_equal(m->funcs.v[2]->name, "dec_second");
+	assert_string_equal(m->funcs.v[0]->body->ops[0]->kind, "relu");
+	assert_string_equal(m->funcs.v[1]->body->ops[0]->kind, "tanh");
+	assert_string_equal(m->funcs.v[2]->body->ops[0]->kind, "sigmoid");
+	/* the part's description names its one function */
+	assert_string_equal(m->desc->submodels[0].desc->funcs[0].name, "main");
+	ir_module_free(m);
+	diag_fini(&dl);
 }
 
 static void test_pb_reader_deep_nesting(void **state)
@@ -485,6 +695,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pb_reader_immediates),
 		cmocka_unit_test(test_pb_reader_bad_programs),
+		cmocka_unit_test(test_pb_reader_composite_types),
+		cmocka_unit_test(test_pb_reader_pipeline_programs),
 		cmocka_unit_test(test_pb_reader_deep_nesting),
 		cmocka_unit_test(test_pb_reader_corpus_programs),
 		cmocka_unit_test(test_pb_reader_corpus_neural_networks),

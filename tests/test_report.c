@@ -5,6 +5,7 @@
  * program, the text summary.  Fixtures are MIL programs (report_fixtures.h),
  * the example, and every corpus model when ../shared is present. */
 #include "testutil.h"
+#include "driver/pipeline.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@ static bool analyse_path(An *an, const char *path, int units)
 	pass_run_pipeline(an->ctx);
 	pass_run(an->ctx, PASS_PARTITION);
 	pass_run(an->ctx, PASS_FLEX);
+	driver_reruns(an->ctx);
 	report_input_init(&an->in, an->m, an->ctx, path, NULL, "test");
 	return ane_counts(an->ctx, NULL, CU_ALL) != NULL;
 }

@@ -11,6 +11,7 @@
  * review the diff.  Corpus models are skipped, saying so, when ../shared
  * is absent; the example always runs. */
 #include "testutil.h"
+#include "driver/pipeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,7 @@ static void test_report_golden(void **state)
 		pass_run_pipeline(ctx);
 		pass_run(ctx, PASS_PARTITION);
 		pass_run(ctx, PASS_FLEX);
+		driver_reruns(ctx);
 		ReportInput in;
 		report_input_init(&in, m, ctx, models[i].path, NULL, "golden");
 		in.path = models[i].path;

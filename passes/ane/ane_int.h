@@ -83,6 +83,8 @@ struct AnePartition {
 struct AneFlex {
 	uint32_t n;
 	AneFlexVerdict *v;
+	uint32_t nreruns;
+	struct FlexRerun *reruns;       /* passes/ane/flex.h */
 };
 
 /* The function's results (NULL when legality has not run or f is foreign). */
@@ -202,21 +204,5 @@ extern const size_t ane_rule_table_n;
  * the same for every setting. */
 void ane_counts_sum(AneCounts *sum, const AneCounts *k);
 void ane_counts_sum_settings(AneCounts sum[CU_COUNT], const AneCounts k[CU_COUNT]);
-
-/* ------------------------------------------------------------------ flex.c */
-
-/* Fix function inputs to the --input-shape overrides (and the flex pass's
- * shapes) for the infer pass; ane_input_shapes_restore undoes it.  The
- * manager calls both around infer.  Diagnostics for names that match no
- * input go to ctx->dl.  Returns an opaque token (NULL when nothing applied). */
-void *ane_input_shapes_apply(PassCtx *ctx);
-void ane_input_shapes_restore(PassCtx *ctx, void *token);
-
-/* Flags of the ANE passes, called by pass_options_parse: --chip=C,
- * --compute-units=U, --input-shape=NAME=D0,D1,...  Same returns. */
-int ane_options_parse(PassOptions *o, const char *arg, FILE *err);
-/* The same with the value as a separate argument (`--chip`, "M4"); returns
- * 1 when `flag` is one of ours (consumed with its value), 0 otherwise. */
-int ane_options_parse_pair(PassOptions *o, const char *flag, const char *value, FILE *err);
 
 #endif

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void walk_block(Infer *in, Block *b);
+
 /* ------------------------------------------------------------------ dispatch */
 
 static const RuleFn rules[RULE_COUNT] = {
@@ -32,295 +34,6 @@ static const RuleFn rules[RULE_COUNT] = {
 #include "ir/op_rules.def"
 #undef RULE
 };
-
-/* ------------------------------------------------------------------ diagnostics */
-
-void io_diag(IOp *io, Severity sev, const char *code, const char *hint, const char *fmt, ...)
-{
-	if (sev == SEV_ERROR) {
-		io->failed = true;
-		io->in->errors += io->in->quiet ? 0 : 1;
-	}
-	if (io->in->quiet)
-		return;
-	char msg[800];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	pass_diag(io->in->ctx, sev, code, io->f, io->op, hint, "%s", msg);
-}
-
-/* ------------------------------------------------------------------ operands */
-
-/* Operands the row does not have are ignored (reported as I011). */
-static bool in_row(const IOp *io, const char *name)
-{
-	return !io->info || op_info_operand(io->info, name);
-}
-
-/* The op's operand and attribute for each row operand, found once. */
-static void index_row(IOp *io)
-{
-	const OpInfo *info = io->info;
-	io->indexed = info && info->noperands <= IOP_ROW_CACHE;
-	if (!io->indexed)
-		return;
-	const Op *op = io->op;
-	for (uint8_t k = 0; k < info->noperands; k++) {
-		const char *name = info->operands[k].name;
-		io->row_opnd[k] = ir_op_operand(op, name);
-		io->row_attr[k] = op->nattrs ? ir_attr_find(op->nattrs, op->attrs, name) : NULL;
-	}
-}
-
-const Operand *io_operand(const IOp *io, const char *name)
-{
-	if (io->indexed) {
-		int k = op_info_operand_index(io->info, name);
-		return k < 0 ? NULL : io->row_opnd[k];
-	}
-	const Operand *o = ir_op_operand(io->op, name);
-	return o && in_row(io, name) ? o : NULL;
-}
-
-static const Lit *io_attr(const IOp *io, const char *name)
-{
-	if (!io->op->nattrs)
-		return NULL;
-	if (io->indexed) {
-		int k = op_info_operand_index(io->info, name);
-		return k < 0 ? NULL : io->row_attr[k];
-	}
-	const Lit *l = ir_attr_find(io->op->nattrs, io->op->attrs, name);
-	return l && in_row(io, name) ? l : NULL;
-}
-
-bool io_has(const IOp *io, const char *name)
-{
-	return io_operand(io, name) || io_attr(io, name);
-}
-
-const Type *infer_get_type(const Infer *in, ValueId v)
-{
-	if (v >= in->fr->nvalues)
-		return NULL;
-	const Type *t = in->fr->type[v];
-	return t ? t : ir_value(in->f, v)->type;
-}
-
-const Type *io_value_type(const IOp *io, ValueId v)
-{
-	return infer_get_type(io->in, v);
-}
-
-const Type *io_bind_type(const IOp *io, const Binding *b)
-{
-	if (b->kind == BIND_LIT)
-		return b->lit ? b->lit->type : NULL;
-	return io_value_type(io, b->value);
-}
-
-static const Binding *single(const Operand *o)
-{
-	return o && o->n == 1 ? &o->b[0] : NULL;
-}
-
-const Type *io_type(const IOp *io, const char *name)
-{
-	const Operand *o = io_operand(io, name);
-	if (o) {
-		const Binding *b = single(o);
-		return b ? io_bind_type(io, b) : NULL;
-	}
-	const Lit *l = io_attr(io, name);
-	return l ? l->type : NULL;
-}
-
-const Lit *io_bind_lit(const IOp *io, const Binding *b)
-{
-	if (b->kind == BIND_LIT)
-		return b->lit;
-	if (b->value >= io->f->values.n)
-		return NULL;
-	const Op *def = ir_value(io->f, b->value)->def;
-	if (def && strcmp(def->kind, "const") == 0)
-		return ir_attr_find(def->nattrs, def->attrs, "val");
-	return NULL;
-}
-
-const Lit *io_lit(const IOp *io, const char *name)
-{
-	const Operand *o = io_operand(io, name);
-	if (o) {
-		const Binding *b = single(o);
-		return b ? io_bind_lit(io, b) : NULL;
-	}
-	return io_attr(io, name);
-}
-
-const IVal *io_value_ival(const IOp *io, ValueId v)
-{
-	return v < io->in->fr->nvalues ? io->in->fr->ival[v] : NULL;
-}
-
-const IVal *io_bind_ival(IOp *io, const Binding *b)
-{
-	if (b->kind == BIND_LIT)
-		return ival_from_lit(io->in, b->lit);
-	return io_value_ival(io, b->value);
-}
-
-const IVal *io_ival(IOp *io, const char *name)
-{
-	const Operand *o = io_operand(io, name);
-	if (o) {
-		const Binding *b = single(o);
-		return b ? io_bind_ival(io, b) : NULL;
-	}
-	return ival_from_lit(io->in, io_attr(io, name));
-}
-
-bool io_ints(IOp *io, const char *name, int64_t *v, uint32_t cap, uint32_t *n)
-{
-	const IVal *iv = io_ival(io, name);
-	if (!iv || iv->n > cap)
-		return false;
-	for (uint32_t i = 0; i < iv->n; i++) {
-		if (iv->e[i].kind != DIM_CONST)
-			return false;
-		v[i] = iv->e[i].size;
-	}
-	*n = iv->n;
-	return true;
-}
-
-bool io_int(IOp *io, const char *name, int64_t *v)
-{
-	uint32_t n;
-	int64_t x;
-	if (!io_ints(io, name, &x, 1, &n) || n != 1)
-		return false;
-	*v = x;
-	return true;
-}
-
-/* An integer default from the row's default text ("1", "-1"). */
-static bool row_default_int(const IOp *io, const char *name, int64_t *v)
-{
-	const OpOperandInfo *oi = io->info ? op_info_operand(io->info, name) : NULL;
-	if (!oi || !oi->def)
-		return false;
-	char *end;
-	long long x = strtoll(oi->def, &end, 10);
-	if (end == oi->def || *end)
-		return false;
-	*v = x;
-	return true;
-}
-
-int64_t io_int_or(IOp *io, const char *name, int64_t dflt)
-{
-	int64_t v;
-	if (io_int(io, name, &v))
-		return v;
-	if (!io_has(io, name) && row_default_int(io, name, &v))
-		return v;
-	return dflt;
-}
-
-bool io_bool_or(IOp *io, const char *name, bool dflt)
-{
-	int64_t v;
-	return io_int(io, name, &v) ? v != 0 : dflt;
-}
-
-bool io_f64(IOp *io, const char *name, double *v)
-{
-	const Lit *l = io_lit(io, name);
-	if (!l || l->kind != LIT_TENSOR || l->u.tensor.count != 1 || l->type->dt == DT_STRING)
-		return false;
-	*v = lit_elem_f64(l, 0);
-	return true;
-}
-
-const char *io_str(IOp *io, const char *name)
-{
-	return lit_as_string(io_lit(io, name));
-}
-
-bool io_bind_is_const(const IOp *io, const Binding *b)
-{
-	if (b->kind == BIND_LIT)
-		return true;
-	if (b->value >= io->f->values.n)
-		return false;
-	const Op *def = ir_value(io->f, b->value)->def;
-	return def && (strcmp(def->kind, "const") == 0 || strncmp(def->kind, "constexpr_", 10) == 0);
-}
-
-bool io_axis(IOp *io, const char *what, int64_t axis, int32_t rank, int64_t *out)
-{
-	if (axis < -(int64_t)rank || axis >= rank) {
-		io_err(io, I_AXIS, "%s %lld is out of range for rank %d (allowed %d..%d)", what,
-		       (long long)axis, rank, -rank, rank - 1);
-		return false;
-	}
-	*out = axis < 0 ? axis + rank : axis;
-	return true;
-}
-
-/* ------------------------------------------------------------------ results */
-
-void io_out_type(IOp *io, uint32_t i, const Type *t)
-{
-	if (i < io->op->nouts)
-		io->out[i] = t;
-}
-
-static DType out_dtype(const IOp *io, uint32_t i, DType fallback)
-{
-	if (io->nn)
-		return DT_FP32;
-	DType dt = i < io->op->nouts ? io->out_dt[i] : DT_COUNT;
-	return dt != DT_COUNT ? dt : fallback;
-}
-
-void io_out(IOp *io, uint32_t i, int32_t rank, const Dim *dims)
-{
-	if (i >= io->op->nouts)
-		return;
-	DType dt = out_dtype(io, i, DT_COUNT);
-	if (dt == DT_COUNT) {
-		/* the row left it to the rule and the rule did not say: keep the
-		 * declared dtype */
-		const Type *d = ir_value(io->f, io->op->outs[i])->type;
-		dt = d && (d->kind == TY_TENSOR) ? d->dt : DT_FP32;
-	}
-	io->out[i] = type_tensor(io->in->types, dt, rank, dims);
-}
-
-void io_out_like(IOp *io, uint32_t i, const Type *t)
-{
-	if (!type_is_tensor(t)) {
-		io_out_unknown(io, i);
-		return;
-	}
-	io_out(io, i, t->rank, t->dims);
-}
-
-void io_out_unknown(IOp *io, uint32_t i)
-{
-	io_out(io, i, -1, NULL);
-}
-
-void infer_set_value(Infer *in, ValueId v, const Type *t, const IVal *iv)
-{
-	if (v >= in->fr->nvalues)
-		return;
-	in->fr->type[v] = in->fr->computed[v] = t;
-	in->fr->ival[v] = iv;
-}
 
 /* ------------------------------------------------------------------ output dtypes */
 
@@ -501,21 +214,6 @@ static const Type *meet(Infer *in, const Type *decl, const Type *inf)
 	return changed ? type_tensor(in->types, inf->dt, inf->rank, d) : inf;
 }
 
-static void type_text(const Module *m, const Type *t, char *buf, size_t n)
-{
-	FILE *f = fmemopen(buf, n, "w");
-	if (!f) {
-		snprintf(buf, n, "?");
-		return;
-	}
-	if (t)
-		ir_print_type(m, t, f);
-	else
-		fputs("(none)", f);
-	fclose(f);
-	buf[n - 1] = 0;
-}
-
 /* Compare, report, choose what flows on, count. */
 static void settle_output(IOp *io, uint32_t i, Agree *op_agree)
 {
@@ -534,8 +232,8 @@ static void settle_output(IOp *io, uint32_t i, Agree *op_agree)
 	} else switch (a) {
 	case AG_DIFFERS: {
 		char dt[256], it[256];
-		type_text(in->m, decl, dt, sizeof dt);
-		type_text(in->m, inf, it, sizeof it);
+		infer_type_text(in->m, decl, "(none)", dt, sizeof dt);
+		infer_type_text(in->m, inf, "(none)", it, sizeof it);
 		io_diag(io, SEV_WARNING, I_DECLARED_TYPE,
 		        "the runtime infers the type itself; regenerate the model or fix the declaration",
 		        "output '%s' is declared %s but the op computes %s", ir_value(io->f, id)->name,
@@ -546,8 +244,8 @@ static void settle_output(IOp *io, uint32_t i, Agree *op_agree)
 	case AG_VAGUER: {
 		keep = meet(in, decl, inf ? inf : decl);
 		char dt[256], it[256];
-		type_text(in->m, decl, dt, sizeof dt);
-		type_text(in->m, inf, it, sizeof it);
+		infer_type_text(in->m, decl, "(none)", dt, sizeof dt);
+		infer_type_text(in->m, inf, "(none)", it, sizeof it);
 		io_diag(io, SEV_NOTE, I_DECLARED_VAGUE, NULL,
 		        "output '%s': inference gives %s, less precise than the declared %s; "
 		        "the declaration is used", ir_value(io->f, id)->name, it, dt);
@@ -597,7 +295,7 @@ static void keep_declared(IOp *io)
 	for (uint32_t i = 0; i < io->op->nouts; i++)
 		io->out[i] = ir_value(io->f, io->op->outs[i])->type;
 	for (uint32_t k = 0; k < io->op->nblocks; k++)
-		infer_block(io->in, io->op->blocks[k]);
+		walk_block(io->in, io->op->blocks[k]);
 }
 
 static const OpInfo *resolve(IOp *io)
@@ -611,18 +309,13 @@ static const OpInfo *resolve(IOp *io)
 			level = l;
 	}
 	io->level = level;
-	/* the lookup, remembered per (kind pointer, level) */
-	uintptr_t h = (uintptr_t)op->kind;
-	unsigned slot = (unsigned)((h >> 3) ^ (h >> 9) ^ (unsigned)level) % 64;
-	const OpInfo *info;
-	if (in->rows[slot].kind == op->kind && in->rows[slot].level == level) {
-		info = in->rows[slot].info;
-	} else {
+	/* the row the loader resolved (Op.info, ir_resolve_ops) when it is in
+	 * force at this level; a module built without the loader is looked up */
+	const OpInfo *info = op->info;
+	if (!info)
 		info = op_catalogue_lookup(op->kind, level);
-		in->rows[slot].kind = op->kind;
-		in->rows[slot].level = level;
-		in->rows[slot].info = info;
-	}
+	else if (info->since > level || op_info_until(info) < level)
+		info = NULL;
 	if (info)
 		return info;
 	if (strncmp(op->kind, "nn.", 3) == 0 || strncmp(op->kind, "model.", 6) == 0) {
@@ -696,7 +389,7 @@ static void infer_op(Infer *in, Op *op)
 		in->res->stats.ops++;
 
 	io.info = resolve(&io);
-	index_row(&io);
+	io_index_row(&io);
 	bool typed = io.info != NULL;
 	if (!typed) {
 		if (!in->quiet)
@@ -710,7 +403,7 @@ static void infer_op(Infer *in, Op *op)
 			rules[io.info->rule](&io);
 		} else {
 			for (uint32_t k = 0; k < op->nblocks; k++)
-				infer_block(in, op->blocks[k]);
+				walk_block(in, op->blocks[k]);
 		}
 		for (uint32_t i = 0; i < op->nouts; i++)
 			if (!io.out[i])
@@ -732,7 +425,7 @@ static void infer_op(Infer *in, Op *op)
 	}
 }
 
-void infer_block(Infer *in, Block *b)
+static void walk_block(Infer *in, Block *b)
 {
 	for (uint32_t i = 0; i < b->nparams; i++)
 		if (b->params[i] < in->fr->nvalues && !in->fr->type[b->params[i]])
@@ -753,43 +446,6 @@ static bool nn_kind(const char *kind)
 	return kind && strncmp(kind, "neuralNetwork", 13) == 0;
 }
 
-static bool plain_identifier(const char *s)
-{
-	if (!s || !*s || (*s >= '0' && *s <= '9'))
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_'))
-			return false;
-	return true;
-}
-
-/* The description of the (pipeline part) model a function was read from:
- * the protobuf reader names pipeline functions after their parts. */
-static const ModelDesc *func_desc(const ModelDesc *d, const char *prefix, const char *fname,
-                                  int depth)
-{
-	if (!d || depth > 16)
-		return NULL;
-	if (!d->nsubmodels)
-		return !prefix || strcmp(prefix, fname) == 0 ? d : NULL;
-	for (uint32_t i = 0; i < d->nsubmodels; i++) {
-		const SubModelDesc *s = &d->submodels[i];
-		char name[256];
-		int n = plain_identifier(s->name)
-		        ? snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "",
-		                   prefix ? "_" : "", s->name)
-		        : snprintf(name, sizeof name, "%s%smodel%u", prefix ? prefix : "",
-		                   prefix ? "_" : "", i);
-		if (n < 0 || (size_t)n >= sizeof name)
-			continue;
-		const ModelDesc *r = func_desc(s->desc, name, fname, depth + 1);
-		if (r)
-			return r;
-	}
-	return NULL;
-}
-
 static bool type_uses_sym(const Type *t, const char *name)
 {
 	if (!t)
@@ -804,6 +460,15 @@ static bool type_uses_sym(const Type *t, const char *name)
 	return false;
 }
 
+/* The type function fi's parameter i comes in with: the one --input-shape
+ * gives it, else its declaration. */
+static const Type *input_type(const Infer *in, uint32_t fi, uint32_t i)
+{
+	const Func *f = in->m->funcs.v[fi];
+	const Type *t = in->input_types ? in->input_types[fi][i] : NULL;
+	return t ? t : ir_value(f, f->body->params[i])->type;
+}
+
 /* A fresh symbol name: is<N>, skipping names the module's parameters use. */
 static const char *fresh_sym(Infer *in, uint32_t *nsym)
 {
@@ -814,7 +479,7 @@ static const char *fresh_sym(Infer *in, uint32_t *nsym)
 		for (uint32_t f = 0; f < in->m->funcs.n && !taken; f++) {
 			const Func *fn = in->m->funcs.v[f];
 			for (uint32_t i = 0; i < fn->body->nparams && !taken; i++)
-				taken = type_uses_sym(ir_value(fn, fn->body->params[i])->type, name);
+				taken = type_uses_sym(input_type(in, f, i), name);
 		}
 		if (!taken)
 			return type_intern_sym(in->types, name, strlen(name));
@@ -876,28 +541,28 @@ static void infer_func(Infer *in, uint32_t fi, uint32_t *nsym)
 		          f->name, f->opset ? f->opset : "", opset_name(OPSET_NEWEST));
 		fr->level = OPSET_NEWEST;
 	}
-	const ModelDesc *d = func_desc(in->m->desc, NULL, f->name, 0);
-	if (!d && in->m->desc && !in->m->desc->nsubmodels)
-		d = in->m->desc;
+	const ModelDesc *d = ir_func_model_desc(f);
 	fr->nn = d && nn_kind(d->kind);
 	fr->nn_rank5 = fr->nn && d->spec_version > 0 && d->spec_version <= 3;
 	Block *body = f->body;
 	for (uint32_t i = 0; i < body->nparams; i++) {
 		ValueId p = body->params[i];
 		if (p < fr->nvalues)
-			fr->type[p] = fr->computed[p] = param_type(in, ir_value(f, p)->type, nsym);
+			fr->type[p] = fr->computed[p] = param_type(in, input_type(in, fi, i), nsym);
 	}
-	infer_block(in, body);
+	walk_block(in, body);
 }
 
 int pass_infer(Module *m, PassCtx *ctx)
 {
-	Infer in = { .ctx = ctx, .m = m, .types = m->types, .arena = ctx->arena };
+	Infer in = { .ctx = ctx, .m = m, .types = m->types, .arena = ctx->arena,
+	            .walk_block = walk_block };
 	in.scratch = arena_new();
 	in.res = arena_alloc(ctx->arena, sizeof *in.res);
 	in.res->nfuncs = m->funcs.n;
 	in.res->funcs = arena_array(ctx->arena, m->funcs.n ? m->funcs.n : 1, sizeof *in.res->funcs);
 	ctx->infer = in.res;
+	in.input_types = ctx->input_types;
 	uint32_t nsym = 0;
 	for (uint32_t i = 0; i < m->funcs.n; i++)
 		infer_func(&in, i, &nsym);

@@ -15,40 +15,6 @@
 #include <math.h>
 #include <string.h>
 
-IVal *ival_new(Arena *a, uint32_t n)
-{
-	IVal *v = arena_alloc(a, sizeof *v + (size_t)n * sizeof(Dim));
-	v->n = n;
-	return v;
-}
-
-static bool numeric_dtype(DType dt)
-{
-	return dt != DT_STRING;
-}
-
-const IVal *ival_from_lit(Infer *in, const Lit *l)
-{
-	if (!l || l->kind != LIT_TENSOR || l->type->kind != TY_TENSOR ||
-	    !numeric_dtype(l->type->dt) || l->u.tensor.count < 0 ||
-	    l->u.tensor.count > INFER_MAX_IVAL)
-		return NULL;
-	uint32_t n = (uint32_t)l->u.tensor.count;
-	IVal *v = ival_new(in->scratch, n);
-	bool fl = dtype_is_float(l->type->dt);
-	for (uint32_t i = 0; i < n; i++) {
-		if (fl) {
-			double x = lit_elem_f64(l, i);
-			if (!isfinite(x) || x != floor(x) || fabs(x) > 9e15)
-				return NULL;
-			v->e[i] = dim_const((int64_t)x);
-		} else {
-			v->e[i] = dim_const(lit_elem_i64(l, i));
-		}
-	}
-	return v;
-}
-
 static const IVal *keep(Infer *in, const IVal *v)
 {
 	if (!v)

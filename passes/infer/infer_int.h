@@ -2,9 +2,13 @@
  * infer_int.h - internals shared by the files of the `infer` pass.
  *
  *   infer.c                 driver: functions, blocks, ops; catalogue lookup,
- *                           output dtypes, agreement with declared types
+ *                           output dtypes, agreement with declared types;
+ *                           the only file that calls the rules (dispatch)
+ *   infer_operands.c        io_*: how a rule reads its op (operands, types,
+ *                           literals, known contents) and writes its outputs
  *   infer_check.c           operand checks against the catalogue row
- *   infer_dim.c             dim arithmetic, symbolic expressions ("is0 + 2")
+ *   infer_dim.c             numpy broadcasting of dims (the dim algebra itself,
+ *                           "is0 + 2", is the IR's: ir/dim_expr.h)
  *   infer_fold.c            known integer contents (shape arithmetic folding)
  *   infer_rules_elem.c      elementwise, broadcasting, normalisation, reductions
  *   infer_rules_conv.c      conv/pool, linear algebra, resizing, attention
@@ -20,6 +24,7 @@
 #ifndef ANELINT_INFER_INT_H
 #define ANELINT_INFER_INT_H
 
+#include "ir/dim_expr.h"
 #include "ir/op_catalogue.h"
 #include "passes/pass.h"
 
@@ -81,14 +86,17 @@ typedef struct Infer {
 	Arena *arena;           /* results (the PassCtx arena) */
 	Arena *scratch;         /* per-op temporaries, reset after each op */
 	struct InferResult *res;
+	const Type ***input_types;  /* --input-shape per function and parameter
+	                             * (PassCtx.input_types), or NULL */
 	Func *f;
 	InferFunc *fr;
 	int quiet;              /* > 0: no diagnostics (loop fixpoint iterations) */
 	int errors;
 	VEC(const char *) warned;   /* op kinds already reported as unknown */
-	/* catalogue rows looked up: op kinds are mostly interned, so one
-	 * lookup per (kind pointer, opset level) */
-	struct { const char *kind; int level; const OpInfo *info; } rows[64];
+	/* The walk over a nested block (infer.c), handed to the control-flow
+	 * rules (cond, while_loop) as a function: the rule files stay below
+	 * the walk that dispatches to them instead of calling back into it. */
+	void (*walk_block)(struct Infer *in, Block *b);
 } Infer;
 
 /* Row operands indexed once per op (io_operand and io_attr by name then
@@ -115,7 +123,7 @@ typedef struct IOp {
 
 typedef void (*RuleFn)(IOp *io);
 
-/* ------------------------------------------------------------------ infer.c */
+/* ------------------------------------------------------------------ infer_operands.c */
 
 /* Report a problem with the op (unless quiet); marks the op failed for
  * SEV_ERROR. */
@@ -125,6 +133,9 @@ void io_diag(IOp *io, Severity sev, const char *code, const char *hint, const ch
 
 /* Operand access.  An operand is found among the op's arguments or, for
  * constexpr ops serialized the iOS16/17 way, among its attributes. */
+/* Find the op's operand and attribute for each row operand once (before
+ * the checks and the rule read them by name). */
+void io_index_row(IOp *io);
 bool io_has(const IOp *io, const char *name);
 const Operand *io_operand(const IOp *io, const char *name);
 /* The type of the operand's single binding (inferred type for values). */
@@ -150,6 +161,9 @@ const char *io_str(IOp *io, const char *name);
 /* Is the binding a compile-time constant (literal, const or constexpr op)? */
 bool io_bind_is_const(const IOp *io, const Binding *b);
 
+/* The type as MIL text for a message (`none` when t is NULL). */
+void infer_type_text(const Module *m, const Type *t, const char *none, char *buf, size_t n);
+
 /* Results. */
 void io_out(IOp *io, uint32_t i, int32_t rank, const Dim *dims);
 void io_out_type(IOp *io, uint32_t i, const Type *t);
@@ -158,11 +172,17 @@ void io_out_like(IOp *io, uint32_t i, const Type *t);
 /* Output i: the row's dtype, unknown rank. */
 void io_out_unknown(IOp *io, uint32_t i);
 
-/* Infer every op of a nested block (cond / while_loop bodies). */
-void infer_block(Infer *in, Block *b);
 /* Set a block parameter's inferred type (no known contents). */
 void infer_set_value(Infer *in, ValueId v, const Type *t, const IVal *iv);
+/* The type of a value as inferred so far (its declared type before). */
 const Type *infer_get_type(const Infer *in, ValueId v);
+/* An IVal from a literal (integer, bool or integral float tensor of at most
+ * INFER_MAX_IVAL elements), or NULL. */
+const IVal *ival_from_lit(Infer *in, const Lit *l);
+IVal *ival_new(Arena *a, uint32_t n);
+
+/* Infer every op of a nested block (cond / while_loop bodies). */
+static inline void infer_block(Infer *in, Block *b) { in->walk_block(in, b); }
 
 /* Small helpers for rules. */
 /* Copy n dims (a rank-0 type may have no dims array). */
@@ -197,34 +217,35 @@ static inline bool dim_may_equal(Dim a, Dim b)
 {
 	return !(a.kind == DIM_CONST && b.kind == DIM_CONST && a.size != b.size);
 }
-Dim dim_add(Infer *in, Dim a, Dim b);
-Dim dim_sub(Infer *in, Dim a, Dim b);
-Dim dim_mul(Infer *in, Dim a, Dim b);
-Dim dim_floordiv(Infer *in, Dim a, Dim b);
-Dim dim_ceildiv(Infer *in, Dim a, Dim b);
-Dim dim_mod(Infer *in, Dim a, Dim b);
+/* The dim algebra is the IR's (ir/dim_expr.h), over the module's type
+ * table; these name it the way the rules read. */
+static inline Dim dim_add(Infer *in, Dim a, Dim b) { return dim_expr_add(in->types, a, b); }
+static inline Dim dim_sub(Infer *in, Dim a, Dim b) { return dim_expr_sub(in->types, a, b); }
+static inline Dim dim_mul(Infer *in, Dim a, Dim b) { return dim_expr_mul(in->types, a, b); }
+static inline Dim dim_floordiv(Infer *in, Dim a, Dim b) { return dim_expr_floordiv(in->types, a, b); }
+static inline Dim dim_ceildiv(Infer *in, Dim a, Dim b) { return dim_expr_ceildiv(in->types, a, b); }
+static inline Dim dim_mod(Infer *in, Dim a, Dim b) { return dim_expr_mod(in->types, a, b); }
 static inline Dim dim_addc(Infer *in, Dim a, int64_t c) { return dim_add(in, a, dim_const(c)); }
 static inline Dim dim_mulc(Infer *in, Dim a, int64_t c) { return dim_mul(in, a, dim_const(c)); }
-/* max / min when decidable (constants), else unknown. */
-Dim dim_max(Infer *in, Dim a, Dim b);
-Dim dim_min(Infer *in, Dim a, Dim b);
-/* Canonical form of a symbol / expression text (interned); unknown when
- * the text is no expression. */
-Dim dim_sym(Infer *in, const char *text);
-/* numpy broadcast of one dim pair; false when incompatible. */
-bool dim_broadcast(Dim a, Dim b, Dim *out);
+/* max / min when decidable (constants, or the same dim), else unknown. */
+static inline Dim dim_max(Infer *in, Dim a, Dim b) { (void)in; return dim_expr_max(a, b); }
+static inline Dim dim_min(Infer *in, Dim a, Dim b) { (void)in; return dim_expr_min(a, b); }
+/* Canonical form of a symbol / expression text (interned). */
+static inline Dim dim_sym(Infer *in, const char *text) { return dim_expr_parse(in->types, text); }
 /* Product of n dims (1 for n = 0). */
-Dim dims_prod(Infer *in, uint32_t n, const Dim *d);
+static inline Dim dims_prod(Infer *in, uint32_t n, const Dim *d)
+{
+	return dim_expr_prod(in->types, n, d);
+}
+/* numpy broadcast of one dim pair; false when incompatible.  Inference's
+ * own rule: a symbol against a known size other than 1 takes that size. */
+bool dim_broadcast(Dim a, Dim b, Dim *out);
 
 /* ------------------------------------------------------------------ infer_fold.c */
 
 /* Known contents of the op's outputs from known operands (shape
  * arithmetic), stored in the side table.  Runs after the rule. */
 void infer_fold(IOp *io);
-/* An IVal from a literal (integer, bool or integral float tensor of at most
- * INFER_MAX_IVAL elements), or NULL. */
-const IVal *ival_from_lit(Infer *in, const Lit *l);
-IVal *ival_new(Arena *a, uint32_t n);
 
 /* ------------------------------------------------------------------ rules */
 

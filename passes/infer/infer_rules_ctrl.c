@@ -62,19 +62,6 @@ static const Type *join(Infer *in, const Type *a, const Type *b)
 	}
 }
 
-static void type_text(const Module *m, const Type *t, char *buf, size_t n)
-{
-	FILE *f = fmemopen(buf, n, "w");
-	if (!f) {
-		snprintf(buf, n, "?");
-		return;
-	}
-	if (t)
-		ir_print_type(m, t, f);
-	fclose(f);
-	buf[n - 1] = 0;
-}
-
 /* ------------------------------------------------------------------ cond */
 
 void rule_COND(IOp *io)
@@ -102,8 +89,8 @@ void rule_COND(IOp *io)
 		const Type *j = join(in, a, b);
 		if (!j) {
 			char sa[200], sb[200];
-			type_text(in->m, a, sa, sizeof sa);
-			type_text(in->m, b, sb, sizeof sb);
+			infer_type_text(in->m, a, "", sa, sizeof sa);
+			infer_type_text(in->m, b, "", sb, sizeof sb);
 			io_diag(io, SEV_ERROR, I_CONTROL_FLOW, "make both branches return the same type",
 			        "output %u is %s in the true branch and %s in the false branch", i, sa, sb);
 			continue;
@@ -190,8 +177,8 @@ void rule_WHILE_LOOP(IOp *io)
 		const Type *o = infer_get_type(in, bb->outs[i]);
 		if (!join(in, t[i], o)) {
 			char sa[200], sb[200];
-			type_text(in->m, t[i], sa, sizeof sa);
-			type_text(in->m, o, sb, sizeof sb);
+			infer_type_text(in->m, t[i], "", sa, sizeof sa);
+			infer_type_text(in->m, o, "", sb, sizeof sb);
 			io_diag(io, SEV_ERROR, I_CONTROL_FLOW, "the body must return each loop var's type",
 			        "loop var %u is %s but the body returns %s", i, sa, sb);
 		}
@@ -322,8 +309,8 @@ void rule_WRITE_STATE(IOp *io)
 		ok = dim_may_equal(w->dims[i], d->dims[i]);
 	if (!ok) {
 		char sw[200], sd[200];
-		type_text(io->in->m, w, sw, sizeof sw);
-		type_text(io->in->m, d, sd, sizeof sd);
+		infer_type_text(io->in->m, w, "", sw, sizeof sw);
+		infer_type_text(io->in->m, d, "", sd, sizeof sd);
 		io_diag(io, SEV_ERROR, I_SHAPE, "write exactly the state's type",
 		        "data is %s but the state holds %s", sd, sw);
 	}
