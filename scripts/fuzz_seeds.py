@@ -37,6 +37,8 @@ def harnesses_of(path):
         return ["manifest"]
     if name.endswith(".bin") and "weights" in path:
         return ["blob"]
+    if name.endswith(".npy"):
+        return ["npy"]
     return []
 
 
@@ -66,7 +68,7 @@ def main():
                 # the gzip'd form of a text model, for the sniffer's gzip arm
                 put(out, "bytes", gzip.compress(data, mtime=0))
     # Every harness gets at least an empty seed, so libFuzzer starts.
-    for h in ("mil", "protobuf", "pymil", "bytes", "blob", "manifest"):
+    for h in ("mil", "protobuf", "pymil", "bytes", "blob", "manifest", "npy"):
         put(out, h, b"")
         print("%-9s %d seeds" % (h, counts.get(h, 0)))
 
