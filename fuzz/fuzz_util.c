@@ -2,8 +2,10 @@
  * does and render the diagnostics (fuzz_util.h). */
 #include "fuzz/fuzz_util.h"
 
+#include "frontend/frontend.h"
 #include "ir/op_catalogue.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,4 +34,16 @@ char *fuzz_cstring(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = 0;
 	return s;
+}
+
+Module *fuzz_read_mil(const uint8_t *data, size_t size, DiagList *dl)
+{
+	/* fmemopen refuses a zero-length buffer; one NUL byte stands in. */
+	static const uint8_t nul = 0;
+	FILE *in = fmemopen((void *)(size ? data : &nul), size ? size : 1, "r");
+	if (!in)
+		return NULL;
+	Module *m = fe_parse_mil_text("fuzz.mil", in, dl);
+	fclose(in);
+	return m;
 }

@@ -25,6 +25,9 @@ typedef Module *(*FuzzReader)(const uint8_t *data, size_t size, DiagList *dl);
  * verify the module it makes, format every diagnostic and free both. */
 void fuzz_read(FuzzReader read, const uint8_t *data, size_t size);
 
+/* The bytes as MIL text read from a stream, as `anelint` reads a file. */
+Module *fuzz_read_mil(const uint8_t *data, size_t size, DiagList *dl);
+
 /* The bytes as a NUL-terminated heap copy (readers that take C strings). */
 char *fuzz_cstring(const uint8_t *data, size_t size);
 

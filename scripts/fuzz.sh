@@ -13,7 +13,7 @@ set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-600}
 [ $# -gt 0 ] && shift
-harnesses=${*:-"mil protobuf pymil bytes blob manifest npy"}
+harnesses=${*:-"mil protobuf pymil bytes blob manifest npy run"}
 
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DANELINT_FUZZ=ON \
 	-DANELINT_SANITIZE=ON -DANELINT_TESTS=OFF >/dev/null

@@ -28,7 +28,7 @@ def harnesses_of(path):
     """The harnesses a file seeds, from its name."""
     name = os.path.basename(path)
     if name.endswith(".mil"):
-        return ["mil", "bytes"]
+        return ["mil", "bytes", "run"]
     if name.endswith(".mlmodel") or name.endswith(".mlmodel.gz"):
         return ["protobuf", "bytes"] if name.endswith(".mlmodel") else ["bytes"]
     if name.endswith(".milprog.txt"):
@@ -68,7 +68,7 @@ def main():
                 # the gzip'd form of a text model, for the sniffer's gzip arm
                 put(out, "bytes", gzip.compress(data, mtime=0))
     # Every harness gets at least an empty seed, so libFuzzer starts.
-    for h in ("mil", "protobuf", "pymil", "bytes", "blob", "manifest", "npy"):
+    for h in ("mil", "protobuf", "pymil", "bytes", "blob", "manifest", "npy", "run"):
         put(out, h, b"")
         print("%-9s %d seeds" % (h, counts.get(h, 0)))
 
