@@ -78,8 +78,9 @@ static bool has_entry(const char *dir, const char *name, bool want_dir)
 
 /* ------------------------------------------------------------ sniffing */
 
-static FeFormat sniff_bytes(const uint8_t *p, size_t n)
+FeFormat fe_sniff_bytes(const void *bytes, size_t n)
 {
+	const uint8_t *p = bytes;
 	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
 		return FE_FMT_GZIP;
 	/* Model: field 1 varint (08 0N), then 12 (description); or a model
@@ -125,13 +126,17 @@ FeFormat fe_detect(const char *path)
 			return FE_FMT_MLMODELC;
 		return FE_FMT_UNKNOWN;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Only a regular file is opened: opening a FIFO would block until a
+	 * writer comes, and a device may do something on open. */
+	if (!is_file(path))
+		return FE_FMT_UNKNOWN;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return FE_FMT_UNKNOWN;
 	uint8_t buf[4096];
 	ssize_t n = read(fd, buf, sizeof buf);
 	close(fd);
-	return n > 0 ? sniff_bytes(buf, (size_t)n) : FE_FMT_UNKNOWN;
+	return n > 0 ? fe_sniff_bytes(buf, (size_t)n) : FE_FMT_UNKNOWN;
 }
 
 /* ------------------------------------------------------------ single files */
@@ -302,14 +307,14 @@ static Module *load_bytes(const char *path, const void *bytes, size_t n, const c
 {
 	const uint8_t *data = bytes;
 	Module *m = NULL;
-	FeFormat f = n ? sniff_bytes(data, n) : FE_FMT_UNKNOWN;
+	FeFormat f = n ? fe_sniff_bytes(data, n) : FE_FMT_UNKNOWN;
 	if (n == 0) {
 		diag_add(dl, SEV_ERROR, FE_E_EMPTY, at(path), "file is empty, not a Core ML model");
 	} else if (f == FE_FMT_GZIP) {
 		size_t un;
 		uint8_t *raw = gunzip(path, data, n, &un, dl);
 		if (raw) {
-			FeFormat inner = un ? sniff_bytes(raw, un) : FE_FMT_UNKNOWN;
+			FeFormat inner = un ? fe_sniff_bytes(raw, un) : FE_FMT_UNKNOWN;
 			if (inner == FE_FMT_MIL_TEXT)
 				m = parse_mil_memory(path, (char *)raw, un, dir, dl);
 			else if (inner == FE_FMT_PYMIL)
@@ -426,9 +431,14 @@ static Module *load_mlpackage(const char *pkg, DiagList *dl)
 		goto out;
 	}
 	root_path = join(data_dir, ri->keys[0]);
-	if (!is_file(root_path)) {
+	struct stat rst;
+	int root_rc = stat(root_path, &rst);
+	if (root_rc != 0 || !S_ISREG(rst.st_mode)) {
+		/* Name what is wrong: a symlink loop or a FIFO is not "missing". */
+		const char *why = root_rc == 0 ? "is not a regular file"
+		                : errno == ELOOP ? "is a symbolic link loop" : "is missing";
 		diag_add(dl, SEV_ERROR, FE_E_ROOT_MISSING, at(root_path), "the root model named by "
-		         "Manifest.json is missing");
+		         "Manifest.json %s", why);
 		goto out;
 	}
 	if (!inside(pkg, root_path)) {
@@ -632,6 +642,12 @@ Module *fe_load_as(const char *path, DiagList *dl, FeFormat *form)
 	struct stat st;
 	if (stat(path, &st) != 0) {
 		diag_add(dl, SEV_ERROR, FE_E_READ, at(path), "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+		diag_add(dl, SEV_ERROR, FE_E_READ, at(path), "not a regular file or folder (%s); "
+		         "refused before opening it", S_ISFIFO(st.st_mode) ? "a FIFO"
+		         : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
 		return NULL;
 	}
 	Module *m = NULL;

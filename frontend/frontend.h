@@ -81,6 +81,10 @@ Module *fe_load_bytes(const char *path, const void *data, size_t n, const char *
  * means .mlpackage; model.mil / coremldata.bin / model0/ means .mlmodelc. */
 FeFormat fe_detect(const char *path);
 
+/* The form of a model from its first bytes (fe_detect's test; standard
+ * input is told by its first block before the rest is read). */
+FeFormat fe_sniff_bytes(const void *bytes, size_t n);
+
 /* The MIL text parser (frontend/mil_text.c). */
 Module *fe_parse_mil_text(const char *path, FILE *in, DiagList *dl);
 

@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Standard input, whole, capped like any file read. */
+/* What fe_detect reads of a file to tell its form. */
+enum { SNIFF_BYTES = 4096 };
+
+/* Standard input, whole, capped like any file read, and refused as soon as
+ * its first block is no model form. */
 static void *read_stdin(size_t *n, DiagList *dl)
 {
 	size_t cap = 1 << 16, len = 0;
@@ -18,7 +22,17 @@ static void *read_stdin(size_t *n, DiagList *dl)
 		if (!buf)
 			IR_DIE("out of memory");
 		size_t got = fread(buf + len, 1, cap - len, stdin);
+		bool first_block = len < SNIFF_BYTES;
 		len += got;
+		if (first_block && (len >= SNIFF_BYTES || got == 0) && len > 0 &&
+		    fe_sniff_bytes(buf, len) == FE_FMT_UNKNOWN) {
+			/* Told from the first block: no reading gigabytes of noise. */
+			diag_add(dl, SEV_ERROR, FE_E_NOT_MODEL, (SrcLoc){ .file = "<stdin>" },
+			         "not a Core ML model: neither a .mlmodel protobuf, gzip, nor MIL "
+			         "text (first byte 0x%02x)", (unsigned char)buf[0]);
+			free(buf);
+			return NULL;
+		}
 		if (got == 0)
 			break;
 		if (len == cap) {

@@ -21,6 +21,25 @@ static SrcLoc loc_of(const Verifier *v, const Op *op, SrcLoc fallback)
 	return op ? op->loc : fallback;
 }
 
+/* 2^53: the largest count a double (costs, FLOPs, latency) holds exactly.
+ * A tensor past it cannot exist on any device; figures for it would be
+ * noise, so the model is refused instead (issue 17). */
+#define IR_MAX_EXACT_COUNT 9007199254740992.0
+
+static bool type_too_large(const Type *t)
+{
+	if (t->kind == TY_STATE)
+		t = t->elem;
+	if (!t || (t->kind != TY_TENSOR && t->kind != TY_TENSOR_BUFFER) || t->rank < 0)
+		return false;
+	double n = 1;
+	for (int32_t i = 0; i < t->rank; i++)
+		if (t->dims[i].kind == DIM_CONST && t->dims[i].size > 0)
+			n *= (double)t->dims[i].size;
+	unsigned bits = (unsigned)t->dt < DT_COUNT ? dtype_info[t->dt].bits : 0;
+	return n > IR_MAX_EXACT_COUNT || n * bits / 8 > IR_MAX_EXACT_COUNT;
+}
+
 static void def_value(Verifier *v, ValueId id, const Op *op, SrcLoc loc)
 {
 	if (id >= v->f->values.n) {
@@ -35,6 +54,11 @@ static void def_value(Verifier *v, ValueId id, const Op *op, SrcLoc loc)
 	}
 	if (!val->type) {
 		diag_add(v->dl, SEV_ERROR, "V003", ir_value_loc(v->f, id), "value '%s' has no type", val->name);
+		v->errors++;
+	} else if (type_too_large(val->type)) {
+		diag_add(v->dl, SEV_ERROR, "V009", ir_value_loc(v->f, id), "value '%s' has a shape of "
+		         "more than 2^53 elements or bytes, past what sizes and costs can hold "
+		         "exactly (the limit is fixed)", val->name);
 		v->errors++;
 	}
 	v->state[id] = LIVE;
