@@ -10,8 +10,9 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="libopenblas-dev build-essential cmake pkg-config flex bison libprotobuf-c-dev protobuf-c-compiler
-libxml2-dev libcmocka-dev libjson-c-dev zlib1g-dev python3-protobuf protobuf-compiler
-clang libclang-rt-14-dev"
+libxml2-dev libcmocka-dev libjson-c-dev zlib1g-dev python3-protobuf protobuf-compiler"
+# clang and libFuzzer serve the fuzz build of --test only.
+[ "${1:-}" = "--test" ] && PACKAGES="$PACKAGES clang libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do
@@ -30,7 +31,6 @@ if [ "${1:-}" = "--test" ]; then
 	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DANELINT_SANITIZE=ON >/dev/null
 	cmake --build build-test -j "$jobs"
 	ctest --test-dir build-test --output-on-failure -j "$jobs"
-	# clang and libFuzzer (clang, libclang-rt-14-dev) serve this build only.
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DANELINT_FUZZ=ON \
 		-DANELINT_SANITIZE=ON -DANELINT_TESTS=OFF >/dev/null
 	cmake --build build-fuzz -j "$jobs"
