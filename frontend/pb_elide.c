@@ -32,6 +32,22 @@ static void pb_free(void *arena, void *p)
 	(void)p;
 }
 
+/* The varint at p[*i..n), *i moved past it; false where the bytes end
+ * inside it or it runs past 64 bits. */
+static bool rd_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (unsigned shift = 0; *i < n && shift <= 63; shift += 7) {
+		uint8_t b = p[(*i)++];
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* protobuf-c recurses once per nested message; a hostile file could nest
  * deep enough to exhaust the stack.  Walk the wire format with the schema
  * first and refuse nesting beyond MAX_DEPTH.  Malformed bytes are left for
@@ -43,14 +59,9 @@ static int wire_depth(const ProtobufCMessageDescriptor *d, const uint8_t *p, siz
 		return -1;
 	size_t i = 0;
 	while (i < n) {
-		uint64_t key = 0, len = 0;
-		int shift = 0;
-		do {
-			if (i >= n || shift > 63)
-				return 0;
-			key |= (uint64_t)(p[i] & 0x7f) << shift;
-			shift += 7;
-		} while (p[i++] & 0x80);
+		uint64_t key;
+		if (!rd_varint(p, n, &i, &key))
+			return 0;
 		switch (key & 7) {
 		case 0:
 			while (i < n && (p[i] & 0x80))
@@ -69,14 +80,8 @@ static int wire_depth(const ProtobufCMessageDescriptor *d, const uint8_t *p, siz
 			i += 4;
 			break;
 		case 2: {
-			shift = 0;
-			do {
-				if (i >= n || shift > 63)
-					return 0;
-				len |= (uint64_t)(p[i] & 0x7f) << shift;
-				shift += 7;
-			} while (p[i++] & 0x80);
-			if (len > n - i)
+			uint64_t len;
+			if (!rd_varint(p, n, &i, &len) || len > n - i)
 				return 0;
 			uint32_t fno = (uint32_t)(key >> 3);
 			const ProtobufCFieldDescriptor *f =
@@ -129,20 +134,6 @@ static void el_varint(Elide *e, uint64_t v)
 		b[k++] = (uint8_t)(v | 0x80);
 	b[k++] = (uint8_t)v;
 	el_put(e, b, k);
-}
-
-static bool rd_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *v)
-{
-	uint64_t x = 0;
-	for (unsigned shift = 0; *i < n && shift <= 63; shift += 7) {
-		uint8_t b = p[(*i)++];
-		x |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = x;
-			return true;
-		}
-	}
-	return false;
 }
 
 /* A length-delimited body begins: room for its length, filled by el_close. */

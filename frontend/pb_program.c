@@ -215,6 +215,25 @@ static Op *op(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n)
 	return o;
 }
 
+/* The inputs of a Block or a Function (field 1 of both): each one a
+ * parameter of b, in order. */
+static int define_params(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n, SrcLoc loc)
+{
+	uint32_t np = (uint32_t)pw_count_fields(d, p, n, 1);
+	b->nparams = np;
+	b->params = arena_array(d->r->a, np ? np : 1, sizeof *b->params);
+	uint32_t i = 0;
+	Field fl;
+	FOR_FIELDS(d, p, n, fl) {
+		if (fl.num != 1 || !pw_want_len(d, &fl))
+			continue;
+		if ((b->params[i] = add_param(d, f, b, fl.p, fl.n, i, loc)) == VALUE_NONE)
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
 static int resolve_outs(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n, SrcLoc loc)
 {
 	Rd *r = d->r;
@@ -258,20 +277,8 @@ static int block_in(Dec *d, Func *f, Block *b, const uint8_t *p, size_t n, bool 
 {
 	Rd *r = d->r;
 	uint32_t mark = is_body ? 0 : nt_mark(&r->syms);
-	if (!is_body) {
-		uint32_t np = (uint32_t)pw_count_fields(d, p, n, 1);
-		b->nparams = np;
-		b->params = arena_array(r->a, np ? np : 1, sizeof *b->params);
-		uint32_t i = 0;
-		Field fl;
-		FOR_FIELDS(d, p, n, fl) {
-			if (fl.num != 1 || !pw_want_len(d, &fl))
-				continue;
-			if ((b->params[i] = add_param(d, f, b, fl.p, fl.n, i, loc)) == VALUE_NONE)
-				return -1;
-			i++;
-		}
-	}
+	if (!is_body && define_params(d, f, b, p, n, loc) < 0)
+		return -1;
 	Field fl;
 	FOR_FIELDS(d, p, n, fl) {
 		if (fl.num == 3 && pw_want_len(d, &fl) && !op(d, f, b, fl.p, fl.n))
@@ -321,18 +328,7 @@ static int function(Dec *d, const char *name, const uint8_t *p, size_t n)
 	pw_attrs(d, p, n, 4, loc, &f->nattrs, &f->attrs);
 	uint32_t mark = nt_mark(&r->syms);
 	Block *b = f->body;
-	uint32_t np = (uint32_t)pw_count_fields(d, p, n, 1);
-	b->nparams = np;
-	b->params = arena_array(r->a, np ? np : 1, sizeof *b->params);
-	uint32_t i = 0;
-	FOR_FIELDS(d, p, n, fl) {
-		if (fl.num != 1 || !pw_want_len(d, &fl))
-			continue;
-		if ((b->params[i] = add_param(d, f, b, fl.p, fl.n, i, loc)) == VALUE_NONE)
-			return -1;
-		i++;
-	}
-	if (d->bad)
+	if (define_params(d, f, b, p, n, loc) < 0 || d->bad)
 		return -1;
 	if (pw_count_fields(d, bp, bn, 1)) {
 		RD_ERR(r, FE_E_PROGRAM, loc, "the body block of '%s' declares its own inputs", name);

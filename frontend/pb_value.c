@@ -176,6 +176,19 @@ static const Type *composite_type(Dec *d, uint32_t which, const uint8_t *p, size
 
 /* ------------------------------------------------------------ values */
 
+/* How many fixed-width elements (`width` bytes each, of wire type `wt`
+ * one a field, or packed in a length-delimited one) field f holds; 0,
+ * malformed, where it is neither. */
+static size_t fixed_elements(Dec *d, const Field *f, unsigned wt, size_t width)
+{
+	if (f->wt == wt)
+		return 1;
+	if (f->wt == 2 && f->n % width == 0)
+		return f->n / width;
+	pw_malformed(d);
+	return 0;
+}
+
 /* The `values` (field 1) of a TensorValue.Repeated* message. */
 static bool payload(Dec *d, int which, const uint8_t *p, size_t n, PbTensorPayload *tp)
 {
@@ -191,21 +204,11 @@ static bool payload(Dec *d, int which, const uint8_t *p, size_t n, PbTensorPaylo
 		if (f.num != 1)
 			continue;
 		switch (which) {
-		case 1:         /* float: fixed32, packed or not */
-			if (f.wt == 5)
-				count++;
-			else if (f.wt == 2 && f.n % 4 == 0)
-				count += f.n / 4;
-			else
-				pw_malformed(d);
+		case 1:         /* float: fixed32 */
+			count += fixed_elements(d, &f, 5, 4);
 			break;
 		case 6:         /* double: fixed64 */
-			if (f.wt == 1)
-				count++;
-			else if (f.wt == 2 && f.n % 8 == 0)
-				count += f.n / 8;
-			else
-				pw_malformed(d);
+			count += fixed_elements(d, &f, 1, 8);
 			break;
 		case 2: case 3: case 5:         /* varints, packed or not */
 			if (f.wt == 0) {

@@ -171,6 +171,8 @@ void io_out_type(IOp *io, uint32_t i, const Type *t);
 void io_out_like(IOp *io, uint32_t i, const Type *t);
 /* Output i: the row's dtype, unknown rank. */
 void io_out_unknown(IOp *io, uint32_t i);
+/* Every output: the row's dtype, unknown rank. */
+void io_outs_unknown(IOp *io);
 
 /* Set a block parameter's inferred type (no known contents). */
 void infer_set_value(Infer *in, ValueId v, const Type *t, const IVal *iv);

@@ -292,6 +292,12 @@ void io_out_unknown(IOp *io, uint32_t i)
 	io_out(io, i, -1, NULL);
 }
 
+void io_outs_unknown(IOp *io)
+{
+	for (uint32_t i = 0; i < io->op->nouts; i++)
+		io_out_unknown(io, i);
+}
+
 /* Set a value's inferred type and known contents (block parameters, loop
  * carried values). */
 void infer_set_value(Infer *in, ValueId v, const Type *t, const IVal *iv)

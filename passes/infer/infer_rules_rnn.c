@@ -6,12 +6,6 @@
 
 #include <string.h>
 
-static void unknown_outs(IOp *io)
-{
-	for (uint32_t i = 0; i < io->op->nouts; i++)
-		io_out_unknown(io, i);
-}
-
 /* gates: 1 (rnn), 3 (gru), 4 (lstm). */
 static void recurrent(IOp *io, int gates)
 {
@@ -21,7 +15,7 @@ static void recurrent(IOp *io, int gates)
 	if (!type_ranked(x) || (x->rank != 3 && !nn5)) {
 		if (type_ranked(x))
 			io_err(io, I_OPERAND_RANK, "x must be [seq, batch, input], found rank %d", x->rank);
-		unknown_outs(io);
+		io_outs_unknown(io);
 		return;
 	}
 	Dim s = x->dims[0], b = x->dims[1], in = x->dims[2];

@@ -833,18 +833,24 @@ void rule_SPACE_TO_DEPTH(IOp *io)
 	io_out(io, 0, 4, d);
 }
 
+/* block_shape (two positive factors) and the four pads or crops named
+ * `edges`; where either is missing, the output is unknown. */
+static bool block_and_edges(IOp *io, const char *edges, int64_t b[2], int64_t e[4])
+{
+	uint32_t nb, ne;
+	if (io_ints(io, "block_shape", b, 2, &nb) && nb == 2 && io_ints(io, edges, e, 4, &ne) &&
+	    ne == 4 && b[0] > 0 && b[1] > 0)
+		return true;
+	io_out_unknown(io, 0);
+	return false;
+}
+
 void rule_SPACE_TO_BATCH(IOp *io)
 {
 	const Type *x = rank4(io);
 	int64_t b[2], p[4];
-	uint32_t nb, np;
-	if (!x)
+	if (!x || !block_and_edges(io, "paddings", b, p))
 		return;
-	if (!io_ints(io, "block_shape", b, 2, &nb) || nb != 2 ||
-	    !io_ints(io, "paddings", p, 4, &np) || np != 4 || b[0] <= 0 || b[1] <= 0) {
-		io_out_unknown(io, 0);
-		return;
-	}
 	Infer *in = io->in;
 	Dim d[4] = { dim_mulc(in, x->dims[0], b[0] * b[1]), x->dims[1],
 	             exact_div(io, dim_addc(in, x->dims[2], p[0] + p[1]), b[0], "padded height"),
@@ -856,14 +862,8 @@ void rule_BATCH_TO_SPACE(IOp *io)
 {
 	const Type *x = rank4(io);
 	int64_t b[2], c[4];
-	uint32_t nb, nc;
-	if (!x)
+	if (!x || !block_and_edges(io, "crops", b, c))
 		return;
-	if (!io_ints(io, "block_shape", b, 2, &nb) || nb != 2 ||
-	    !io_ints(io, "crops", c, 4, &nc) || nc != 4 || b[0] <= 0 || b[1] <= 0) {
-		io_out_unknown(io, 0);
-		return;
-	}
 	Infer *in = io->in;
 	Dim d[4] = { exact_div(io, x->dims[0], b[0] * b[1], "batch"), x->dims[1],
 	             dim_addc(in, dim_mulc(in, x->dims[2], b[0]), -(c[0] + c[1])),

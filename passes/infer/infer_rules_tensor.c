@@ -62,14 +62,24 @@ static Dim max_boxes(IOp *io)
 	return io_int(io, "max_boxes", &m) ? dim_const(m) : dim_unknown();
 }
 
+/* boxes and scores, both of rank 3; where either is not, every output
+ * is unknown and the rule has nothing more to do. */
+static bool nms_inputs(IOp *io, const Type **boxes, const Type **scores)
+{
+	*boxes = io_type(io, "boxes");
+	*scores = io_type(io, "scores");
+	if (type_ranked(*boxes) && (*boxes)->rank == 3 && type_ranked(*scores) &&
+	    (*scores)->rank == 3)
+		return true;
+	io_outs_unknown(io);
+	return false;
+}
+
 void rule_NMS_V15(IOp *io)
 {
-	const Type *b = io_type(io, "boxes"), *s = io_type(io, "scores");
-	if (!type_ranked(b) || b->rank != 3 || !type_ranked(s) || s->rank != 3) {
-		for (uint32_t i = 0; i < io->op->nouts; i++)
-			io_out_unknown(io, i);
+	const Type *b, *s;
+	if (!nms_inputs(io, &b, &s))
 		return;
-	}
 	if (!dim_may_equal(b->dims[2], dim_const(4)) || !dim_may_equal(b->dims[1], s->dims[1]))
 		io_err(io, I_SHAPE, "boxes must be [n, B, 4] and scores [n, B, K]");
 	Dim n = b->dims[0], m = max_boxes(io);
@@ -82,12 +92,9 @@ void rule_NMS_V15(IOp *io)
 
 void rule_NMS_V17(IOp *io)
 {
-	const Type *b = io_type(io, "boxes"), *s = io_type(io, "scores");
-	if (!type_ranked(b) || b->rank != 3 || !type_ranked(s) || s->rank != 3) {
-		for (uint32_t i = 0; i < io->op->nouts; i++)
-			io_out_unknown(io, i);
+	const Type *b, *s;
+	if (!nms_inputs(io, &b, &s))
 		return;
-	}
 	if (!dim_may_equal(b->dims[1], dim_const(4)) || !dim_may_equal(b->dims[2], s->dims[2]))
 		io_err(io, I_SHAPE, "boxes must be [n, 4, B] and scores [n, K, B]");
 	Dim n = b->dims[0], m = max_boxes(io);
@@ -157,8 +164,7 @@ void rule_TOPK(IOp *io)
 {
 	const Type *x = io_type(io, "x");
 	if (!type_ranked(x) || x->rank == 0 || x->rank > INFER_MAX_RANK) {
-		for (uint32_t i = 0; i < io->op->nouts; i++)
-			io_out_unknown(io, i);
+		io_outs_unknown(io);
 		return;
 	}
 	int64_t ax;
