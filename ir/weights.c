@@ -65,6 +65,7 @@ void weight_seen_init(WeightSeen *s)
 {
 	s->arena = arena_new();
 	hmap_init(&s->keys, s->arena);
+	hmap_init(&s->paths, s->arena);
 }
 
 void weight_seen_fini(WeightSeen *s)
@@ -73,26 +74,41 @@ void weight_seen_fini(WeightSeen *s)
 	memset(s, 0, sizeof *s);
 }
 
+typedef struct SeenKey {
+	const char *path;
+	uint64_t offset;
+	uint32_t tag;
+} SeenKey;
+
+/* The path's FNV-1a, hashed once per path pointer. */
+static uint64_t path_hash(WeightSeen *s, const char *path)
+{
+	bool added;
+	HashSlot *slot = hmap_ptr(&s->paths, path, &added);
+	if (added)
+		slot->val.u64 = hash_fnv1a64(HASH_FNV64_OFFSET, path, strlen(path));
+	return slot->val.u64;
+}
+
 /* True when (path, offset, tag) was not in s (it is now).  tag 0: a stored
  * blob record; 1 + i: output i of a weight chain whose records hash to
- * `offset`.  The key is the bytes path NUL offset tag, compared exactly. */
+ * `offset`.  Paths compare by content (equal paths need not be one pointer). */
 static bool seen_first(WeightSeen *s, const char *path, uint64_t offset, uint32_t tag)
 {
-	size_t plen = strlen(path);
-	char stack[256];
-	size_t n = plen + 1 + sizeof offset + sizeof tag;
-	char *key = n <= sizeof stack ? stack : arena_alloc_raw(s->arena, n);
-	memcpy(key, path, plen + 1);
-	memcpy(key + plen + 1, &offset, sizeof offset);
-	memcpy(key + plen + 1 + sizeof offset, &tag, sizeof tag);
-	bool added;
-	HashSlot *slot = hmap_str(&s->keys, key, n, &added);
-	if (added && key == stack) {
-		char *keep = arena_alloc_raw(s->arena, n);
-		memcpy(keep, key, n);
-		slot->key.ptr = keep;
+	uint64_t h64 = hash_u64(path_hash(s, path) ^ hash_u64(offset ^ ((uint64_t)tag << 56)));
+	uint32_t h = (uint32_t)h64 ^ (uint32_t)(h64 >> 32);
+	HashSlot *slot = hmap_probe(&s->keys, h);
+	for (; !hmap_slot_empty(slot); slot = hmap_probe_next(&s->keys, slot)) {
+		const SeenKey *k = slot->key.ptr;
+		if (hmap_slot_hash_is(slot, h) && k->offset == offset && k->tag == tag &&
+		    (k->path == path || strcmp(k->path, path) == 0))
+			return false;
 	}
-	return added;
+	SeenKey *k = arena_alloc_raw(s->arena, sizeof *k);
+	*k = (SeenKey){ path, offset, tag };
+	hmap_claim(&s->keys, slot, h);
+	slot->key.ptr = k;
+	return true;
 }
 
 /* ------------------------------------------------------------------ the walk */

@@ -52,10 +52,15 @@ int64_t weight_bytes_decompressed_total(const WeightBytes *w);
  * callback: the declared type (Value.type). */
 typedef const Type *(*ValueTypeFn)(void *ctx, const Func *f, ValueId id);
 
-/* Blob records and weight chains already counted in a module. */
+/* Blob records and weight chains already counted in a module: keys
+ * (path, offset, tag) in `keys`, and each path string's hash computed once
+ * per path pointer in `paths` (a model has a handful of weight files and
+ * thousands of records: hashing the path per record was most of the walk).
+ * Paths are the module's strings: a seen set must not outlive its module. */
 typedef struct WeightSeen {
 	Arena *arena;
 	HashMap keys;
+	HashMap paths;
 } WeightSeen;
 
 void weight_seen_init(WeightSeen *s);
