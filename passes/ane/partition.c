@@ -33,6 +33,13 @@ static int64_t value_bytes(PartRun *pr, ValueId v)
 	const Type *t = infer_value_type(pr->ctx, pr->f, v);
 	if (!t)
 		t = ir_value(pr->f, v)->type;
+	/* A string has no size in the IR (ir_tensor_bytes: unknown); crossing a
+	 * boundary it costs a pointer per element, the guess partition has
+	 * always reported for classifier labels and text inputs. */
+	if (t && t->kind == TY_TENSOR && t->dt == DT_STRING) {
+		int64_t n = type_numel(t);
+		return n < 0 || n > INT64_MAX / 8 ? -1 : n * 8;
+	}
 	return ir_tensor_bytes(t);
 }
 
