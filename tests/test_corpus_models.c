@@ -316,6 +316,17 @@ static void test_corpus_models_values(void **state)
 	assert_string_equal(s_at(r, "predicted_feature"), "classLabel");
 	assert_string_equal(s_at(r, "outputs.1.kind"), "dictionary");
 	json_object_put(r);
+	/* the string label crossing the last boundary counts a pointer per
+	 * element (partition), never unknown: it turned null once */
+	{
+		char path[1024], *out = NULL, *err = NULL;
+		snprintf(path, sizeof path, "%s/corpus/converted/mobilenet_v2_ios16_image_classifier/"
+		         "mobilenet_v2_ios16_image_classifier.mlpackage", tu_shared_dir());
+		assert_int_equal(run("analyze -f json", path, &out, &err), 0);
+		assert_non_null(strstr(out, "{\"name\": \"classLabel\", \"bytes\": 8}"));
+		free(out);
+		free(err);
+	}
 
 	/* states; multiple functions (MANIFEST.tsv) */
 	r = info_json("converted/stateful_kvcache_ios18/stateful_kvcache_ios18.mlpackage");
