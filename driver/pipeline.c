@@ -3,14 +3,22 @@
 #include "passes/ane/flex.h"
 #include "passes/cost/cost.h"
 
-/* The options of a rerun: the caller's analysis flags, only the passes
- * through partition, no dumps or timing, these input shapes. */
-static PassOptions rerun_options(const PassOptions *base, const FlexRerun *r)
+/* The options of any rerun: the caller's analysis flags, only the passes
+ * through `last`, no dumps, no timing, no chips to compare. */
+static PassOptions quiet_options(const PassOptions *base, PassId last)
 {
 	PassOptions o = *base;
-	o.selected = PASS_BIT(PARTITION);
+	o.selected = 1u << last;
 	o.print_before = o.print_after = 0;
 	o.verify_each = o.time_passes = o.list_passes = false;
+	o.ncompare_chips = 0;
+	return o;
+}
+
+/* A flexible-shape rerun: through partition, at these input shapes. */
+static PassOptions rerun_options(const PassOptions *base, const FlexRerun *r)
+{
+	PassOptions o = quiet_options(base, PASS_PARTITION);
 	o.ninput_shapes = r->nshapes;
 	for (uint32_t i = 0; i < r->nshapes; i++)
 		o.input_shapes[i] = r->shapes[i];
@@ -30,12 +38,8 @@ void driver_compare_chips(PassCtx *ctx)
 	CostLatency rows[PASS_MAX_COMPARE_CHIPS];
 	uint32_t kept = 0;
 	for (uint32_t i = 0; i < n && i < PASS_MAX_COMPARE_CHIPS; i++) {
-		PassOptions o = ctx->opts;
+		PassOptions o = quiet_options(&ctx->opts, PASS_COST);
 		o.chip = ctx->opts.compare_chips[i];
-		o.ncompare_chips = 0;
-		o.selected = PASS_BIT(COST);
-		o.print_before = o.print_after = 0;
-		o.verify_each = o.time_passes = o.list_passes = false;
 		DiagList dl;
 		diag_init(&dl);
 		PassCtx *sub = pass_ctx_new(ctx->m, &dl, &o);

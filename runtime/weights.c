@@ -121,8 +121,8 @@ int rt_decode_lit(Module *m, const Lit *l, RtTensor *out, DiagList *dl, SrcLoc l
 	diag_init(&why);
 	uint64_t nbytes = 0;
 	const uint8_t *bytes = ir_blob_bytes(m, l, &nbytes, &why);
-	uint64_t need = ((uint64_t)out->numel * dtype_info[dt].bits + 7) / 8;
-	if (!bytes || nbytes < need) {
+	int64_t need = ir_packed_bytes(out->numel, dt);
+	if (!bytes || need < 0 || nbytes < (uint64_t)need) {
 		diag_add(dl, SEV_ERROR, RT_E_WEIGHTS, loc,
 		         "weights %s at offset %llu: %s (%llu bytes, %llu needed)%s%s",
 		         l->u.blob.path, (unsigned long long)l->u.blob.offset,

@@ -45,6 +45,35 @@ static void test_cli_help_and_version(void **state)
 	free(out); free(err);
 }
 
+/* The help text (cli/usage.c) and the dispatch table (cli/main.c) are two
+ * tables: every command --help lists must answer `COMMAND --help` with its
+ * own usage. */
+static void test_cli_every_command_has_help(void **state)
+{
+	(void)state;
+	char *list, *err, *out, *e;
+	assert_int_equal(run("--help", &list, &err), 0);
+	free(err);
+	const char *p = strstr(list, "commands:\n");
+	assert_non_null(p);
+	int n = 0;
+	for (p = strchr(p, '\n') + 1; strncmp(p, "  ", 2) == 0; p = strchr(p, '\n') + 1) {
+		char name[32], args[64];
+		assert_int_equal(sscanf(p, " %31s", name), 1);
+		if (strcmp(name, "help") == 0)
+			continue;
+		snprintf(args, sizeof args, "%s --help", name);
+		assert_int_equal(run(args, &out, &e), 0);
+		char want[64];
+		snprintf(want, sizeof want, "usage: anelint %s", name);
+		assert_non_null(strstr(out, want));
+		free(out); free(e);
+		n++;
+	}
+	assert_true(n >= 11);
+	free(list);
+}
+
 static void test_cli_bad_flags(void **state)
 {
 	char *out, *err;
@@ -161,6 +190,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli_help_and_version),
+		cmocka_unit_test(test_cli_every_command_has_help),
 		cmocka_unit_test(test_cli_bad_flags),
 		cmocka_unit_test(test_cli_dump_file_and_stdin),
 		cmocka_unit_test(test_cli_bad_input),
