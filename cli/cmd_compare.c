@@ -464,15 +464,6 @@ static void print_json(FILE *o, const RtProgram *ref, const CmpSetting *s, const
 
 /* ------------------------------------------------------------------ run */
 
-static Func *choose_function(Module *m, const char *name)
-{
-	if (name)
-		return ir_module_find_func(m, name);
-	const FuncDesc *fd = m->desc ? model_desc_func(m->desc, NULL) : NULL;
-	Func *f = fd ? ir_module_find_func(m, fd->name) : NULL;
-	return f ? f : m->funcs.n ? m->funcs.v[0] : NULL;
-}
-
 /* Judge setting s against the reference: outputs, then the op walk. */
 static void judge(const CmpRequest *r, const RtProgram *ref, CmpSetting *s)
 {
@@ -559,7 +550,7 @@ int cmp_run(CmpRequest *r, char *why, size_t nwhy)
 	PassCtx *ctx = NULL;
 	CliOutput out = { 0 };
 	Module *m = anelint_load(r->model, &dl);
-	Func *f = m ? choose_function(m, r->function) : NULL;
+	Func *f = m ? ir_module_pick_func(m, r->function) : NULL;
 	if (!m) {
 		print_first_error(&dl, "the model cannot be read");
 	} else if (!f) {

@@ -323,19 +323,6 @@ static int write_outputs(const RtProgram *p, const char *dir)
 	return 0;
 }
 
-static Func *pick_function(Module *m, const char *name)
-{
-	if (name)
-		return ir_module_find_func(m, name);
-	if (m->desc) {
-		const FuncDesc *fd = model_desc_func(m->desc, NULL);
-		Func *f = fd ? ir_module_find_func(m, fd->name) : NULL;
-		if (f)
-			return f;
-	}
-	return m->funcs.n ? m->funcs.v[0] : NULL;
-}
-
 static int run_model(const RunArgs *a)
 {
 	DiagList dl, rdl;
@@ -351,7 +338,7 @@ static int run_model(const RunArgs *a)
 		goto out;
 	}
 	stage[0] = now() - t0;
-	Func *f = pick_function(m, a->function);
+	Func *f = ir_module_pick_func(m, a->function);
 	if (!f) {
 		fprintf(stderr, "anelint: %s: no function '%s'\n", a->model,
 		        a->function ? a->function : "main");

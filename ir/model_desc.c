@@ -107,3 +107,12 @@ const FuncDesc *ir_func_desc(const Func *f)
 		return model_desc_func(d, NULL);
 	return top->nfuncs == 1 && f->module->funcs.n == 1 ? &top->funcs[0] : NULL;
 }
+
+Func *ir_module_pick_func(Module *m, const char *name)
+{
+	if (name)
+		return ir_module_find_func(m, name);
+	const FuncDesc *fd = m->desc ? model_desc_func(m->desc, NULL) : NULL;
+	Func *f = fd ? ir_module_find_func(m, fd->name) : NULL;
+	return f ? f : m->funcs.n ? m->funcs.v[0] : NULL;
+}

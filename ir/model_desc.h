@@ -156,6 +156,9 @@ const FuncDesc *model_desc_func(const ModelDesc *d, const char *name);
  * each part's function `<part>` or `model<i>`, nested parts
  * `<outer>_<inner>`); NULL for bare MIL text or a function of no part. */
 const ModelDesc *ir_func_model_desc(const Func *f);
+/* The function a command runs: `name` when given (NULL when absent), else
+ * the description's default function, else the module's first. */
+Func *ir_module_pick_func(Module *m, const char *name);
 /* Its FuncDesc: the one named like f; a pipeline part's default function;
  * or the only one when model and module both have one function.  NULL
  * otherwise. */
